@@ -1,0 +1,116 @@
+"""Label sets as data, and the BIO tag scheme that turns role spans into token tags and back.
+
+Nothing in the model knows a role or stance name: it gets them from a `LabelSchema`, loaded
+from a YAML/JSON file (``configs/labels/*.yaml``) or derived from a corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "DEFAULT_LABELS_PATH",
+    "NONE_LABEL",
+    "LabelSchema",
+    "bio_tags",
+    "tags_to_spans",
+]
+
+NONE_LABEL = "NONE"
+"""The stance classifier's class for an actor pair with no stated stance (never annotated)."""
+
+DEFAULT_LABELS_PATH = Path(__file__).resolve().parent.parent / "configs" / "labels" / "default.yaml"
+
+
+class LabelSchema(BaseModel):
+    """Role and stance label sets. ``role_groups`` optionally maps a coarse role to fine roles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "custom"
+    roles: list[str] = Field(min_length=1)
+    stances: list[str] = Field(min_length=1)
+    role_groups: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> LabelSchema:
+        for kind, labels in (("roles", self.roles), ("stances", self.stances)):
+            if len(set(labels)) != len(labels):
+                raise ValueError(f"{kind}: duplicate labels in {labels}")
+        if NONE_LABEL in self.stances:
+            raise ValueError(f"stances: {NONE_LABEL!r} is reserved for 'no stance' and cannot be a label")
+        grouped = [role for fine in self.role_groups.values() for role in fine]
+        unknown = sorted(set(grouped) - set(self.roles))
+        if unknown:
+            raise ValueError(f"role_groups: roles {unknown} are not in roles")
+        return self
+
+    @classmethod
+    def load(cls, path: str | Path) -> LabelSchema:
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return cls.model_validate(data)
+
+    @classmethod
+    def default(cls) -> LabelSchema:
+        return cls.load(DEFAULT_LABELS_PATH)
+
+    @classmethod
+    def from_articles(cls, articles: Iterable, name: str = "from-data") -> LabelSchema:
+        """The labels a corpus actually uses, sorted, for corpora that bring their own set."""
+        roles: set[str] = set()
+        stances: set[str] = set()
+        for article in articles:
+            roles.update(actor.role for actor in article.actors)
+            stances.update(stance.label for stance in article.stances)
+        return cls(name=name, roles=sorted(roles), stances=sorted(stances))
+
+    @property
+    def bio_labels(self) -> list[str]:
+        """Token tags: ``O`` first, then ``B-``/``I-`` per role, in schema order."""
+        return ["O"] + [f"{prefix}-{role}" for role in self.roles for prefix in ("B", "I")]
+
+    @property
+    def stance_classes(self) -> list[str]:
+        """Stance classifier classes: ``NONE`` first, then the schema's stance labels."""
+        return [NONE_LABEL, *self.stances]
+
+    def coarse_role(self, role: str) -> str | None:
+        for group, fine in self.role_groups.items():
+            if role in fine:
+                return group
+        return None
+
+
+def bio_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """Tags for ``length`` units given ``(start, end, label)`` spans over unit indices (end exclusive)."""
+    tags = ["O"] * length
+    for start, end, label in spans:
+        if not 0 <= start < end <= length:
+            raise ValueError(f"span ({start}, {end}) out of range for {length} units")
+        tags[start] = f"B-{label}"
+        for index in range(start + 1, end):
+            tags[index] = f"I-{label}"
+    return tags
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` spans from BIO tags. A stray ``I-X`` starts a new span, as in seqeval."""
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    label: str | None = None
+    for index, tag in enumerate([*tags, "O"]):
+        prefix, _, tag_label = tag.partition("-")
+        continues = prefix == "I" and start is not None and tag_label == label
+        if start is not None and not continues:
+            spans.append((start, index, label))  # type: ignore[arg-type]
+            start = label = None
+        if prefix in ("B", "I") and not continues:
+            start, label = index, tag_label
+    return spans

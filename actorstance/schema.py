@@ -47,6 +47,9 @@ class Actor(_Record):
     id: str
     name: str
     role: str
+    other_roles: list[str] | None = Field(
+        default=None, description="further roles, for multi-label schemes such as SemEval fine roles"
+    )
     score: float | None = None
 
 

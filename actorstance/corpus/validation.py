@@ -66,6 +66,9 @@ def check_article(article: Article, labels: LabelSchema) -> list[tuple[str, str]
             problems.append((f"{field}.id", "is empty"))
         if actor.role not in labels.roles:
             problems.append((f"{field}.role", f"{actor.role!r} is not in the label set {labels.roles}"))
+        for role in actor.other_roles or []:
+            if role not in labels.roles:
+                problems.append((f"{field}.other_roles", f"{role!r} is not in the label set {labels.roles}"))
 
     mentioned: set[str] = set()
     spans: list[tuple[int, int, int]] = []

@@ -12,6 +12,13 @@ from pathlib import Path
 __all__ = ["atomic_write_text", "atomic_directory"]
 
 
+def _default_mode(directory: bool) -> int:
+    """Permissions an ordinary open()/mkdir() would give (temp files are private by default)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if directory else 0o666) & ~umask
+
+
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` to a temporary file beside ``path``, fsync it, then rename it into place."""
     path = Path(path)
@@ -22,6 +29,7 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
             tmp.write(text)
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp_name, _default_mode(directory=False))
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -40,6 +48,7 @@ def atomic_directory(path: str | Path, overwrite: bool = False) -> Iterator[Path
         raise FileExistsError(f"{path} exists; pass overwrite=True (or --overwrite) to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
+    os.chmod(staging, _default_mode(directory=True))
     try:
         yield staging
     except BaseException:

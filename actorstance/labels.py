@@ -57,6 +57,9 @@ class LabelSchema(BaseModel):
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
         return cls.model_validate(data)
 
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(), sort_keys=False, allow_unicode=True)
+
     @classmethod
     def default(cls) -> LabelSchema:
         return cls.load(DEFAULT_LABELS_PATH)

@@ -1,0 +1,46 @@
+"""Actor grouping for predictions: surface normalisation and the alias table learnt from training data.
+
+"Tehran", "Iran" and "the Islamic Republic" are one actor when the training data says so; the
+table maps normalised mention surfaces to the canonical actor names they referred to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .schema import Article
+
+__all__ = ["normalize_surface", "build_alias_table"]
+
+_LEADING = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def normalize_surface(surface: str) -> str:
+    """Case-, accent-, determiner- and possessive-insensitive key: "the Kremlin’s" -> "kremlin"."""
+    text = unicodedata.normalize("NFKD", surface)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _LEADING.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    return text.casefold()
+
+
+def build_alias_table(articles: Iterable[Article], min_count: int = 1) -> dict[str, str]:
+    """Normalised mention surface -> the canonical actor name it most often denoted."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        names = {actor.id: actor.name for actor in article.actors}
+        for mention in article.mentions:
+            votes[normalize_surface(mention.text)][names[mention.actor]] += 1
+        for actor in article.actors:
+            votes[normalize_surface(actor.name)][actor.name] += 1
+    table = {}
+    for surface, counter in votes.items():
+        name, count = counter.most_common(1)[0]
+        if surface and count >= min_count:
+            table[surface] = name
+    return dict(sorted(table.items()))

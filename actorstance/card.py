@@ -1,0 +1,87 @@
+"""Model card: the README.md of a run directory, filled from the run's own config and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import RunConfig
+from .labels import LabelSchema
+
+__all__ = ["render_card"]
+
+_TEMPLATE = """\
+# actorstance run `{name}`
+
+Tags actors and their roles in news text and classifies directed stances between actors.
+
+| | |
+|---|---|
+| tasks | {tasks} |
+| architecture | {architecture} |
+| encoder | `{model}` |
+| roles | {roles} |
+| stance labels | {stances} (+ `NONE` for no stated stance) |
+| training data | {train_articles} articles, {train_mentions} mentions, {train_stances} stances ({paths}) |
+| split sizes | {splits} |
+| train time | {train_time:.0f} s on {device} |
+| parameters | {parameters:,} |
+
+## Validation metrics
+
+{metrics}
+
+These are example-level numbers on the validation split (role F1 over gold sentence windows,
+stance macro-F1 over candidate pairs). Use `python -m eval {name_path}` for article-level,
+end-to-end numbers with confidence intervals on the test split.
+
+## Intended use
+
+Research and analysis of who supports or opposes whom in English political and conflict news;
+a first pass for annotators (predictions convert to brat, Label Studio and doccano for correction).
+
+## Limits
+
+- Trained on {train_articles} articles written for this project; other genres, languages and
+  annotation conventions will score lower.
+- Stances are predicted only between actors mentioned within {distance} sentence(s) of each other;
+  pronoun-only references are not resolved.
+- Roles follow the label schema above; an actor's role is what the article says it is, not a fact.
+
+## Reproduce
+
+```
+python -m train config.yaml
+```
+with the `config.yaml` saved beside this card.
+"""
+
+
+def _metric_rows(validation: dict[str, Any]) -> str:
+    keys = [k for k in ("combined_f1", "role_f1", "role_precision", "role_recall", "stance_macro_f1", "stance_accuracy") if k in validation]
+    if not keys:
+        return "No validation split was available."
+    rows = "\n".join(f"| {key} | {validation[key]:.4f} |" for key in keys)
+    return "| metric | value |\n|---|---|\n" + rows
+
+
+def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any], train_stats: dict[str, Any]) -> str:
+    device = summary.get("device", {})
+    return _TEMPLATE.format(
+        name=config.name,
+        name_path=f"{config.output_dir}/{config.name}",
+        tasks=", ".join(config.tasks),
+        architecture=config.model.architecture,
+        model=config.model.name,
+        roles=", ".join(labels.roles),
+        stances=", ".join(labels.stances),
+        train_articles=train_stats["articles"],
+        train_mentions=train_stats["mentions"],
+        train_stances=train_stats["stances"],
+        paths=", ".join(config.data.paths),
+        splits=", ".join(f"{k} {v}" for k, v in summary.get("data", {}).items()),
+        train_time=summary.get("train_time_s", 0.0),
+        device=device.get("name") or device.get("type", "?"),
+        parameters=summary.get("num_parameters", 0),
+        metrics=_metric_rows(summary.get("validation", {})),
+        distance=config.stance.max_sentence_distance,
+    )

@@ -1,0 +1,431 @@
+"""From annotated articles to model examples: BIO role tagging, marked actor pairs, splits.
+
+Train and predict build their inputs with the same functions here (`encode_sentences`,
+`stance_contexts`, `encode_contexts`), so what the model sees at serving time is exactly what
+it was trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from datasets import Dataset, DatasetDict
+
+from .labels import NONE_LABEL, LabelSchema
+from .schema import AUTHOR, SPLITS, Article
+from .text import sentence_index, sentence_spans
+
+__all__ = [
+    "RoleOptions",
+    "StanceOptions",
+    "SplitOptions",
+    "StanceContext",
+    "assign_splits",
+    "split_articles",
+    "encode_sentences",
+    "role_examples",
+    "stance_contexts",
+    "encode_contexts",
+    "stance_examples",
+    "build_dataset_dict",
+    "IGNORE_INDEX",
+    "PadCollator",
+]
+
+IGNORE_INDEX = -100
+
+
+@dataclass(frozen=True)
+class RoleOptions:
+    max_length: int = 128
+    stride: int = 32
+    label_all_tokens: bool = False
+
+
+@dataclass(frozen=True)
+class StanceOptions:
+    max_length: int = 192
+    max_sentence_distance: int = 1
+    negative_ratio: float | None = 3.0
+    include_author: bool = False
+    holder_markers: tuple[str, str] = ("<<", ">>")
+    target_markers: tuple[str, str] = ("[[", "]]")
+
+
+@dataclass(frozen=True)
+class SplitOptions:
+    train: float = 0.8
+    validation: float = 0.1
+    test: float = 0.1
+    seed: int = 13
+
+
+# --------------------------------------------------------------------------- splits
+
+
+def assign_splits(articles: Sequence[Article], options: SplitOptions = SplitOptions()) -> dict[str, str]:
+    """Article id -> split. A pinned ``split`` wins; others get a split from a seeded hash of their id,
+    so the assignment never depends on corpus order or on which other articles are present."""
+    total = options.train + options.validation + options.test
+    if total <= 0:
+        raise ValueError("split ratios must sum to a positive number")
+    bounds = (options.train / total, (options.train + options.validation) / total)
+    result: dict[str, str] = {}
+    for article in articles:
+        if article.split:
+            result[article.id] = article.split
+            continue
+        digest = hashlib.sha256(f"{options.seed}:{article.id}".encode()).digest()
+        draw = int.from_bytes(digest[:8], "big") / 2**64
+        result[article.id] = "train" if draw < bounds[0] else "validation" if draw < bounds[1] else "test"
+    return result
+
+
+def split_articles(articles: Sequence[Article], options: SplitOptions = SplitOptions()) -> dict[str, list[Article]]:
+    assignment = assign_splits(articles, options)
+    groups: dict[str, list[Article]] = {name: [] for name in SPLITS}
+    for article in articles:
+        groups[assignment[article.id]].append(article)
+    return groups
+
+
+# --------------------------------------------------------------------------- roles
+
+
+@dataclass
+class EncodedSentence:
+    """One tokenised window of one sentence, with absolute character offsets per token (-1 for specials)."""
+
+    article_id: str
+    input_ids: list[int]
+    offsets: list[tuple[int, int]]
+    word_ids: list[int]
+
+
+def encode_sentences(tokenizer, texts: Sequence[str], ids: Sequence[str], options: RoleOptions) -> list[EncodedSentence]:
+    """Tokenise every sentence of every text; sentences longer than ``max_length`` become windows with stride."""
+    pieces: list[tuple[str, int, str]] = []
+    for article_id, text in zip(ids, texts):
+        pieces.extend((article_id, start, text[start:end]) for start, end in sentence_spans(text))
+    if not pieces:
+        return []
+    encoding = tokenizer(
+        [piece for _, _, piece in pieces],
+        truncation=True,
+        max_length=options.max_length,
+        stride=options.stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+    )
+    result = []
+    for row, source in enumerate(encoding["overflow_to_sample_mapping"]):
+        article_id, shift, _ = pieces[source]
+        word_ids = encoding.word_ids(row)
+        offsets = [
+            (start + shift, end + shift) if word is not None else (-1, -1)
+            for (start, end), word in zip(encoding["offset_mapping"][row], word_ids)
+        ]
+        result.append(
+            EncodedSentence(
+                article_id=article_id,
+                input_ids=encoding["input_ids"][row],
+                offsets=offsets,
+                word_ids=[-1 if word is None else word for word in word_ids],
+            )
+        )
+    return result
+
+
+def _token_tags(encoded: EncodedSentence, spans: list[tuple[int, int, str]], options: RoleOptions) -> list[str | None]:
+    """BIO tag per token (None where the loss ignores the token)."""
+    tags: list[str | None] = []
+    previous_word = None
+    for (start, end), word in zip(encoded.offsets, encoded.word_ids):
+        if word == -1 or start == end:
+            tags.append(None)
+            previous_word = None
+            continue
+        tag = "O"
+        for span_start, span_end, role in spans:
+            if span_start <= start < span_end:
+                tag = f"B-{role}" if start == span_start else f"I-{role}"
+                break
+        if word == previous_word and not options.label_all_tokens:
+            tags.append(None)
+        elif word == previous_word and tag.startswith("B-"):
+            tags.append("I-" + tag[2:])  # later sub-tokens of a word that starts a mention
+        else:
+            tags.append(tag)
+        previous_word = word
+    return tags
+
+
+def role_examples(articles: Sequence[Article], tokenizer, labels: LabelSchema, options: RoleOptions) -> list[dict]:
+    tag_ids = {tag: index for index, tag in enumerate(labels.bio_labels)}
+    encoded = encode_sentences(tokenizer, [a.text for a in articles], [a.id for a in articles], options)
+    spans_by_article = {
+        article.id: sorted((m.start, m.end, article.role_of(m)) for m in article.mentions) for article in articles
+    }
+    examples = []
+    for sentence in encoded:
+        tags = _token_tags(sentence, spans_by_article[sentence.article_id], options)
+        examples.append(
+            {
+                "task": "roles",
+                "article_id": sentence.article_id,
+                "input_ids": sentence.input_ids,
+                "labels": [IGNORE_INDEX if tag is None else tag_ids[tag] for tag in tags],
+                "stance_labels": IGNORE_INDEX,
+                "holder_index": 0,
+                "target_index": 0,
+                "offsets": [list(pair) for pair in sentence.offsets],
+            }
+        )
+    return examples
+
+
+# --------------------------------------------------------------------------- stance
+
+
+@dataclass(frozen=True)
+class StanceContext:
+    """A stretch of whole sentences where a holder and a target are both mentioned."""
+
+    article_id: str
+    holder: str
+    target: str
+    start: int
+    end: int
+    holder_spans: tuple[tuple[int, int], ...]
+    target_spans: tuple[tuple[int, int], ...]
+    label: str = NONE_LABEL
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def stance_contexts(
+    article: Article, options: StanceOptions, actor_ids: Iterable[str] | None = None
+) -> list[StanceContext]:
+    """Candidate contexts for every ordered actor pair within ``max_sentence_distance`` sentences.
+
+    Labels come from the article's stances: a context overlapping a stance's evidence (or any
+    context of the pair, when the stance has no evidence) gets its label; the rest are ``NONE``.
+    A gold stance whose evidence no candidate covers gets one extra context spanning the evidence
+    and the nearest mentions of both actors, so no annotated stance is lost from training.
+    """
+    sentences = sentence_spans(article.text)
+    if not sentences:
+        return []
+    by_actor: dict[str, list[tuple[int, int, int]]] = {}
+    for mention in article.mentions:
+        by_actor.setdefault(mention.actor, []).append(
+            (sentence_index(sentences, mention.start), mention.start, mention.end)
+        )
+    actors = [a for a in (actor_ids if actor_ids is not None else by_actor) if a in by_actor]
+    gold = {(s.holder, s.target): s for s in article.stances}
+    contexts: list[StanceContext] = []
+
+    def make(holder: str, target: str, first: int, last: int, label: str) -> StanceContext:
+        start, end = sentences[first][0], sentences[last][1]
+
+        def inside(actor: str) -> tuple[tuple[int, int], ...]:
+            return tuple((s, e) for _, s, e in by_actor.get(actor, []) if start <= s and e <= end)
+
+        return StanceContext(article.id, holder, target, start, end, inside(holder), inside(target), label)
+
+    def label_for(holder: str, target: str, start: int, end: int) -> str:
+        stance = gold.get((holder, target))
+        if stance is None:
+            return NONE_LABEL
+        if not stance.evidence or any(span.start < end and start < span.end for span in stance.evidence):
+            return stance.label
+        return NONE_LABEL
+
+    holders = ([AUTHOR] if options.include_author else []) + actors
+    for holder in holders:
+        for target in actors:
+            if holder == target:
+                continue
+            ranges: set[tuple[int, int]] = set()
+            if holder == AUTHOR:
+                ranges = {(sentence, sentence) for sentence, _, _ in by_actor[target]}
+            else:
+                for holder_sentence, _, _ in by_actor[holder]:
+                    for target_sentence, _, _ in by_actor[target]:
+                        if abs(holder_sentence - target_sentence) <= options.max_sentence_distance:
+                            ranges.add((min(holder_sentence, target_sentence), max(holder_sentence, target_sentence)))
+            # Keep the tightest ranges: a two-sentence range is redundant when one of its sentences holds both.
+            ranges = {r for r in ranges if not any(o != r and r[0] <= o[0] and o[1] <= r[1] for o in ranges)}
+            pair_contexts = [
+                make(holder, target, first, last, label_for(holder, target, sentences[first][0], sentences[last][1]))
+                for first, last in sorted(ranges)
+            ]
+            stance = gold.get((holder, target))
+            if stance and stance.evidence and all(c.label == NONE_LABEL for c in pair_contexts):
+                pair_contexts.append(_covering_context(article, sentences, by_actor, stance, make))
+            contexts.extend(pair_contexts)
+    return contexts
+
+
+def _covering_context(article, sentences, by_actor, stance, make) -> StanceContext:
+    evidence_first = min(sentence_index(sentences, span.start) for span in stance.evidence)
+    evidence_last = max(sentence_index(sentences, max(span.end - 1, span.start)) for span in stance.evidence)
+    first, last = evidence_first, evidence_last
+    for actor in (stance.holder, stance.target):
+        if actor == AUTHOR or actor not in by_actor:
+            continue
+        nearest = min((abs(s - evidence_first), s) for s, _, _ in by_actor[actor])[1]
+        first, last = min(first, nearest), max(last, nearest)
+    return make(stance.holder, stance.target, first, last, stance.label)
+
+
+def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceContext], options: StanceOptions) -> dict:
+    """Insert holder/target markers into each context and tokenise; also returns the marker token indices."""
+    marked_texts = []
+    marker_chars = []
+    for context in contexts:
+        text = texts[context.article_id]
+        inserts = [(s, options.holder_markers[0] + " ", 0, "h") for s, _ in context.holder_spans]
+        inserts += [(e, " " + options.holder_markers[1], 1, None) for _, e in context.holder_spans]
+        inserts += [(s, options.target_markers[0] + " ", 0, "t") for s, _ in context.target_spans]
+        inserts += [(e, " " + options.target_markers[1], 1, None) for _, e in context.target_spans]
+        pieces, cursor, first_marker = [], context.start, {}
+        length = 0
+        for position, marker, _, kind in sorted(inserts, key=lambda item: (item[0], -item[2])):
+            pieces.append(text[cursor:position])
+            length += position - cursor
+            if kind and kind not in first_marker:
+                first_marker[kind] = length
+            pieces.append(marker)
+            length += len(marker)
+            cursor = position
+        pieces.append(text[cursor : context.end])
+        marked_texts.append("".join(pieces))
+        marker_chars.append(first_marker)
+    encoding = tokenizer(marked_texts, truncation=True, max_length=options.max_length)
+    holder_index, target_index = [], []
+    for row, first_marker in enumerate(marker_chars):
+        for kind, column in (("h", holder_index), ("t", target_index)):
+            token = encoding.char_to_token(row, first_marker[kind]) if kind in first_marker else None
+            column.append(token or 0)  # AUTHOR, or a marker cut off by truncation: fall back to [CLS]
+    return {
+        "input_ids": encoding["input_ids"],
+        "holder_index": holder_index,
+        "target_index": target_index,
+    }
+
+
+def stance_examples(
+    articles: Sequence[Article],
+    tokenizer,
+    labels: LabelSchema,
+    options: StanceOptions,
+    negative_ratio: float | None = None,
+    seed: int = 0,
+) -> list[dict]:
+    """Marked pair examples; ``NONE`` examples are subsampled to ``negative_ratio`` x positives if given."""
+    class_ids = {label: index for index, label in enumerate(labels.stance_classes)}
+    contexts = [context for article in articles for context in stance_contexts(article, options)]
+    if negative_ratio is not None:
+        positives = [c for c in contexts if c.label != NONE_LABEL]
+        negatives = [c for c in contexts if c.label == NONE_LABEL]
+        keep = min(len(negatives), int(round(negative_ratio * max(len(positives), 1))))
+        negatives = random.Random(seed).sample(negatives, keep)
+        contexts = sorted(positives + negatives, key=lambda c: (c.article_id, c.start, c.holder, c.target))
+    if not contexts:
+        return []
+    encoded = encode_contexts(tokenizer, {a.id: a.text for a in articles}, contexts, options)
+    return [
+        {
+            "task": "stance",
+            "article_id": context.article_id,
+            "input_ids": encoded["input_ids"][row],
+            "labels": [IGNORE_INDEX] * len(encoded["input_ids"][row]),
+            "stance_labels": class_ids[context.label],
+            "holder_index": encoded["holder_index"][row],
+            "target_index": encoded["target_index"][row],
+            "offsets": [[context.start, context.end]],
+        }
+        for row, context in enumerate(contexts)
+    ]
+
+
+# --------------------------------------------------------------------------- dataset dict
+
+
+def build_dataset_dict(
+    articles: Sequence[Article],
+    tokenizer,
+    labels: LabelSchema,
+    tasks: Sequence[str] = ("roles", "stance"),
+    roles: RoleOptions = RoleOptions(),
+    stance: StanceOptions = StanceOptions(),
+    splits: SplitOptions = SplitOptions(),
+    seed: int = 0,
+) -> DatasetDict:
+    """One `DatasetDict` (train / validation / test) holding the examples of every requested task.
+
+    Role rows carry token ``labels`` and ``stance_labels = -100``; stance rows the reverse, so one
+    shared encoder trains on both in the same batches. Only the train split is negative-sampled.
+    """
+    unknown = set(tasks) - {"roles", "stance"}
+    if unknown:
+        raise ValueError(f"unknown task(s) {sorted(unknown)}; expected 'roles' and/or 'stance'")
+    result = {}
+    for name, group in split_articles(articles, splits).items():
+        parts = []
+        if "roles" in tasks:
+            parts.append(role_examples(group, tokenizer, labels, roles))
+        if "stance" in tasks:
+            ratio = stance.negative_ratio if name == "train" else None
+            parts.append(stance_examples(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
+        rows = [row for part in parts for row in part]
+        result[name] = Dataset.from_list(rows) if rows else _empty_dataset()
+    return DatasetDict(result)
+
+
+def _empty_dataset() -> Dataset:
+    return Dataset.from_dict(
+        {
+            "task": [],
+            "article_id": [],
+            "input_ids": [],
+            "labels": [],
+            "stance_labels": [],
+            "holder_index": [],
+            "target_index": [],
+            "offsets": [],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PadCollator:
+    """Dynamic padding to the longest row of the batch (optionally to a multiple of 8 for tensor cores)."""
+
+    pad_token_id: int
+    pad_to_multiple_of: int | None = None
+
+    def __call__(self, features: list[dict]) -> dict:
+        import torch
+
+        longest = max(len(feature["input_ids"]) for feature in features)
+        if self.pad_to_multiple_of:
+            longest = -(-longest // self.pad_to_multiple_of) * self.pad_to_multiple_of
+        batch: dict[str, list] = {"input_ids": [], "attention_mask": []}
+        has_labels = "labels" in features[0]
+        if has_labels:
+            batch["labels"] = []
+        for feature in features:
+            padding = longest - len(feature["input_ids"])
+            batch["input_ids"].append(list(feature["input_ids"]) + [self.pad_token_id] * padding)
+            batch["attention_mask"].append([1] * len(feature["input_ids"]) + [0] * padding)
+            if has_labels:
+                batch["labels"].append(list(feature["labels"]) + [IGNORE_INDEX] * padding)
+        for key in ("stance_labels", "holder_index", "target_index"):
+            if key in features[0]:
+                batch[key] = [feature[key] for feature in features]
+        return {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}

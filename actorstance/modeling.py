@@ -1,0 +1,105 @@
+"""Encoder + task heads: a BIO role tagger and a marked-pair stance classifier.
+
+The heads are sized from the label schema; the encoder is any Hugging Face encoder. With both
+heads the encoder is shared and trained jointly; a model may also carry one head only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoConfig, AutoModel
+
+__all__ = ["ActorStanceModel", "HEADS_FILE", "HEADS_CONFIG"]
+
+HEADS_FILE = "heads.safetensors"
+HEADS_CONFIG = "heads.json"
+ENCODER_DIR = "encoder"
+
+
+class ActorStanceModel(nn.Module):
+    """``forward`` returns a dict with ``loss`` (when labels are given), ``role_logits`` and ``stance_logits``."""
+
+    def __init__(self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1):
+        super().__init__()
+        if not num_tags and not num_stance_classes:
+            raise ValueError("a model needs at least one head (roles and/or stance)")
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.num_tags = num_tags
+        self.num_stance_classes = num_stance_classes
+        self.dropout = nn.Dropout(dropout)
+        self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
+        # [CLS] ; holder marker ; target marker  ->  stance class
+        self.stance_head = nn.Linear(3 * hidden, num_stance_classes) if num_stance_classes else None
+
+    @classmethod
+    def from_encoder(
+        cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1
+    ) -> ActorStanceModel:
+        return cls(AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout)
+
+    @property
+    def config(self):
+        """The encoder's config (the HF Trainer reads a few fields from ``model.config``)."""
+        return self.encoder.config
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        labels: torch.Tensor | None = None,
+        stance_labels: torch.Tensor | None = None,
+        holder_index: torch.Tensor | None = None,
+        target_index: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        hidden = self.dropout(hidden)
+        outputs: dict[str, torch.Tensor] = {}
+        losses = []
+        if self.role_head is not None:
+            outputs["role_logits"] = self.role_head(hidden)
+            if labels is not None and (labels != -100).any():
+                losses.append(
+                    nn.functional.cross_entropy(outputs["role_logits"].flatten(0, 1), labels.flatten(), ignore_index=-100)
+                )
+        if self.stance_head is not None and holder_index is not None and target_index is not None:
+            rows = torch.arange(hidden.size(0), device=hidden.device)
+            pair = torch.cat([hidden[:, 0], hidden[rows, holder_index], hidden[rows, target_index]], dim=-1)
+            outputs["stance_logits"] = self.stance_head(pair)
+            if stance_labels is not None and (stance_labels != -100).any():
+                losses.append(nn.functional.cross_entropy(outputs["stance_logits"], stance_labels, ignore_index=-100))
+        if losses:
+            outputs["loss"] = torch.stack(losses).sum()
+        elif labels is not None or stance_labels is not None:
+            # Keep the graph connected so every process of a distributed run takes part in backward.
+            outputs["loss"] = hidden.sum() * 0.0
+        return outputs
+
+    def save_pretrained(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        self.encoder.save_pretrained(directory / ENCODER_DIR)
+        heads = {f"role_head.{k}": v for k, v in (self.role_head.state_dict().items() if self.role_head else [])}
+        heads.update({f"stance_head.{k}": v for k, v in (self.stance_head.state_dict().items() if self.stance_head else [])})
+        save_file({k: v.contiguous() for k, v in heads.items()}, directory / HEADS_FILE)
+        (directory / HEADS_CONFIG).write_text(
+            json.dumps({"num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes}, indent=2),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path) -> ActorStanceModel:
+        directory = Path(directory)
+        head_config = json.loads((directory / HEADS_CONFIG).read_text(encoding="utf-8"))
+        encoder_config = AutoConfig.from_pretrained(directory / ENCODER_DIR)
+        encoder = AutoModel.from_pretrained(directory / ENCODER_DIR, config=encoder_config)
+        model = cls(encoder, head_config["num_tags"], head_config["num_stance_classes"])
+        state = load_file(directory / HEADS_FILE)
+        for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head)):
+            if head is not None:
+                head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(name + ".")})
+        return model.eval()

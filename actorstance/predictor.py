@@ -1,0 +1,316 @@
+"""`Predictor`: role tagging, actor grouping and stance classification behind one ``predict``.
+
+Results are `Article` records (the corpus schema plus confidences), so a prediction can be scored
+with ``python -m eval score``, converted for an annotation tool, or served as JSON unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer
+
+from .aliases import normalize_surface
+from .config import RunConfig, load_config
+from .dataset import PadCollator, encode_contexts, encode_sentences, stance_contexts
+from .labels import NONE_LABEL, LabelSchema, tags_to_spans
+from .modeling import ActorStanceModel
+from .run import RunDirError, check_run_dir, model_dirs
+from .schema import Actor, Article, Mention, Span, Stance
+
+__all__ = ["Predictor"]
+
+_EDGE_PUNCTUATION = " \t\n,;:!?’'\"“”()[]«»—–-"
+
+
+@dataclass
+class _Word:
+    start: int
+    end: int
+    probabilities: np.ndarray  # over the BIO tags, from the word's first sub-token
+
+
+def _pick_device(device: str | torch.device | None) -> torch.device:
+    if device is not None:
+        return torch.device(device)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def _actor_id(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9]+", "_", normalize_surface(name)).strip("_").upper()[:24] or "ACTOR"
+    candidate, suffix = base, 2
+    while candidate in taken:
+        candidate, suffix = f"{base}_{suffix}", suffix + 1
+    taken.add(candidate)
+    return candidate
+
+
+class Predictor:
+    """Load with `from_pretrained(run_dir)`; call `predict(text)` or `predict([texts])`."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        labels: LabelSchema,
+        models: dict[str, ActorStanceModel],
+        tokenizer,
+        aliases: dict[str, str],
+        device: torch.device,
+    ):
+        self.config = config
+        self.labels = labels
+        self.models = models
+        self.tokenizer = tokenizer
+        self.aliases = aliases
+        self.device = device
+        self._collate = PadCollator(tokenizer.pad_token_id)
+        self._role_options = config.roles.options()
+        self._stance_options = config.stance.options()
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def from_pretrained(cls, run_dir: str | Path, device: str | torch.device | None = None) -> Predictor:
+        """Load a run directory written by ``python -m train``; errors name the missing or corrupt file."""
+        import json
+
+        run_dir = check_run_dir(run_dir)
+        try:
+            config = load_config(run_dir / "config.yaml")
+            labels = LabelSchema.load(run_dir / "labels.yaml")
+        except ValueError as error:
+            raise RunDirError(f"{run_dir}: {error}") from None
+        aliases = json.loads((run_dir / "aliases.json").read_text(encoding="utf-8"))
+        target = _pick_device(device)
+        models: dict[str, ActorStanceModel] = {}
+        loaded: dict[Path, ActorStanceModel] = {}
+        for task, directory in model_dirs(run_dir, list(config.tasks), config.model.architecture).items():
+            if directory not in loaded:
+                try:
+                    loaded[directory] = ActorStanceModel.from_pretrained(directory).to(target)
+                except (OSError, ValueError, KeyError, RuntimeError) as error:
+                    raise RunDirError(f"{directory}: cannot load model ({type(error).__name__}: {error})") from None
+            models[task] = loaded[directory]
+        first_model_dir = next(iter(loaded))
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(first_model_dir)
+        except (OSError, ValueError) as error:
+            raise RunDirError(f"{first_model_dir}: cannot load tokenizer ({error})") from None
+        return cls(config, labels, models, tokenizer, aliases, target)
+
+    # ------------------------------------------------------------------ public API
+
+    def predict(
+        self,
+        texts: str | Sequence[str],
+        *,
+        mentions: Sequence[Mention | dict] | Sequence[Sequence[Mention | dict]] | None = None,
+        batch_size: int = 32,
+    ) -> Article | list[Article]:
+        """Mentions with roles, actors and stances for one text (returns an `Article`) or a list (a list).
+
+        ``mentions`` gives the spans to classify instead of tagging them (one list per text): each a
+        `Mention` or ``{"start", "end"[, "actor"]}``; mentions with the same ``actor`` form one actor.
+        """
+        single = isinstance(texts, str)
+        batch = [texts] if single else list(texts)
+        for index, text in enumerate(batch):
+            if not isinstance(text, str):
+                raise TypeError(f"text {index}: expected str, got {type(text).__name__}")
+        given = None
+        if mentions is not None:
+            given = [mentions] if single else list(mentions)
+            if len(given) != len(batch):
+                raise ValueError(f"mentions: got {len(given)} lists for {len(batch)} texts")
+        articles = [
+            Article(id=f"doc-{index}", text=text, mentions=self._given_mentions(text, given[index]) if given else [])
+            for index, text in enumerate(batch)
+        ]
+        if given:
+            for article in articles:
+                article.actors = [
+                    Actor(id=actor_id, name=actor_id, role=self.labels.roles[0])
+                    for actor_id in dict.fromkeys(m.actor for m in article.mentions)
+                ]
+        results = self.predict_articles(articles, gold_mentions=given is not None, batch_size=batch_size)
+        return results[0] if single else results
+
+    def predict_articles(
+        self, articles: Sequence[Article], *, gold_mentions: bool = False, batch_size: int = 32
+    ) -> list[Article]:
+        """Predict for whole articles (ids kept). With ``gold_mentions`` the articles' own mentions and
+        actor grouping are kept and only roles and stances are predicted."""
+        if len({article.id for article in articles}) != len(articles):
+            raise ValueError("predict_articles: article ids must be unique")
+        texts = [article.text for article in articles]
+        words = self._tag_words(texts, batch_size) if "roles" in self.models else [[] for _ in texts]
+        results = []
+        for article, document_words in zip(articles, words):
+            if gold_mentions:
+                mentions = [m.model_copy(update={"score": None}) for m in article.mentions]
+                actors = self._roles_for_given(article, document_words)
+            else:
+                mentions, actors = self._group(article.text, self._decode(article.text, document_words))
+            results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
+        if "stance" in self.models:
+            self._add_stances(results, batch_size)
+        return results
+
+    # ------------------------------------------------------------------ roles
+
+    @torch.inference_mode()
+    def _forward(self, task: str, rows: list[dict], batch_size: int) -> list[np.ndarray]:
+        """Softmax outputs of one head for every row, batched by similar length (less padding)."""
+        model = self.models[task]
+        key = "role_logits" if task == "roles" else "stance_logits"
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]["input_ids"]))
+        outputs: list[np.ndarray | None] = [None] * len(rows)
+        for begin in range(0, len(order), batch_size):
+            chunk = order[begin : begin + batch_size]
+            batch = self._collate([rows[i] for i in chunk])
+            batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
+            probabilities = model(**batch)[key].float().softmax(-1).cpu().numpy()
+            for position, row in enumerate(chunk):
+                outputs[row] = probabilities[position][: len(rows[row]["input_ids"])] if task == "roles" else probabilities[position]
+        return outputs  # type: ignore[return-value]
+
+    def _tag_words(self, texts: list[str], batch_size: int) -> list[list[_Word]]:
+        """Per text, its words (first sub-token) with tag probabilities; overlapping windows keep the surer one."""
+        ids = [str(index) for index in range(len(texts))]
+        windows = encode_sentences(self.tokenizer, texts, ids, self._role_options)
+        rows = [{"input_ids": window.input_ids} for window in windows]
+        probabilities = self._forward("roles", rows, batch_size) if rows else []
+        best: list[dict[int, _Word]] = [{} for _ in texts]
+        for window, window_probabilities in zip(windows, probabilities):
+            document = best[int(window.article_id)]
+            current: _Word | None = None
+            previous_word = -1
+            for (start, end), word, token_probabilities in zip(window.offsets, window.word_ids, window_probabilities):
+                if word == -1 or start == end:
+                    previous_word = -1
+                    continue
+                if word == previous_word and current is not None:
+                    current.end = end
+                    continue
+                current = _Word(start, end, token_probabilities)
+                previous_word = word
+                known = document.get(start)
+                if known is None or token_probabilities.max() > known.probabilities.max():
+                    document[start] = current
+        return [[words[start] for start in sorted(words)] for words in best]
+
+    def _decode(self, text: str, words: list[_Word]) -> list[tuple[int, int, str, float]]:
+        tags = self.labels.bio_labels
+        predicted = [tags[int(word.probabilities.argmax())] for word in words]
+        spans = []
+        for first, last, role in tags_to_spans(predicted):
+            start, end = words[first].start, words[last - 1].end
+            confidence = float(np.mean([words[i].probabilities.max() for i in range(first, last)]))
+            surface = text[start:end]
+            left = len(surface) - len(surface.lstrip(_EDGE_PUNCTUATION))
+            right = len(surface.rstrip(_EDGE_PUNCTUATION))  # spans never start or end on punctuation
+            if right > left:
+                spans.append((start + left, start + right, role, confidence))
+        return spans
+
+    def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:
+        """Per role, the mean probability (B + I) over the words inside ``[start, end)``."""
+        inside = [word.probabilities for word in words if start <= word.start < end]
+        roles = self.labels.roles
+        if not inside:
+            return np.full(len(roles), 1.0 / len(roles))
+        mean = np.mean(inside, axis=0)
+        tags = self.labels.bio_labels
+        return np.array([mean[tags.index(f"B-{r}")] + mean[tags.index(f"I-{r}")] for r in roles])
+
+    def _roles_for_given(self, article: Article, words: list[_Word]) -> list[Actor]:
+        known = article.actor_by_id()
+        if "roles" not in self.models:
+            return [actor.model_copy() for actor in article.actors]
+        totals: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(self.labels.roles)))
+        for mention in article.mentions:
+            totals[mention.actor] += self._role_scores(words, mention.start, mention.end)
+        actors = []
+        for actor_id, scores in totals.items():
+            share = scores / scores.sum()
+            best = int(share.argmax())
+            name = known[actor_id].name if actor_id in known else actor_id
+            actors.append(Actor(id=actor_id, name=name, role=self.labels.roles[best], score=round(float(share[best]), 4)))
+        return actors
+
+    def _given_mentions(self, text: str, given: Sequence[Mention | dict]) -> list[Mention]:
+        mentions = []
+        for index, item in enumerate(given):
+            data = item.to_dict() if isinstance(item, Mention) else dict(item)
+            start, end = data.get("start"), data.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
+                raise ValueError(f"mentions[{index}]: span [{start}, {end}) is empty or outside the text (length {len(text)})")
+            mentions.append(Mention(start=start, end=end, text=text[start:end], actor=str(data.get("actor") or f"M{index + 1}")))
+        return mentions
+
+    def _group(self, text: str, spans: list[tuple[int, int, str, float]]) -> tuple[list[Mention], list[Actor]]:
+        """Mentions sharing a canonical name (alias table, else normalised surface) form one actor."""
+        groups: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for span in spans:
+            surface = text[span[0] : span[1]]
+            key = normalize_surface(surface)
+            canonical = self.aliases.get(key)
+            group_key = normalize_surface(canonical) if canonical else key
+            groups[group_key].append(span)
+            names.setdefault(group_key, canonical or re.sub(r"^(?i:the)\s+", "", surface))
+        taken: set[str] = set()
+        mentions, actors = [], []
+        for group_key, members in groups.items():
+            actor_id = _actor_id(names[group_key], taken)
+            weights: dict[str, float] = defaultdict(float)
+            for start, end, role, confidence in members:
+                weights[role] += confidence
+                mentions.append(Mention(start=start, end=end, text=text[start:end], actor=actor_id, score=round(confidence, 4)))
+            role = max(weights, key=weights.get)
+            actors.append(
+                Actor(id=actor_id, name=names[group_key], role=role, score=round(weights[role] / len(members), 4))
+            )
+        mentions.sort(key=lambda m: m.start)
+        return mentions, actors
+
+    # ------------------------------------------------------------------ stances
+
+    def _add_stances(self, articles: list[Article], batch_size: int) -> None:
+        """For each ordered actor pair, the most confident non-NONE context decides label and evidence."""
+        contexts = [context for article in articles for context in stance_contexts(article, self._stance_options)]
+        if not contexts:
+            return
+        texts = {article.id: article.text for article in articles}
+        encoded = encode_contexts(self.tokenizer, texts, contexts, self._stance_options)
+        rows = [
+            {"input_ids": ids, "holder_index": holder, "target_index": target}
+            for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
+        ]
+        probabilities = self._forward("stance", rows, batch_size)
+        classes = self.labels.stance_classes
+        best: dict[tuple[str, str, str], tuple[float, str, int, int]] = {}
+        for context, distribution in zip(contexts, probabilities):
+            label = classes[int(distribution.argmax())]
+            if label == NONE_LABEL:
+                continue
+            key = (context.article_id, context.holder, context.target)
+            confidence = float(distribution.max())
+            if key not in best or confidence > best[key][0]:
+                best[key] = (confidence, label, context.start, context.end)
+        for article in articles:
+            article.stances = [
+                Stance(holder=holder, target=target, label=label, evidence=[Span(start=start, end=end)], score=round(score, 4))
+                for (article_id, holder, target), (score, label, start, end) in sorted(best.items())
+                if article_id == article.id
+            ]

@@ -1,0 +1,5 @@
+"""Training entry point: ``python -m train CONFIG``."""
+
+from .trainer import train
+
+__all__ = ["train"]

@@ -1,0 +1,306 @@
+"""Config-driven fine-tuning on the HF Trainer: one shared encoder with two heads, or one model per task.
+
+Training state (checkpoints, log) lives in a hidden work folder beside the run directory; the run
+directory itself appears in one rename when everything in it is written, so a folder named like a
+run is always complete. ``resume=True`` continues from the work folder's last checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import transformers
+from transformers import (
+    AutoTokenizer,
+    EarlyStoppingCallback,
+    Trainer,
+    TrainerCallback,
+    TrainingArguments,
+    set_seed,
+)
+from transformers.trainer_utils import get_last_checkpoint
+
+from actorstance.aliases import build_alias_table
+from actorstance.atomic import atomic_directory, atomic_write_text
+from actorstance.card import render_card
+from actorstance.config import RunConfig, resolve_model_name
+from actorstance.corpus import load_corpus
+from actorstance.corpus.stats import corpus_stats
+from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles
+from actorstance.labels import LabelSchema
+from actorstance.modeling import ActorStanceModel
+from actorstance.run import model_dirs
+
+from eval.metrics import label_scores, tag_scores
+
+__all__ = ["train"]
+
+logger = logging.getLogger(__name__)
+
+
+class JsonlLogCallback(TrainerCallback):
+    """Appends every Trainer log record to ``train.log`` as one JSON object a line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if state.is_world_process_zero and logs:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
+
+
+def _device_summary() -> dict:
+    if torch.cuda.is_available():
+        return {"type": "cuda", "count": torch.cuda.device_count(), "name": torch.cuda.get_device_name(0)}
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return {"type": "mps", "count": 1}
+    return {"type": "cpu", "threads": torch.get_num_threads(), "machine": platform.machine()}
+
+
+def _git_commit() -> str | None:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _precision_flags(precision: str) -> dict:
+    cuda = torch.cuda.is_available()
+    if precision == "auto":
+        precision = "bf16" if cuda and torch.cuda.is_bf16_supported() else "fp32"
+    if precision == "fp16" and not cuda:
+        raise ValueError("training.precision: fp16 needs a CUDA device; use fp32 or bf16 on this machine")
+    return {"bf16": precision == "bf16", "fp16": precision == "fp16"}
+
+
+def _metrics_function(labels: LabelSchema, tasks: tuple[str, ...]):
+    """``compute_metrics`` over the argmax predictions of whichever heads the model has."""
+    tags = labels.bio_labels
+    classes = labels.stance_classes
+
+    def compute(prediction) -> dict[str, float]:
+        predictions = prediction.predictions if isinstance(prediction.predictions, tuple) else (prediction.predictions,)
+        label_ids = prediction.label_ids if isinstance(prediction.label_ids, tuple) else (prediction.label_ids,)
+        by_task = dict(zip(tasks, predictions))
+        results: dict[str, float] = {}
+        headline = []
+        if "roles" in by_task:
+            gold_rows, predicted_rows = [], []
+            for gold, predicted in zip(label_ids[0], by_task["roles"]):
+                keep = gold != IGNORE_INDEX
+                if keep.any():
+                    gold_rows.append([tags[i] for i in gold[keep]])
+                    predicted_rows.append([tags[i] for i in predicted[keep]])
+            scores = tag_scores(gold_rows, predicted_rows)
+            results.update({f"role_{key}": value for key, value in scores.items()})
+            results["role_f1"] = scores["f1"]
+            headline.append(scores["f1"])
+        if "stance" in by_task:
+            gold = label_ids[-1]
+            keep = gold != IGNORE_INDEX
+            scores = label_scores(
+                [classes[i] for i in gold[keep]], [classes[i] for i in by_task["stance"][keep]], labels.stances, classes[0]
+            )
+            results.update({f"stance_{k}": v for k, v in scores.items() if isinstance(v, (int, float))})
+            headline.append(scores["macro_f1"])
+        results["combined_f1"] = float(np.mean(headline))
+        return results
+
+    return compute
+
+
+def _argmax_logits(logits, labels):
+    logits = logits if isinstance(logits, tuple) else (logits,)
+    return tuple(item.argmax(dim=-1) for item in logits)
+
+
+def _train_model(
+    config: RunConfig,
+    tasks: tuple[str, ...],
+    model_path: str,
+    tokenizer,
+    labels: LabelSchema,
+    datasets,
+    work_dir: Path,
+    log_path: Path,
+    resume: bool,
+) -> tuple[ActorStanceModel, dict, bool]:
+    """Train one model; returns it, its metrics, and whether this process is the main one."""
+    training = config.training
+    has_validation = len(datasets["validation"]) > 0
+    set_seed(config.seed)  # before the heads are initialised: identical runs from identical configs
+    model = ActorStanceModel.from_encoder(
+        model_path,
+        num_tags=len(labels.bio_labels) if "roles" in tasks else None,
+        num_stance_classes=len(labels.stance_classes) if "stance" in tasks else None,
+        dropout=config.model.dropout,
+    )
+    by_steps = training.eval_every_steps is not None
+    strategy = "steps" if by_steps else "epoch"
+    args = TrainingArguments(
+        output_dir=str(work_dir / "checkpoints"),
+        per_device_train_batch_size=training.batch_size,
+        per_device_eval_batch_size=training.eval_batch_size,
+        gradient_accumulation_steps=training.gradient_accumulation_steps,
+        learning_rate=training.learning_rate,
+        weight_decay=training.weight_decay,
+        warmup_steps=training.warmup_ratio,
+        lr_scheduler_type=training.scheduler,
+        num_train_epochs=training.epochs,
+        max_steps=training.max_steps,
+        eval_strategy=strategy if has_validation else "no",
+        save_strategy=strategy,
+        eval_steps=training.eval_every_steps,
+        save_steps=training.eval_every_steps,
+        save_total_limit=training.save_total_limit,
+        load_best_model_at_end=has_validation,
+        metric_for_best_model=f"eval_{training.early_stopping.metric}" if has_validation else None,
+        greater_is_better=True,
+        logging_steps=training.logging_steps,
+        report_to=["tensorboard"] if training.tensorboard else [],
+        seed=config.seed,
+        data_seed=config.seed,
+        train_sampling_strategy="group_by_length" if training.group_by_length else "random",
+        dataloader_num_workers=training.dataloader_workers,
+        label_names=["labels", "stance_labels"],
+        remove_unused_columns=True,
+        disable_tqdm=False,
+        **_precision_flags(training.precision),
+    )
+    callbacks: list[TrainerCallback] = [JsonlLogCallback(log_path)]
+    if has_validation and training.early_stopping.patience:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping.patience))
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=datasets["train"],
+        eval_dataset=datasets["validation"] if has_validation else None,
+        data_collator=PadCollator(tokenizer.pad_token_id),
+        compute_metrics=_metrics_function(labels, tasks),
+        preprocess_logits_for_metrics=_argmax_logits,
+        callbacks=callbacks,
+    )
+    checkpoint = get_last_checkpoint(args.output_dir) if resume and Path(args.output_dir).is_dir() else None
+    if resume and checkpoint is None:
+        logger.warning("--resume: no checkpoint in %s; starting from the beginning", args.output_dir)
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=checkpoint)
+    metrics = {
+        "train_time_s": round(time.perf_counter() - started, 2),
+        "train_samples_per_s": output.metrics.get("train_samples_per_second"),
+        "train_loss": output.metrics.get("train_loss"),
+        "global_step": output.global_step,
+        "resumed_from": Path(checkpoint).name if checkpoint else None,
+        "train_examples": len(datasets["train"]),
+        "validation_examples": len(datasets["validation"]),
+    }
+    if has_validation:
+        evaluation = trainer.evaluate()
+        metrics["validation"] = {
+            key.removeprefix("eval_"): value for key, value in evaluation.items() if isinstance(value, (int, float))
+        }
+    return trainer.accelerator.unwrap_model(trainer.model), metrics, trainer.is_world_process_zero()
+
+
+def train(
+    config: RunConfig, output_dir: str | Path | None = None, resume: bool = False, overwrite: bool = False
+) -> Path:
+    """Train as ``config`` says and write the run directory; returns its path."""
+    run_dir = Path(output_dir) if output_dir else Path(config.output_dir) / config.name
+    work_dir = run_dir.parent / f".{run_dir.name}.work"
+    if run_dir.exists() and not overwrite:
+        raise FileExistsError(f"{run_dir} exists; pass --overwrite to replace it")
+    if work_dir.exists() and not resume:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True, exist_ok=True)
+
+    set_seed(config.seed)
+    model_path = resolve_model_name(config.model.name)
+    labels = config.data.label_schema()
+    articles = load_corpus(config.data.paths, labels)
+    splits = split_articles(articles, config.data.split_options())
+    tokenizer = AutoTokenizer.from_pretrained(model_path)
+    groups = [tuple(config.tasks)] if config.model.architecture == "shared" else [(task,) for task in config.tasks]
+    targets = model_dirs(run_dir, list(config.tasks), config.model.architecture)
+
+    started = time.perf_counter()
+    trained: list[tuple[tuple[str, ...], ActorStanceModel]] = []
+    metrics: dict = {}
+    is_main = True
+    for group in groups:
+        group_dir = work_dir / "-".join(group)
+        finished = group_dir / "final"
+        if resume and (finished / "metrics.json").is_file():  # a model of a separate run already done
+            model = ActorStanceModel.from_pretrained(finished)
+            group_metrics = json.loads((finished / "metrics.json").read_text(encoding="utf-8"))
+        else:
+            datasets = build_dataset_dict(
+                articles, tokenizer, labels, group, config.roles.options(), config.stance.options(),
+                config.data.split_options(), seed=config.seed,
+            )  # fmt: skip
+            model, group_metrics, is_main = _train_model(
+                config, group, model_path, tokenizer, labels, datasets, group_dir, work_dir / "train.log", resume
+            )
+            if is_main and len(groups) > 1:
+                model.save_pretrained(finished)
+                atomic_write_text(finished / "metrics.json", json.dumps(group_metrics))
+        trained.append((group, model))
+        metrics["-".join(group)] = group_metrics
+
+    if not is_main:
+        return run_dir
+    summary = {
+        "name": config.name,
+        "tasks": list(config.tasks),
+        "architecture": config.model.architecture,
+        "model": config.model.name,
+        "validation": _merged_validation(metrics),
+        "runs": metrics,
+        "train_time_s": round(time.perf_counter() - started, 2),
+        "num_parameters": sum(sum(p.numel() for p in model.parameters()) for _, model in trained),
+        "data": {name: corpus_stats(group)["articles"] for name, group in splits.items()},
+        "device": _device_summary(),
+        "versions": {
+            "actorstance": __import__("actorstance").__version__,
+            "transformers": transformers.__version__,
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+        },
+        "git_commit": _git_commit(),
+    }
+    with atomic_directory(run_dir, overwrite=overwrite) as staging:
+        for group, model in trained:
+            directory = staging / targets[group[0]].name
+            model.save_pretrained(directory)
+            tokenizer.save_pretrained(directory)
+        atomic_write_text(staging / "config.yaml", config.to_yaml())
+        atomic_write_text(staging / "labels.yaml", labels.to_yaml())
+        atomic_write_text(staging / "aliases.json", json.dumps(build_alias_table(splits["train"]), indent=1, ensure_ascii=False))
+        atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
+        log = work_dir / "train.log"
+        shutil.copyfile(log, staging / "train.log") if log.exists() else (staging / "train.log").touch()
+        atomic_write_text(staging / "README.md", render_card(config, labels, summary, corpus_stats(splits["train"])))
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return run_dir
+
+
+def _merged_validation(metrics: dict) -> dict:
+    merged: dict = {}
+    for group_metrics in metrics.values():
+        merged.update(group_metrics.get("validation", {}))
+    headline = [merged[key] for key in ("role_f1", "stance_macro_f1") if key in merged]
+    if headline:
+        merged["combined_f1"] = float(np.mean(headline))
+    return merged

@@ -31,7 +31,7 @@ def _labels(path: Path | None) -> LabelSchema:
 
 def _report(issues: list[CorpusIssue]) -> None:
     for issue in issues:
-        errors.print(str(issue), markup=False, highlight=False)
+        errors.print(str(issue), markup=False, highlight=False, soft_wrap=True)
     errors.print(f"[red]{len(issues)} error(s)[/red]")
 
 

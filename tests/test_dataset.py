@@ -1,0 +1,126 @@
+"""Alignment of role tags to real tokenizer output, stance pair examples, and leak-free splits."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from actorstance.dataset import (
+    RoleOptions,
+    SplitOptions,
+    StanceOptions,
+    assign_splits,
+    build_dataset_dict,
+    encode_sentences,
+    role_examples,
+    split_articles,
+    stance_contexts,
+    stance_examples,
+)
+from actorstance.labels import LabelSchema
+
+from .conftest import make_article
+
+LABELS = LabelSchema.default()
+
+
+def _tagged(tokenizer, example):
+    tokens = tokenizer.convert_ids_to_tokens(example["input_ids"])
+    return [(t, LABELS.bio_labels[i] if i >= 0 else None) for t, i in zip(tokens, example["labels"])]
+
+
+def test_bio_alignment_first_subtoken(tokenizer):
+    article = make_article(
+        "t", "Türkiye’s drones hit the PKK. Nguyễn Phú Trọng spoke.",
+        [("Türkiye", "TUR"), ("the PKK", "PKK"), ("Nguyễn Phú Trọng", "NGUYEN")], roles={"PKK": "REB"},
+    )  # fmt: skip
+    first, second = role_examples([article], tokenizer, LABELS, RoleOptions())
+    assert _tagged(tokenizer, first) == [
+        ("[CLS]", None), ("turk", "B-GOV"), ("##iy", None), ("##e", None), ("’", "O"), ("s", "O"),
+        ("drones", "O"), ("hit", "O"), ("the", "B-REB"), ("p", "I-REB"), ("##kk", None), (".", "O"), ("[SEP]", None),
+    ]  # fmt: skip
+    assert [tag for _, tag in _tagged(tokenizer, second) if tag][:3] == ["B-GOV", "I-GOV", "I-GOV"]
+    # offsets map every token back to the original (non-ASCII, cased) text
+    text = article.text
+    pieces = [text[s:e] for s, e in second["offsets"] if s >= 0]
+    assert pieces == ["Nguyễn", "Ph", "ú", "Tr", "ọng", "spoke", "."]
+    assert second["offsets"][1] == [text.index("Nguyễn"), text.index("Nguyễn") + 6]
+
+
+def test_label_all_tokens_gives_inside_tags_to_later_subtokens(tokenizer):
+    article = make_article("t", "Türkiye spoke.", [("Türkiye", "TUR")])
+    (example,) = role_examples([article], tokenizer, LABELS, RoleOptions(label_all_tokens=True))
+    assert _tagged(tokenizer, example)[1:4] == [("turk", "B-GOV"), ("##iy", "I-GOV"), ("##e", "I-GOV")]
+
+
+def test_long_sentences_become_overlapping_windows_with_true_offsets(tokenizer):
+    words = [f"w{i}" for i in range(300)]
+    text = " ".join(words[:150]) + " Iran " + " ".join(words[150:]) + "."
+    windows = encode_sentences(tokenizer, [text], ["long"], RoleOptions(max_length=64, stride=16))
+    assert len(windows) > 5 and all(len(w.input_ids) <= 64 for w in windows)
+    for window in windows:
+        for start, end in window.offsets:
+            if start >= 0:
+                assert text[start:end].strip() and start < end
+    article = make_article("long", text, [("Iran", "IRN")])
+    examples = role_examples([article], tokenizer, LABELS, RoleOptions(max_length=64, stride=16))
+    tagged = [tag for example in examples for _, tag in _tagged(tokenizer, example) if tag == "B-GOV"]
+    assert 1 <= len(tagged) <= 2  # Iran falls in one window or in the overlap of two
+
+
+def test_stance_contexts_labels_and_markers(tokenizer, seed_article):
+    contexts = stance_contexts(seed_article, StanceOptions())
+    positives = {(c.holder, c.target): c.label for c in contexts if c.label != "NONE"}
+    assert positives == {(s.holder, s.target): s.label for s in seed_article.stances}
+    examples = stance_examples([seed_article], tokenizer, LABELS, StanceOptions(), negative_ratio=None)
+    assert len(examples) == len(contexts)
+    first = examples[0]
+    tokens = tokenizer.convert_ids_to_tokens(first["input_ids"])
+    assert tokens[first["holder_index"]] == "<" and tokens[first["target_index"]] == "["
+    assert tokenizer.decode(first["input_ids"]).startswith("[CLS] < < jordanian > > and [ [ us officials ] ]")
+    assert LABELS.stance_classes[first["stance_labels"]] == "SUPPORT"
+
+
+def test_stance_beyond_the_window_gets_a_covering_context(tokenizer):
+    article = make_article(
+        "far", "King Abdullah spoke. He was calm. He later said Tehran was a threat.",
+        [("King Abdullah", "KING"), ("Tehran", "IRN")], [("KING", "IRN", "OPPOSE", "Tehran was a threat")],
+    )  # fmt: skip
+    contexts = stance_contexts(article, StanceOptions(max_sentence_distance=1))
+    assert [(c.holder, c.target, c.label, c.start, c.end) for c in contexts] == [
+        ("KING", "IRN", "OPPOSE", 0, len(article.text))
+    ]
+
+
+def test_negative_sampling_is_seeded_and_capped(tokenizer, seed_article):
+    def sample(seed):
+        return stance_examples([seed_article], tokenizer, LABELS, StanceOptions(), negative_ratio=1.0, seed=seed)
+
+    counts = Counter(LABELS.stance_classes[e["stance_labels"]] for e in sample(3))
+    assert counts["NONE"] == 20 and sum(counts.values()) == 40
+    assert [e["input_ids"] for e in sample(3)] == [e["input_ids"] for e in sample(3)]
+    assert [e["input_ids"] for e in sample(3)] != [e["input_ids"] for e in sample(4)]
+
+
+def test_splits_are_deterministic_pinned_and_leak_free(small_corpus):
+    unpinned = [a.model_copy(update={"split": None, "id": f"u{i}"}) for i, a in enumerate(small_corpus * 20)]
+    first = assign_splits(unpinned, SplitOptions(seed=1))
+    assert first == assign_splits(list(reversed(unpinned)), SplitOptions(seed=1))  # order does not matter
+    assert first == assign_splits(unpinned[:100], SplitOptions(seed=1)) | assign_splits(unpinned[100:], SplitOptions(seed=1))
+    assert first != assign_splits(unpinned, SplitOptions(seed=2))
+    shares = Counter(first.values())
+    assert 150 < shares["train"] < 230 and shares["validation"] > 5 and shares["test"] > 5
+    groups = split_articles(small_corpus)
+    assert [len(groups[s]) for s in ("train", "validation", "test")] == [8, 2, 2]  # pinned splits honoured
+    ids = [[a.id for a in groups[s]] for s in groups]
+    assert sum(len(i) for i in ids) == len(set().union(*map(set, ids))) == 12
+
+
+def test_dataset_dict_has_both_tasks_and_no_article_in_two_splits(tokenizer, small_corpus):
+    data = build_dataset_dict(small_corpus, tokenizer, LABELS)
+    assert set(data) == {"train", "validation", "test"}
+    for split, dataset in data.items():
+        assert set(dataset["task"]) == {"roles", "stance"}, split
+    article_sets = [set(data[s]["article_id"]) for s in data]
+    assert not (article_sets[0] & article_sets[1] or article_sets[0] & article_sets[2] or article_sets[1] & article_sets[2])
+    stance_rows = data["validation"].filter(lambda row: row["task"] == "stance")
+    assert all(label == -100 for row in stance_rows["labels"] for label in row)

@@ -21,12 +21,17 @@ console = Console()
 errors = Console(stderr=True)
 
 LabelsOption = Annotated[
-    Optional[Path], typer.Option("--labels", help="label schema YAML/JSON (default: configs/labels/default.yaml)")
+    Optional[str],
+    typer.Option("--labels", help="label schema file, or a name from configs/labels/ (default: default)"),
 ]
 
 
-def _labels(path: Path | None) -> LabelSchema:
-    return LabelSchema.load(path) if path else LabelSchema.default()
+def _labels(name_or_path: str | None) -> LabelSchema:
+    try:
+        return LabelSchema.resolve(name_or_path or "default")
+    except (OSError, ValueError) as error:
+        errors.print(f"[red]error:[/red] --labels: {error}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _report(issues: list[CorpusIssue]) -> None:

@@ -31,7 +31,9 @@ class _Section(BaseModel):
 
 class DataConfig(_Section):
     paths: list[str] = Field(default_factory=lambda: ["data/corpus"], min_length=1)
-    labels: str | None = Field(default="configs/labels/default.yaml", description="label schema file; null = from data")
+    labels: str | None = Field(
+        default="default", description="a label schema file, or the name of one in configs/labels/; null = from data"
+    )
     split_ratios: dict[Literal["train", "validation", "test"], float] = Field(
         default_factory=lambda: {"train": 0.8, "validation": 0.1, "test": 0.1}
     )
@@ -39,7 +41,10 @@ class DataConfig(_Section):
 
     def label_schema(self, articles=None) -> LabelSchema:
         if self.labels:
-            return LabelSchema.load(self.labels)
+            try:
+                return LabelSchema.resolve(self.labels)
+            except (OSError, ValueError) as error:
+                raise ConfigError(f"config key 'data.labels': {error}") from None
         if articles is None:
             raise ConfigError("data.labels: null needs the articles to derive the label set from")
         return LabelSchema.from_articles(articles)

@@ -24,7 +24,8 @@ __all__ = [
 NONE_LABEL = "NONE"
 """The stance classifier's class for an actor pair with no stated stance (never annotated)."""
 
-DEFAULT_LABELS_PATH = Path(__file__).resolve().parent.parent / "configs" / "labels" / "default.yaml"
+LABELS_DIR = Path(__file__).resolve().parent.parent / "configs" / "labels"
+DEFAULT_LABELS_PATH = LABELS_DIR / "default.yaml"
 
 
 class LabelSchema(BaseModel):
@@ -63,6 +64,18 @@ class LabelSchema(BaseModel):
     @classmethod
     def default(cls) -> LabelSchema:
         return cls.load(DEFAULT_LABELS_PATH)
+
+    @classmethod
+    def resolve(cls, name_or_path: str | Path) -> LabelSchema:
+        """A schema file path, or the name of one shipped in ``configs/labels/`` ("default", "park2021")."""
+        path = Path(name_or_path)
+        if not path.suffix and len(path.parts) == 1:
+            shipped = LABELS_DIR / f"{name_or_path}.yaml"
+            if not shipped.is_file():
+                known = ", ".join(sorted(p.stem for p in LABELS_DIR.glob("*.yaml")))
+                raise ValueError(f"no label schema named {name_or_path!r}; shipped: {known}")
+            path = shipped
+        return cls.load(path)
 
     @classmethod
     def from_articles(cls, articles: Iterable, name: str = "from-data") -> LabelSchema:

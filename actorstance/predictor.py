@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from transformers import AutoTokenizer
 
 from .aliases import normalize_surface
@@ -23,10 +24,9 @@ from .labels import NONE_LABEL, LabelSchema, tags_to_spans
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
+from .text import trim_span
 
 __all__ = ["Predictor"]
-
-_EDGE_PUNCTUATION = " \t\n,;:!?’'\"“”()[]«»—–-"
 
 
 @dataclass
@@ -98,7 +98,7 @@ class Predictor:
             if directory not in loaded:
                 try:
                     loaded[directory] = ActorStanceModel.from_pretrained(directory).to(target)
-                except (OSError, ValueError, KeyError, RuntimeError) as error:
+                except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as error:
                     raise RunDirError(f"{directory}: cannot load model ({type(error).__name__}: {error})") from None
             models[task] = loaded[directory]
         first_model_dir = next(iter(loaded))
@@ -216,11 +216,9 @@ class Predictor:
         for first, last, role in tags_to_spans(predicted):
             start, end = words[first].start, words[last - 1].end
             confidence = float(np.mean([words[i].probabilities.max() for i in range(first, last)]))
-            surface = text[start:end]
-            left = len(surface) - len(surface.lstrip(_EDGE_PUNCTUATION))
-            right = len(surface.rstrip(_EDGE_PUNCTUATION))  # spans never start or end on punctuation
-            if right > left:
-                spans.append((start + left, start + right, role, confidence))
+            start, end = trim_span(text, start, end)
+            if end > start:
+                spans.append((start, end, role, confidence))
         return spans
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:

@@ -7,8 +7,9 @@ span, keeps examples short (dynamic padding pays off) and lets any length of art
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["sentence_spans", "sentence_index"]
+__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span"]
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -71,3 +72,21 @@ def sentence_index(spans: list[tuple[int, int]], offset: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def is_span_edge_ok(char: str, at_end: bool) -> bool:
+    """Spans never start or end on whitespace or punctuation; a final '.' (of "U.S.") may end one."""
+    if char.isspace():
+        return False
+    return not unicodedata.category(char).startswith("P") or (at_end and char == ".")
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` until both edges satisfy `is_span_edge_ok` (empty if nothing is left)."""
+    while start < end and not is_span_edge_ok(text[start], at_end=False):
+        start += 1
+    while end > start and not is_span_edge_ok(text[end - 1], at_end=True):
+        end -= 1
+    if end - start == 1 and text[start] == ".":
+        return start, start
+    return start, end

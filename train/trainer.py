@@ -26,7 +26,6 @@ from transformers import (
     TrainingArguments,
     set_seed,
 )
-from transformers.trainer_utils import get_last_checkpoint
 
 from actorstance.aliases import build_alias_table
 from actorstance.atomic import atomic_directory, atomic_write_text
@@ -121,6 +120,24 @@ def _metrics_function(labels: LabelSchema, tasks: tuple[str, ...]):
     return compute
 
 
+def _last_complete_checkpoint(directory: Path) -> str | None:
+    """The newest checkpoint whose trainer state was fully written; a kill mid-save leaves a partial
+    folder, which is removed so the resumed run can write that step again."""
+    if not directory.is_dir():
+        return None
+    numbered = sorted(
+        (int(path.name.rsplit("-", 1)[1]), path) for path in directory.glob("checkpoint-*") if path.name.rsplit("-", 1)[1].isdigit()
+    )
+    for _, path in reversed(numbered):
+        try:
+            json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
+            return str(path)
+        except (OSError, json.JSONDecodeError):
+            logger.warning("skipping incomplete checkpoint %s", path)
+            shutil.rmtree(path, ignore_errors=True)
+    return None
+
+
 def _argmax_logits(logits, labels):
     logits = logits if isinstance(logits, tuple) else (logits,)
     return tuple(item.argmax(dim=-1) for item in logits)
@@ -192,7 +209,7 @@ def _train_model(
         preprocess_logits_for_metrics=_argmax_logits,
         callbacks=callbacks,
     )
-    checkpoint = get_last_checkpoint(args.output_dir) if resume and Path(args.output_dir).is_dir() else None
+    checkpoint = _last_complete_checkpoint(Path(args.output_dir)) if resume else None
     if resume and checkpoint is None:
         logger.warning("--resume: no checkpoint in %s; starting from the beginning", args.output_dir)
     started = time.perf_counter()
@@ -202,14 +219,18 @@ def _train_model(
         "train_samples_per_s": output.metrics.get("train_samples_per_second"),
         "train_loss": output.metrics.get("train_loss"),
         "global_step": output.global_step,
+        "world_size": args.world_size,
         "resumed_from": Path(checkpoint).name if checkpoint else None,
         "train_examples": len(datasets["train"]),
         "validation_examples": len(datasets["validation"]),
     }
     if has_validation:
         evaluation = trainer.evaluate()
+        timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch"}
         metrics["validation"] = {
-            key.removeprefix("eval_"): value for key, value in evaluation.items() if isinstance(value, (int, float))
+            key.removeprefix("eval_"): value
+            for key, value in evaluation.items()
+            if isinstance(value, (int, float)) and key not in timing
         }
     return trainer.accelerator.unwrap_model(trainer.model), metrics, trainer.is_world_process_zero()
 

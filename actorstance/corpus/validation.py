@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from ..labels import LabelSchema
 from ..schema import AUTHOR, Article
+from ..text import is_span_edge_ok
 
 __all__ = ["CorpusIssue", "CorpusError", "check_article", "check_unique_ids"]
 
@@ -39,12 +39,9 @@ class CorpusError(ValueError):
 
 
 def _edge_problem(surface: str) -> str | None:
-    """Spans never start or end on whitespace or punctuation (a final '.' of an abbreviation may end one)."""
     for position, char in (("starts", surface[0]), ("ends", surface[-1])):
-        if char.isspace():
-            return f"{position} with whitespace"
-        if unicodedata.category(char).startswith("P") and not (position == "ends" and char == "."):
-            return f"{position} with punctuation {char!r}"
+        if not is_span_edge_ok(char, at_end=position == "ends"):
+            return f"{position} with whitespace" if char.isspace() else f"{position} with punctuation {char!r}"
     return None
 
 

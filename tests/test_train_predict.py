@@ -1,0 +1,201 @@
+"""Training writes complete, reproducible run directories; the predictor loads them and never falls over."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from actorstance.config import load_config
+from actorstance.corpus import check_article, write_corpus
+from actorstance.predictor import Predictor
+from actorstance.run import RunDirError
+from train import train
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _config(corpus: Path, model: str, output: Path, *extra: str):
+    return load_config(
+        None,
+        [
+            f"data.paths=[{corpus}]",
+            f"model.name={model}",
+            f"output_dir={output}",
+            "name=tiny",
+            "seed=5",
+            "training.batch_size=8",
+            "training.max_steps=6",
+            "training.eval_every_steps=3",
+            "training.logging_steps=1",
+            *extra,
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory, small_corpus):
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    write_corpus(small_corpus, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory, corpus_file, tiny_model_path) -> Path:
+    return train(_config(corpus_file, tiny_model_path, tmp_path_factory.mktemp("runs")))
+
+
+def test_run_directory_is_complete(tiny_run):
+    names = {p.name for p in tiny_run.iterdir()}
+    assert names == {"config.yaml", "labels.yaml", "aliases.json", "metrics.json", "train.log", "README.md", "model"}
+    assert {p.name for p in (tiny_run / "model").iterdir()} >= {"encoder", "heads.safetensors", "heads.json", "tokenizer.json"}
+    assert not list(tiny_run.parent.glob(".*"))  # no work folder or staging folder left behind
+    metrics = json.loads((tiny_run / "metrics.json").read_text())
+    assert metrics["tasks"] == ["roles", "stance"] and metrics["device"]["type"] == "cpu"
+    assert {"role_f1", "stance_macro_f1", "combined_f1"} <= set(metrics["validation"])
+    assert metrics["data"] == {"train": 8, "validation": 2, "test": 2} and metrics["num_parameters"] > 0
+    log = [json.loads(line) for line in (tiny_run / "train.log").read_text().splitlines()]
+    assert any("loss" in record for record in log) and any("eval_combined_f1" in record for record in log)
+    card = (tiny_run / "README.md").read_text()
+    assert "GOV, MIL, REB" in card and "Intended use" in card and "Limits" in card
+    assert json.loads((tiny_run / "aliases.json").read_text())["un"] == "Un"
+
+
+def test_same_config_and_seed_give_the_same_run(tiny_run, corpus_file, tiny_model_path, tmp_path):
+    again = train(_config(corpus_file, tiny_model_path, tmp_path))
+    first = json.loads((tiny_run / "metrics.json").read_text())
+    second = json.loads((again / "metrics.json").read_text())
+    assert first["validation"] == second["validation"]
+    assert first["runs"]["roles-stance"]["train_loss"] == second["runs"]["roles-stance"]["train_loss"]
+    text = "Iran backs Hezbollah. The UN condemned the attack."
+    assert Predictor.from_pretrained(tiny_run).predict(text) == Predictor.from_pretrained(again).predict(text)
+
+
+def test_existing_run_is_not_overwritten_silently(tiny_run, corpus_file, tiny_model_path):
+    config = _config(corpus_file, tiny_model_path, tiny_run.parent)
+    with pytest.raises(FileExistsError, match="pass --overwrite"):
+        train(config)
+
+
+def test_separate_models_per_task(corpus_file, tiny_model_path, tmp_path):
+    run = train(_config(corpus_file, tiny_model_path, tmp_path, "model.architecture=separate"))
+    assert (run / "model-roles" / "heads.json").is_file() and (run / "model-stance" / "heads.json").is_file()
+    result = Predictor.from_pretrained(run).predict("Iran backs Hezbollah.")
+    assert result.text == "Iran backs Hezbollah."
+
+
+def test_predictions_are_valid_corpus_records(tiny_run, seed_article):
+    predictor = Predictor.from_pretrained(tiny_run)
+    result = predictor.predict(seed_article.text)
+    assert check_article(result, predictor.labels) == []
+    record = json.loads(json.dumps(result.to_dict()))
+    assert set(record) <= {"id", "text", "actors", "mentions", "stances", "meta"}
+    for mention in result.mentions:
+        assert seed_article.text[mention.start : mention.end] == mention.text and 0 <= mention.score <= 1
+    given = predictor.predict_articles([seed_article], gold_mentions=True)[0]
+    assert given.mentions == [m.model_copy(update={"score": None}) for m in seed_article.mentions]
+    assert {a.id for a in given.actors} == {a.id for a in seed_article.actors}
+    assert {s.holder for s in given.stances} | {s.target for s in given.stances} <= {a.id for a in seed_article.actors}
+
+
+def test_given_mentions_mode(tiny_run):
+    predictor = Predictor.from_pretrained(tiny_run)
+    text = "Iran backs Hezbollah. Tehran armed it."
+    result = predictor.predict(text, mentions=[{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20}, {"start": 22, "end": 28, "actor": "IRN"}])
+    assert [(m.text, m.actor) for m in result.mentions] == [("Iran", "IRN"), ("Hezbollah", "M2"), ("Tehran", "IRN")]
+    assert [a.id for a in result.actors] == ["IRN", "M2"] and all(a.role in predictor.labels.roles for a in result.actors)
+    with pytest.raises(ValueError, match=r"mentions\[0\]: span \[5, 99\) is empty or outside the text \(length 38\)"):
+        predictor.predict(text, mentions=[{"start": 5, "end": 99}])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "🙂🙂 Iran 🙂 backs\u200b Hezbollah 🇺🇦.", "Россия и Iran\x00\x07 договорились. 伊朗支持真主党。", "a" * 5000],
+)
+def test_odd_text_gets_an_answer_with_valid_offsets(tiny_run, text):
+    result = Predictor.from_pretrained(tiny_run).predict(text)
+    assert result.text == text
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.text and mention.text.strip()
+
+
+def test_batch_and_long_document(tiny_run):
+    predictor = Predictor.from_pretrained(tiny_run)
+    sentence = "Iran backs Hezbollah while the UN condemned Russian troops near Idlib. "
+    long_text = sentence * 1500 + "Daesh attacked villagers."  # ~16,000 words
+    short, long_result = predictor.predict(["Iran backs Hezbollah.", long_text], batch_size=64)
+    assert short.text == "Iran backs Hezbollah." and long_result.text == long_text
+    assert all(long_text[m.start : m.end] == m.text for m in long_result.mentions)
+    with pytest.raises(TypeError, match="text 1: expected str, got int"):
+        predictor.predict(["fine", 3])
+
+
+def test_broken_run_directories_are_named(tiny_run, tmp_path):
+    import shutil
+
+    with pytest.raises(RunDirError, match="not a run directory"):
+        Predictor.from_pretrained(tmp_path / "nothing")
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_run, broken)
+    (broken / "aliases.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(RunDirError, match=r"aliases.json: corrupt JSON"):
+        Predictor.from_pretrained(broken)
+    (broken / "aliases.json").unlink()
+    with pytest.raises(RunDirError, match=r"aliases.json: missing"):
+        Predictor.from_pretrained(broken)
+    shutil.copy(tiny_run / "aliases.json", broken / "aliases.json")
+    (broken / "model" / "heads.safetensors").write_bytes(b"not a tensor file")
+    with pytest.raises(RunDirError, match=r"model: cannot load model"):
+        Predictor.from_pretrained(broken)
+
+
+def _train_command(config: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "train", str(config), *extra]
+
+
+def test_resume_after_kill(corpus_file, tiny_model_path, tmp_path):
+    config = tmp_path / "resume.yaml"
+    config.write_text(_config(corpus_file, tiny_model_path, tmp_path / "runs", "training.max_steps=200", "training.eval_every_steps=2", "training.early_stopping.patience=null").to_yaml())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(_train_command(config), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoints = tmp_path / "runs" / ".tiny.work" / "roles-stance" / "checkpoints"
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(checkpoints.glob("checkpoint-4")) and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert list(checkpoints.glob("checkpoint-*")), "no checkpoint was written before the kill"
+    assert not (tmp_path / "runs" / "tiny").exists()  # a killed run leaves no run directory
+    done = subprocess.run(_train_command(config, "--resume"), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    metrics = json.loads((tmp_path / "runs" / "tiny" / "metrics.json").read_text())
+    resumed = metrics["runs"]["roles-stance"]["resumed_from"]
+    assert resumed and int(resumed.split("-")[1]) >= 4 and metrics["runs"]["roles-stance"]["global_step"] == 200
+
+
+def test_cli_reports_config_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("training:\n  epochz: 1\n", encoding="utf-8")
+    done = subprocess.run(_train_command(bad), cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "config key 'training.epochz': unknown key" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_two_process_data_parallel_run(corpus_file, tiny_model_path, tmp_path):
+    config = tmp_path / "ddp.yaml"
+    config.write_text(_config(corpus_file, tiny_model_path, tmp_path / "runs").to_yaml())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--num_machines", "1",
+               "--mixed_precision", "no", "--dynamo_backend", "no", "--cpu", "-m", "train", str(config)]  # fmt: skip
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = json.loads((tmp_path / "runs" / "tiny" / "metrics.json").read_text())
+    assert metrics["runs"]["roles-stance"]["world_size"] == 2
+    assert metrics["runs"]["roles-stance"]["global_step"] == 6

@@ -404,15 +404,19 @@ def _empty_dataset() -> Dataset:
 
 @dataclass(frozen=True)
 class PadCollator:
-    """Dynamic padding to the longest row of the batch (optionally to a multiple of 8 for tensor cores)."""
+    """Dynamic padding to the longest row of the batch (optionally to a multiple of 8 for tensor cores).
+
+    ``fixed_length`` pads every row to that length instead: the pad-to-max-length baseline.
+    """
 
     pad_token_id: int
     pad_to_multiple_of: int | None = None
+    fixed_length: int | None = None
 
     def __call__(self, features: list[dict]) -> dict:
         import torch
 
-        longest = max(len(feature["input_ids"]) for feature in features)
+        longest = self.fixed_length or max(len(feature["input_ids"]) for feature in features)
         if self.pad_to_multiple_of:
             longest = -(-longest // self.pad_to_multiple_of) * self.pad_to_multiple_of
         batch: dict[str, list] = {"input_ids": [], "attention_mask": []}

@@ -40,7 +40,7 @@ from actorstance.run import model_dirs
 
 from eval.metrics import label_scores, tag_scores
 
-__all__ = ["train"]
+__all__ = ["train", "build_trainer"]
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def _argmax_logits(logits, labels):
     return tuple(item.argmax(dim=-1) for item in logits)
 
 
-def _train_model(
+def build_trainer(
     config: RunConfig,
     tasks: tuple[str, ...],
     model_path: str,
@@ -152,9 +152,9 @@ def _train_model(
     datasets,
     work_dir: Path,
     log_path: Path,
-    resume: bool,
-) -> tuple[ActorStanceModel, dict, bool]:
-    """Train one model; returns it, its metrics, and whether this process is the main one."""
+    data_collator=None,
+) -> Trainer:
+    """The HF Trainer for one model as ``config`` describes it (the speed benchmark swaps the collator)."""
     training = config.training
     has_validation = len(datasets["validation"]) > 0
     set_seed(config.seed)  # before the heads are initialised: identical runs from identical configs
@@ -199,16 +199,33 @@ def _train_model(
     callbacks: list[TrainerCallback] = [JsonlLogCallback(log_path)]
     if has_validation and training.early_stopping.patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping.patience))
-    trainer = Trainer(
+    return Trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
         eval_dataset=datasets["validation"] if has_validation else None,
-        data_collator=PadCollator(tokenizer.pad_token_id),
+        data_collator=data_collator or PadCollator(tokenizer.pad_token_id),
         compute_metrics=_metrics_function(labels, tasks),
         preprocess_logits_for_metrics=_argmax_logits,
         callbacks=callbacks,
     )
+
+
+def _train_model(
+    config: RunConfig,
+    tasks: tuple[str, ...],
+    model_path: str,
+    tokenizer,
+    labels: LabelSchema,
+    datasets,
+    work_dir: Path,
+    log_path: Path,
+    resume: bool,
+) -> tuple[ActorStanceModel, dict, bool]:
+    """Train one model; returns it, its metrics, and whether this process is the main one."""
+    trainer = build_trainer(config, tasks, model_path, tokenizer, labels, datasets, work_dir, log_path)
+    args = trainer.args
+    has_validation = trainer.eval_dataset is not None
     checkpoint = _last_complete_checkpoint(Path(args.output_dir)) if resume else None
     if resume and checkpoint is None:
         logger.warning("--resume: no checkpoint in %s; starting from the beginning", args.output_dir)

@@ -1,0 +1,224 @@
+"""``python -m eval compare``: one table of several evaluated runs, with significance against the best.
+
+Each argument is an evaluation folder (metrics.json + gold.jsonl + predictions) or a run folder;
+a run folder without ``eval/<stem>/`` is evaluated first. For every headline metric the best run
+is marked, and every other run gets a one-sided paired bootstrap p-value against it (same
+article resamples for both; `eval.bootstrap.paired_bootstrap`), computed from the saved
+predictions and gold articles. Runs scored on different gold articles get no p-value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from actorstance.atomic import atomic_directory
+
+from .bootstrap import DEFAULT_RESAMPLES, paired_bootstrap
+from .metrics import HEADLINES
+from .runner import Evaluation, count_table, evaluate_run, evaluation_stem, headline_statistic, is_evaluation_dir, load_evaluation
+
+__all__ = ["resolve_evaluation", "compare_evaluations", "write_comparison", "compare_paths", "cell_texts"]
+
+_LOWER_IS_BETTER = ("train_time_s", "num_parameters")
+
+
+def resolve_evaluation(
+    path: str | Path, split: str | None = None, data: str | Path | None = None, n_bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0
+) -> Path:
+    """The evaluation folder for ``path``: itself, or ``path/eval/<stem>`` (evaluated now if missing)."""
+    path = Path(path)
+    if is_evaluation_dir(path):
+        return path
+    candidate = path / "eval" / evaluation_stem(data, split)
+    if is_evaluation_dir(candidate):
+        return candidate
+    if not path.is_dir():
+        raise ValueError(f"{path}: neither an evaluation folder nor a run folder")
+    return evaluate_run(path, split=split, data=data, output=candidate, n_bootstrap=n_bootstrap, seed=seed)
+
+
+def _names(evaluations: Sequence[Evaluation]) -> list[str]:
+    names, seen = [], {}
+    for evaluation in evaluations:
+        name = evaluation.metrics.get("run", {}).get("name") or (evaluation.path.name if evaluation.path else "run")
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def _same_gold(a: Evaluation, b: Evaluation) -> bool:
+    key = lambda e: sorted(json.dumps(article.to_dict(), sort_keys=True) for article in e.gold)  # noqa: E731
+    return key(a) == key(b)
+
+
+def _paired_table(evaluation: Evaluation, gold_order: list[str]):
+    order = {article_id: index for index, article_id in enumerate(gold_order)}
+    gold = sorted(evaluation.gold, key=lambda a: order[a.id])
+    return count_table(gold, evaluation.end_to_end, evaluation.gold_mentions, evaluation.labels)
+
+
+def compare_evaluations(evaluations: Sequence[Evaluation], n_bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0) -> dict:
+    """Rows (one per run) with headline values, intervals, cost columns, best marks and p-values."""
+    if not evaluations:
+        raise ValueError("compare: no runs given")
+    names = _names(evaluations)
+    metrics = [name for name in HEADLINES if all(name in e.metrics["headline"] for e in evaluations)]
+    rows = []
+    for name, evaluation in zip(names, evaluations):
+        run = evaluation.metrics.get("run", {})
+        row = {"run": name, "path": str(evaluation.path) if evaluation.path else "", "train_time_s": run.get("train_time_s"),
+               "num_parameters": run.get("num_parameters"), "articles": evaluation.metrics.get("articles")}  # fmt: skip
+        for metric in metrics:
+            entry = evaluation.metrics["headline"][metric]
+            row[metric] = entry["value"]
+            row[f"{metric}_ci_low"], row[f"{metric}_ci_high"] = entry.get("ci_low"), entry.get("ci_high")
+        rows.append(row)
+    best: dict[str, int] = {}
+    for column in [*metrics, *_LOWER_IS_BETTER]:
+        values = [(row[column], index) for index, row in enumerate(rows) if row.get(column) is not None]
+        if values:
+            pick = min if column in _LOWER_IS_BETTER else max
+            best[column] = pick(values, key=lambda item: (item[0], -item[1]) if pick is max else (item[0], item[1]))[1]
+    notes = []
+    tables = {}
+    for index, evaluation in enumerate(evaluations):
+        if all(_same_gold(evaluation, other) for other in evaluations):
+            tables[index] = None  # filled lazily
+        else:
+            notes.append(f"{names[index]}: scored on different gold articles; no p-values")
+    gold_order = [article.id for article in evaluations[0].gold]
+    for index in tables:
+        tables[index] = _paired_table(evaluations[index], gold_order)
+    pairs_needed = {(best[m], index) for m in metrics for index in range(len(rows)) if index != best[m] and best[m] in tables and index in tables}
+    tests: dict[tuple[int, int], dict] = {}
+    for best_index, other in sorted(pairs_needed):
+        labels = evaluations[best_index].labels
+        has_given = evaluations[best_index].gold_mentions is not None and evaluations[other].gold_mentions is not None
+        tests[(best_index, other)] = paired_bootstrap(
+            tables[best_index], tables[other], headline_statistic(labels, has_given), n_bootstrap, seed
+        )
+    for index, row in enumerate(rows):
+        row["best"] = [column for column, winner in best.items() if winner == index]
+        for metric in metrics:
+            test = tests.get((best[metric], index))
+            row[f"{metric}_p_vs_best"] = None if index == best[metric] or test is None else test[metric]["p_value"]
+    return {
+        "metrics": metrics,
+        "rows": rows,
+        "best": {column: rows[index]["run"] for column, index in best.items()},
+        "bootstrap": {"resamples": n_bootstrap, "seed": seed, "test": "one-sided paired bootstrap, best run vs this run"},
+        "notes": notes,
+    }
+
+
+def _fmt(value, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _p(value) -> str:
+    if value is None:
+        return ""
+    return "p<0.001" if value < 0.001 else f"p={value:.3f}"
+
+
+def cell_texts(row: dict, column: str) -> tuple[str, str, str]:
+    """(value, interval, p-value) texts of one metric cell."""
+    if column in _LOWER_IS_BETTER:
+        value = row.get(column)
+        return (f"{value:,.4g}" if isinstance(value, float) else _fmt(value)), "", ""
+    low, high = row.get(f"{column}_ci_low"), row.get(f"{column}_ci_high")
+    interval = f"[{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+    return _fmt(row[column]), interval, _p(row.get(f"{column}_p_vs_best"))
+
+
+def _markdown(result: dict) -> str:
+    columns = [*result["metrics"], *_LOWER_IS_BETTER]
+    lines = ["# Run comparison", "", "Values with 95% bootstrap intervals; **bold** = best in the column; "
+             "p = one-sided paired bootstrap p-value of the column's best run against this run.", ""]  # fmt: skip
+    lines.append("| run | " + " | ".join(columns) + " |")
+    lines.append("| --- |" + " --- |" * len(columns))
+    for row in result["rows"]:
+        cells = []
+        for column in columns:
+            value, interval, p_value = cell_texts(row, column)
+            value = f"**{value}**" if column in row["best"] else value
+            cells.append(" ".join(part for part in (value, interval, p_value and f"({p_value})") if part))
+        lines.append(f"| {row['run']} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += [f"- {note}" for note in result["notes"]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _csv(result: dict) -> str:
+    buffer = io.StringIO()
+    columns = ["run", "path", "articles", "train_time_s", "num_parameters"]
+    for metric in result["metrics"]:
+        columns += [metric, f"{metric}_ci_low", f"{metric}_ci_high", f"{metric}_p_vs_best"]
+    columns.append("best")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in result["rows"]:
+        writer.writerow({**row, "best": ";".join(row["best"])})
+    return buffer.getvalue()
+
+
+def _html(result: dict) -> str:
+    columns = [*result["metrics"], *_LOWER_IS_BETTER]
+    head = "".join(f"<th>{escape(c)}</th>" for c in ["run", *columns])
+    body = []
+    for row in result["rows"]:
+        cells = [f"<td>{escape(row['run'])}</td>"]
+        for column in columns:
+            value, interval, p_value = cell_texts(row, column)
+            best = column in row["best"]
+            text = (f"<b>★ {escape(value)}</b>" if best else escape(value)) + (
+                f'<br><span class="ci">{escape(interval)}</span>' if interval else ""
+            ) + (f'<br><span class="p">{escape(p_value)}</span>' if p_value else "")
+            cells.append(f'<td class="{"best" if best else ""}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    notes = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
+    style = (
+        "body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;font-size:.85rem}"
+        "th,td{border:1px solid #d9e2ec;padding:.35rem .5rem;text-align:right;vertical-align:top}th{background:#f0f4f8}"
+        "td:first-child,th:first-child{text-align:left}td.best{background:#e3f8e6}.ci,.p{color:#52606d;font-size:.8em}"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Run comparison</title><style>{style}</style></head>'
+        "<body><h1>Run comparison</h1><p>Values with 95% bootstrap intervals; ★ = best in the column; p = one-sided "
+        "paired bootstrap p-value of the column's best run against this run.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + "</body></html>\n"
+    )
+
+
+def write_comparison(result: dict, output: str | Path) -> Path:
+    output = Path(output)
+    with atomic_directory(output, overwrite=True) as staging:
+        (staging / "comparison.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        (staging / "comparison.md").write_text(_markdown(result), encoding="utf-8")
+        (staging / "comparison.csv").write_text(_csv(result), encoding="utf-8")
+        (staging / "comparison.html").write_text(_html(result), encoding="utf-8")
+    return output
+
+
+def compare_paths(
+    paths: Sequence[str | Path],
+    output: str | Path,
+    split: str | None = None,
+    data: str | Path | None = None,
+    n_bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> tuple[dict, Path]:
+    evaluations = [load_evaluation(resolve_evaluation(path, split, data, n_bootstrap, seed)) for path in paths]
+    result = compare_evaluations(evaluations, n_bootstrap, seed)
+    return result, write_comparison(result, output)

@@ -1,0 +1,112 @@
+"""Inline SVG charts for the HTML reports: no plotting library, no external asset.
+
+Each function returns one ``<svg>`` element as a string, sized in pixels, with a ``<title>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+__all__ = ["heatmap", "bar_chart", "grouped_bars", "PALETTE"]
+
+PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
+_FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"'
+
+
+def _text(x: float, y: float, content: str, size: int = 12, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" {extra}>{escape(str(content))}</text>'
+
+
+def _svg(width: float, height: float, title: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" {_FONT}><title>{escape(title)}</title>'
+        f'<rect width="100%" height="100%" fill="#ffffff"/>' + "".join(body) + "</svg>"
+    )
+
+
+def _blue(share: float) -> str:
+    """White (0) to dark blue (1)."""
+    share = min(max(share, 0.0), 1.0)
+    low, high = (247, 251, 255), (8, 48, 107)
+    r, g, b = (round(low[i] + (high[i] - low[i]) * share) for i in range(3))
+    return f"rgb({r},{g},{b})"
+
+
+def heatmap(
+    matrix: Sequence[Sequence[float]], row_labels: Sequence[str], column_labels: Sequence[str], title: str,
+    row_axis: str = "gold", column_axis: str = "predicted",
+) -> str:  # fmt: skip
+    """A confusion matrix: counts in the cells, colour by the share of the row (recall view)."""
+    cell = 46
+    left = 18 + 8 * max((len(label) for label in row_labels), default=4)
+    top = 64
+    width = left + cell * len(column_labels) + 20
+    height = top + cell * len(row_labels) + 40
+    body = [_text(10, 20, title, 14, extra='font-weight="600"'), _text(left + cell * len(column_labels) / 2, 40, column_axis, 11, "middle")]
+    for j, label in enumerate(column_labels):
+        body.append(_text(left + cell * j + cell / 2, top - 8, label[:9], 10, "middle"))
+    for i, label in enumerate(row_labels):
+        y = top + cell * i
+        body.append(_text(left - 6, y + cell / 2 + 4, label, 11, "end"))
+        total = sum(matrix[i]) or 1
+        for j, value in enumerate(matrix[i]):
+            share = value / total
+            colour = "#ffffff" if share > 0.55 else "#1f2933"
+            body.append(f'<rect x="{left + cell * j}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{_blue(share)}" stroke="#d9e2ec"/>')
+            body.append(_text(left + cell * j + cell / 2 - 1, y + cell / 2 + 4, f"{value:g}", 12, "middle", f'fill="{colour}"'))
+    body.append(_text(10, top + cell * len(row_labels) + 24, f"rows: {row_axis} (colour = share of the row)", 11))
+    return _svg(width, height, title, body)
+
+
+def bar_chart(items: Sequence[tuple[str, float]], title: str, maximum: float = 1.0, note: str = "") -> str:
+    """Horizontal bars, one per ``(label, value)``, values printed beside them."""
+    row, left, bar_width = 24, 20 + 8 * max((len(label) for label, _ in items), default=4), 320
+    top = 34
+    height = top + row * max(len(items), 1) + (28 if note else 12)
+    width = left + bar_width + 70
+    body = [_text(10, 20, title, 14, extra='font-weight="600"')]
+    for index, (label, value) in enumerate(items):
+        y = top + row * index
+        length = bar_width * (value / maximum if maximum else 0.0)
+        body.append(_text(left - 6, y + 15, label, 11, "end"))
+        body.append(f'<rect x="{left}" y="{y + 3}" width="{bar_width}" height="{row - 8}" fill="#f0f4f8"/>')
+        body.append(f'<rect x="{left}" y="{y + 3}" width="{max(length, 0):.1f}" height="{row - 8}" fill="{PALETTE[0]}"/>')
+        body.append(_text(left + bar_width + 6, y + 15, f"{value:.3f}", 11))
+    if note:
+        body.append(_text(10, height - 10, note, 10, extra='fill="#52606d"'))
+    return _svg(width, height, title, body)
+
+
+def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], title: str, maximum: float = 1.0) -> str:
+    """Vertical bars grouped by category (e.g. article length bucket), one colour per series."""
+    plot_height, group_gap = 180, 24
+    bar = 18
+    group_width = bar * max(len(series), 1) + group_gap
+    left, top = 44, 40
+    legend_width = 14 + 8 * max((len(name) for name in series), default=4)
+    width = left + group_width * max(len(categories), 1) + legend_width + 30
+    height = top + plot_height + 56
+    body = [_text(10, 20, title, 14, extra='font-weight="600"')]
+    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
+        y = top + plot_height * (1 - tick)
+        body.append(f'<line x1="{left}" x2="{left + group_width * len(categories)}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>')
+        body.append(_text(left - 6, y + 4, f"{tick * maximum:.2f}", 10, "end"))
+    for c, category in enumerate(categories):
+        x0 = left + group_width * c + group_gap / 2
+        for s, (name, values) in enumerate(series.items()):
+            value = values[c]
+            bar_height = plot_height * (value / maximum if maximum else 0.0)
+            x = x0 + bar * s
+            body.append(
+                f'<rect x="{x:.1f}" y="{top + plot_height - bar_height:.1f}" width="{bar - 3}" height="{max(bar_height, 0):.1f}" '
+                f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(name)} {escape(category)}: {value:.3f}</title></rect>'
+            )
+        body.append(_text(x0 + bar * len(series) / 2, top + plot_height + 18, category, 10, "middle"))
+    legend_x = left + group_width * len(categories) + 16
+    for s, name in enumerate(series):
+        y = top + 16 * s
+        body.append(f'<rect x="{legend_x}" y="{y}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
+        body.append(_text(legend_x + 14, y + 9, name, 10))
+    return _svg(width, height, title, body)

@@ -1,0 +1,83 @@
+"""Builders shared by the tests/test_eval_*.py files (holds no tests itself)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from actorstance.schema import Actor, Article, Mention, Span, Stance
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
+TINY = FIXTURES / "tiny.jsonl"
+
+# "Jordan and Iran met. Daesh attacked Jordan."
+TEXT = "Jordan and Iran met. Daesh attacked Jordan."
+SPANS = {"Jordan": (0, 6), "Iran": (11, 15), "Daesh": (21, 26), "Jordan2": (36, 42), "Daesh attacked": (21, 35)}
+
+
+def article(
+    mentions: list[tuple[str, str]],
+    roles: dict[str, str],
+    stances: list[tuple[str, str, str]] = (),
+    article_id: str = "a",
+    text: str = TEXT,
+    names: dict[str, str] | None = None,
+) -> Article:
+    """``mentions``: (SPANS key, actor id); ``roles``: actor id -> role; ``stances``: (holder, target, label)."""
+    items = [Mention(start=SPANS[key][0], end=SPANS[key][1], text=text[SPANS[key][0] : SPANS[key][1]], actor=actor) for key, actor in mentions]
+    return Article(
+        id=article_id,
+        text=text,
+        actors=[Actor(id=actor_id, name=(names or {}).get(actor_id, actor_id), role=role) for actor_id, role in roles.items()],
+        mentions=items,
+        stances=[Stance(holder=h, target=t, label=label, evidence=[Span(start=0, end=19)]) for h, t, label in stances],
+    )
+
+
+GOLD_MENTIONS = [("Jordan", "JOR"), ("Iran", "IRN"), ("Daesh", "DAESH"), ("Jordan2", "JOR")]
+GOLD_ROLES = {"JOR": "GOV", "IRN": "GOV", "DAESH": "TERROR"}
+
+
+def gold_article(stances=(("DAESH", "JOR", "OPPOSE"), ("JOR", "IRN", "SUPPORT")), article_id: str = "a") -> Article:
+    return article(GOLD_MENTIONS, GOLD_ROLES, list(stances), article_id)
+
+
+class FakePredictor:
+    """The two members the harness uses, as the lead's Predictor has them.
+
+    End to end: the gold articles (looked up by id) with every ``GOV`` mention tagged ``MIL`` in
+    the first article and one stance dropped; with gold mentions: gold actors, the last actor's role
+    replaced and the first stance reversed.
+    """
+
+    def __init__(self, gold: list[Article], labels, variant: int = 0):
+        self.labels = labels
+        self.gold = {a.id: a for a in gold}
+        self.variant = variant
+        self.calls: list[bool] = []
+
+    def predict_articles(self, articles, *, gold_mentions: bool = False):
+        self.calls.append(gold_mentions)
+        results = []
+        for index, given in enumerate(articles):
+            if not gold_mentions:
+                assert not given.mentions and not given.actors and not given.stances, "end-to-end input must be stripped"
+            else:
+                assert not given.stances, "gold-mention input must have no stances"
+            gold = self.gold[given.id]
+            predicted = gold.model_copy(deep=True)
+            predicted.split = None
+            if gold_mentions:
+                if self.variant and predicted.actors:
+                    last = predicted.actors[-1]
+                    predicted.actors[-1] = last.model_copy(update={"role": "CIV" if last.role != "CIV" else "GOV"})
+                if predicted.stances:
+                    first = predicted.stances[0]
+                    predicted.stances[0] = first.model_copy(update={"holder": first.target, "target": first.holder, "score": 0.9})
+                    if first.holder == "AUTHOR":
+                        predicted.stances.pop(0)
+            else:
+                if index == 0:
+                    predicted.actors = [a.model_copy(update={"role": "MIL"}) if a.role == "GOV" else a for a in predicted.actors]
+                predicted.stances = predicted.stances[self.variant :]
+            results.append(predicted)
+        return results

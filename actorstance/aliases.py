@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from .schema import Article
 
-__all__ = ["normalize_surface", "build_alias_table"]
+__all__ = ["normalize_surface", "build_alias_table", "unique_actor_id"]
 
 _LEADING = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -44,3 +44,13 @@ def build_alias_table(articles: Iterable[Article], min_count: int = 1) -> dict[s
         if surface and count >= min_count:
             table[surface] = name
     return dict(sorted(table.items()))
+
+
+def unique_actor_id(name: str, taken: set[str]) -> str:
+    """An upper-case id derived from ``name`` ("the Kremlin" -> "KREMLIN"), made unique against ``taken``."""
+    base = re.sub(r"[^A-Za-z0-9]+", "_", normalize_surface(name)).strip("_").upper()[:24] or "ACTOR"
+    candidate, suffix = base, 2
+    while candidate in taken:
+        candidate, suffix = f"{base}_{suffix}", suffix + 1
+    taken.add(candidate)
+    return candidate

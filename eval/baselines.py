@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
-from actorstance.aliases import normalize_surface
+from actorstance.aliases import normalize_surface, unique_actor_id
 from actorstance.labels import LabelSchema
 from actorstance.schema import Actor, Article, Mention, Span, Stance
 from actorstance.text import sentence_index, sentence_spans
@@ -149,15 +149,6 @@ def cue_stances(article: Article, stance_labels: Sequence[str]) -> list[Stance]:
 # --------------------------------------------------------------------------- grouping
 
 
-def _actor_id(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9]+", "_", normalize_surface(name)).strip("_").upper()[:24] or "ACTOR"
-    candidate, suffix = base, 2
-    while candidate in taken:
-        candidate, suffix = f"{base}_{suffix}", suffix + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _group(text: str, spans: list[tuple[int, int, str, str]]) -> tuple[list[Mention], list[Actor]]:
     """``(start, end, role, canonical name)`` spans -> mentions and actors, one actor per normalised name."""
     members: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
@@ -167,7 +158,7 @@ def _group(text: str, spans: list[tuple[int, int, str, str]]) -> tuple[list[Ment
     mentions, actors = [], []
     for key, group in members.items():
         name = group[0][3]
-        actor_id = _actor_id(name, taken)
+        actor_id = unique_actor_id(name, taken)
         role = Counter(span[2] for span in group).most_common(1)[0][0]
         actors.append(Actor(id=actor_id, name=name, role=role))
         mentions.extend(Mention(start=s, end=e, text=text[s:e], actor=actor_id) for s, e, _, _ in group)

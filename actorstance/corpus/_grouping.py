@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from ..labels import LabelSchema
 from ..schema import AUTHOR, Article, Span
-from .jsonl import _read_text
+from .jsonl import read_utf8
 from .validation import CorpusError, CorpusIssue
 
 __all__ = [
@@ -472,11 +472,6 @@ def input_files(path: Path, suffixes: Iterable[str]) -> list[Path]:
         suffixes = tuple(suffixes)
         return sorted(file for file in path.rglob("*") if file.is_file() and file.name.endswith(suffixes))
     return [path]
-
-
-def read_utf8(path: Path) -> tuple[str | None, CorpusIssue | None]:
-    """The exact text of a UTF-8 file (no newline translation) or the issue that prevents reading it."""
-    return _read_text(path)
 
 
 def load_json(path: Path) -> tuple[Any, CorpusIssue | None]:

@@ -13,7 +13,15 @@ from ..labels import LabelSchema
 from ..schema import Article
 from .validation import CorpusError, CorpusIssue, check_article, check_unique_ids
 
-__all__ = ["corpus_files", "check_corpus", "load_corpus", "dump_jsonl", "write_corpus", "parse_jsonl_text"]
+__all__ = [
+    "corpus_files",
+    "check_corpus",
+    "load_corpus",
+    "dump_jsonl",
+    "write_corpus",
+    "parse_jsonl_text",
+    "read_utf8",
+]
 
 
 def corpus_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -68,7 +76,8 @@ def parse_jsonl_text(
     return located, issues
 
 
-def _read_text(path: Path) -> tuple[str | None, CorpusIssue | None]:
+def read_utf8(path: Path) -> tuple[str | None, CorpusIssue | None]:
+    """The file's text exactly as stored (no newline translation), or an issue saying why not."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -94,7 +103,7 @@ def check_corpus(
     if not files:
         issues.append(CorpusIssue(", ".join(map(str, paths)) or "<none>", None, None, "path", "no JSONL files found"))
     for path in files:
-        text, problem = _read_text(path)
+        text, problem = read_utf8(path)
         if problem:
             issues.append(problem)
             continue
@@ -129,7 +138,7 @@ def read_jsonl_unchecked(path: Path) -> list[Article]:
     """Articles of a JSONL file or folder that parse; label checks are left to the caller's schema."""
     articles, issues = [], []
     for file in corpus_files([path]):
-        text, problem = _read_text(file)
+        text, problem = read_utf8(file)
         if problem:
             issues.append(problem)
             continue

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...schema import Article
+from ..jsonl import read_utf8
 from ..validation import CorpusError, CorpusIssue
 
 __all__ = ["ImportResult", "trim_span", "is_edge_char", "split_of", "read_utf8", "finish", "logger"]
@@ -68,21 +69,6 @@ def split_of(stem: str) -> str | None:
     if stem.startswith("dev"):
         return "validation"
     return None
-
-
-def read_utf8(path: Path) -> tuple[str | None, CorpusIssue | None]:
-    """The file's text exactly as stored (no newline translation), or an issue saying why not."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, CorpusIssue(str(path), None, None, "file", f"cannot read: {error.strerror or error}")
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, CorpusIssue(
-            str(path), line, None, "encoding", f"not valid UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start}"
-        )
 
 
 def finish(result: ImportResult, dataset: str, strict: bool) -> list[Article]:

@@ -1,0 +1,51 @@
+"""The real packaged MiniLM, end to end: train on the bundled corpus, evaluate the run, predict the seed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actorstance.config import load_config
+from actorstance.predictor import Predictor
+from train import train
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_TEXT = REPO / "seeds" / "000_5d92d8553a383cf3.txt"
+
+
+@pytest.mark.slow
+def test_train_evaluate_predict_with_the_packaged_encoder(tmp_path):
+    config = load_config(
+        REPO / "configs" / "default.yaml",
+        [f"data.paths=[{REPO / 'data' / 'corpus'}]", f"output_dir={tmp_path}", "name=e2e", "training.max_steps=200",
+         "training.eval_every_steps=100", "training.early_stopping.patience=null"],
+    )  # fmt: skip
+    run = train(config)
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["runs"]["roles-stance"]["global_step"] == 200
+    assert metrics["validation"]["role_f1"] > 0.2, metrics["validation"]  # an untrained tagger scores ~0
+
+    done = subprocess.run(
+        [sys.executable, "-m", "eval", str(run), "--split", "test", "--bootstrap", "50"],
+        cwd=REPO, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    report_dir = run / "eval" / "test"
+    assert {"metrics.json", "report.md", "report.html"} <= {p.name for p in report_dir.iterdir()}
+    evaluation = json.loads((report_dir / "metrics.json").read_text())
+    assert evaluation  # the harness's own tests check its numbers; here: it ran on a real run
+
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    predictor = Predictor.from_pretrained(run)
+    article = predictor.predict(text)
+    assert article.mentions, "a trained tagger finds actors in the seed article"
+    for mention in article.mentions:
+        assert text[mention.start : mention.end] == mention.text  # offsets into the original, cased text
+    surfaces = {m.text for m in article.mentions}
+    assert surfaces & {"Jordanian", "Iran", "Amman", "Tehran", "Russia", "Moscow", "Daesh"}
+    again = Predictor.from_pretrained(run).predict(text)
+    assert again == article  # loading the run again gives identical predictions

@@ -29,19 +29,24 @@ def normalize_surface(surface: str) -> str:
     return text.casefold()
 
 
-def build_alias_table(articles: Iterable[Article], min_count: int = 1) -> dict[str, str]:
-    """Normalised mention surface -> the canonical actor name it most often denoted."""
+def build_alias_table(articles: Iterable[Article], min_articles: int = 2) -> dict[str, str]:
+    """Normalised name -> the canonical actor name it most often denoted.
+
+    Only names (surfaces with a capital letter: "Tehran", "the Kremlin") are learnt, and only when
+    at least ``min_articles`` articles agree: a generic nominal such as "the militants" denotes a
+    different actor in every article and must not be merged across them.
+    """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
         names = {actor.id: actor.name for actor in article.actors}
-        for mention in article.mentions:
-            votes[normalize_surface(mention.text)][names[mention.actor]] += 1
-        for actor in article.actors:
-            votes[normalize_surface(actor.name)][actor.name] += 1
+        pairs = {(normalize_surface(m.text), names[m.actor]) for m in article.mentions if any(c.isupper() for c in m.text)}
+        pairs |= {(normalize_surface(actor.name), actor.name) for actor in article.actors}
+        for surface, name in pairs:
+            votes[surface][name] += 1
     table = {}
     for surface, counter in votes.items():
         name, count = counter.most_common(1)[0]
-        if surface and count >= min_count:
+        if surface and (count >= min_articles or surface == normalize_surface(name)):
             table[surface] = name
     return dict(sorted(table.items()))
 

@@ -19,6 +19,7 @@ __all__ = [
     "LabelSchema",
     "bio_tags",
     "tags_to_spans",
+    "merged_spans",
 ]
 
 NONE_LABEL = "NONE"
@@ -129,4 +130,22 @@ def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
             start = label = None
         if prefix in ("B", "I") and not continues:
             start, label = index, tag_label
+    return spans
+
+
+def merged_spans(tags: Sequence[str], weights: Sequence[float]) -> list[tuple[int, int, str]]:
+    """Decoding for predictions: an ``I-`` tag continues the open span whatever its role, and the span
+    takes the role with the largest summed weight. A model that tags "the kingdom’s forces" as
+    B-GOV I-MIL I-MIL yields one MIL mention, not two broken ones."""
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    votes: dict[str, float] = {}
+    for index, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        if start is not None and prefix != "I":
+            spans.append((start, index, max(votes, key=votes.__getitem__)))
+            start, votes = None, {}
+        if prefix in ("B", "I"):
+            start = index if start is None else start
+            votes[label] = votes.get(label, 0.0) + weights[index]
     return spans

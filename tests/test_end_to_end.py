@@ -21,13 +21,13 @@ SEED_TEXT = REPO / "seeds" / "000_5d92d8553a383cf3.txt"
 def test_train_evaluate_predict_with_the_packaged_encoder(tmp_path):
     config = load_config(
         REPO / "configs" / "default.yaml",
-        [f"data.paths=[{REPO / 'data' / 'corpus'}]", f"output_dir={tmp_path}", "name=e2e", "training.max_steps=200",
-         "training.eval_every_steps=100", "training.early_stopping.patience=null"],
+        [f"data.paths=[{REPO / 'data' / 'corpus'}]", f"output_dir={tmp_path}", "name=e2e", "training.max_steps=240",
+         "training.eval_every_steps=120", "training.early_stopping.patience=null", "stance.negative_ratio=0.5"],
     )  # fmt: skip
     run = train(config)
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["runs"]["roles-stance"]["global_step"] == 200
-    assert metrics["validation"]["role_f1"] > 0.2, metrics["validation"]  # an untrained tagger scores ~0
+    assert metrics["runs"]["roles-stance"]["global_step"] == 240
+    assert metrics["validation"]["role_f1"] > 0.1, metrics["validation"]  # an untrained tagger scores ~0
 
     done = subprocess.run(
         [sys.executable, "-m", "eval", str(run), "--split", "test", "--bootstrap", "50"],

@@ -33,8 +33,8 @@ from actorstance.card import render_card
 from actorstance.config import RunConfig, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
-from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles
-from actorstance.labels import LabelSchema
+from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_contexts
+from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import model_dirs
 
@@ -301,6 +301,7 @@ def train(
         return run_dir
     summary = {
         "name": config.name,
+        "stance_none_per_positive": _none_per_positive(config, splits["train"]) if "stance" in config.tasks else None,
         "tasks": list(config.tasks),
         "architecture": config.model.architecture,
         "model": config.model.name,
@@ -332,6 +333,16 @@ def train(
         atomic_write_text(staging / "README.md", render_card(config, labels, summary, corpus_stats(splits["train"])))
     shutil.rmtree(work_dir, ignore_errors=True)
     return run_dir
+
+
+def _none_per_positive(config: RunConfig, articles) -> dict:
+    """NONE contexts per stated-stance context, as the data has them and as training saw them; the
+    predictor divides the odds back out so its NONE rate matches real articles."""
+    contexts = [c for article in articles for c in stance_contexts(article, config.stance.options())]
+    positives = sum(context.label != NONE_LABEL for context in contexts) or 1
+    natural = (len(contexts) - positives) / positives
+    trained = config.stance.negative_ratio if config.stance.negative_ratio is not None else natural
+    return {"natural": round(natural, 4), "trained": round(min(trained, natural), 4)}
 
 
 def _merged_validation(metrics: dict) -> dict:

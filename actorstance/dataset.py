@@ -8,6 +8,7 @@ it was trained on.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -228,13 +229,21 @@ def stance_contexts(
     gold = {(s.holder, s.target): s for s in article.stances}
     contexts: list[StanceContext] = []
 
+    # Per actor, its mentions ordered by start: the mentions inside a context are found by bisection,
+    # not by scanning every mention of the actor for every context (long articles have thousands).
+    by_start = {actor: sorted(range(len(items)), key=lambda i: items[i][1]) for actor, items in by_actor.items()}
+    starts = {actor: [by_actor[actor][i][1] for i in order] for actor, order in by_start.items()}
+
+    def inside(actor: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        items = by_actor.get(actor)
+        if not items:
+            return ()
+        candidates = by_start[actor][bisect_left(starts[actor], start) : bisect_right(starts[actor], end)]
+        return tuple((items[i][1], items[i][2]) for i in sorted(candidates) if items[i][2] <= end)
+
     def make(holder: str, target: str, first: int, last: int, label: str) -> StanceContext:
         start, end = sentences[first][0], sentences[last][1]
-
-        def inside(actor: str) -> tuple[tuple[int, int], ...]:
-            return tuple((s, e) for _, s, e in by_actor.get(actor, []) if start <= s and e <= end)
-
-        return StanceContext(article.id, holder, target, start, end, inside(holder), inside(target), label)
+        return StanceContext(article.id, holder, target, start, end, inside(holder, start, end), inside(target, start, end), label)
 
     def label_for(holder: str, target: str, start: int, end: int) -> str:
         stance = gold.get((holder, target))
@@ -253,12 +262,11 @@ def stance_contexts(
             if holder == AUTHOR:
                 ranges = {(sentence, sentence) for sentence, _, _ in by_actor[target]}
             else:
-                for holder_sentence, _, _ in by_actor[holder]:
-                    for target_sentence, _, _ in by_actor[target]:
-                        if abs(holder_sentence - target_sentence) <= options.max_sentence_distance:
-                            ranges.add((min(holder_sentence, target_sentence), max(holder_sentence, target_sentence)))
+                ranges = _pair_ranges(
+                    {s for s, _, _ in by_actor[holder]}, {s for s, _, _ in by_actor[target]}, options.max_sentence_distance
+                )
             # Keep the tightest ranges: a two-sentence range is redundant when one of its sentences holds both.
-            ranges = {r for r in ranges if not any(o != r and r[0] <= o[0] and o[1] <= r[1] for o in ranges)}
+            ranges = {r for r in ranges if not _holds_tighter(r, ranges)}
             pair_contexts = [
                 make(holder, target, first, last, label_for(holder, target, sentences[first][0], sentences[last][1]))
                 for first, last in sorted(ranges)
@@ -268,6 +276,31 @@ def stance_contexts(
                 pair_contexts.append(_covering_context(article, sentences, by_actor, stance, make))
             contexts.extend(pair_contexts)
     return contexts
+
+
+def _pair_ranges(holder_sentences: set[int], target_sentences: set[int], distance: int) -> set[tuple[int, int]]:
+    """``(first, last)`` sentence ranges joining a holder and a target sentence at most ``distance`` apart."""
+    ranges = set()
+    for holder_sentence in holder_sentences:
+        if 2 * distance + 1 <= len(target_sentences):
+            near = (s for s in range(holder_sentence - distance, holder_sentence + distance + 1) if s in target_sentences)
+        else:
+            near = (s for s in target_sentences if abs(holder_sentence - s) <= distance)
+        ranges.update((min(holder_sentence, s), max(holder_sentence, s)) for s in near)
+    return ranges
+
+
+def _holds_tighter(candidate: tuple[int, int], ranges: set[tuple[int, int]]) -> bool:
+    """True when another range of ``ranges`` lies inside ``candidate``."""
+    first, last = candidate
+    width = last - first + 1
+    if width * (width + 1) // 2 > len(ranges):
+        return any(other != candidate and first <= other[0] and other[1] <= last for other in ranges)
+    return any(
+        (inner_first, inner_last) != candidate and (inner_first, inner_last) in ranges
+        for inner_first in range(first, last + 1)
+        for inner_last in range(inner_first, last + 1)
+    )
 
 
 def _covering_context(article, sentences, by_actor, stance, make) -> StanceContext:

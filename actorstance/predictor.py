@@ -17,10 +17,11 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer
 
-from .aliases import normalize_surface
+from .aliases import normalize_surface, unique_actor_id
+from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
 from .dataset import PadCollator, encode_contexts, encode_sentences, stance_contexts
-from .labels import NONE_LABEL, LabelSchema, tags_to_spans
+from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
@@ -34,6 +35,8 @@ class _Word:
     start: int
     end: int
     probabilities: np.ndarray  # over the BIO tags, from the word's first sub-token
+    tag: int = -1  # argmax of probabilities (computed once per window, vectorised)
+    confidence: float = 0.0  # max of probabilities
 
 
 def _pick_device(device: str | torch.device | None) -> torch.device:
@@ -46,13 +49,23 @@ def _pick_device(device: str | torch.device | None) -> torch.device:
     return torch.device("cpu")
 
 
-def _actor_id(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9]+", "_", normalize_surface(name)).strip("_").upper()[:24] or "ACTOR"
-    candidate, suffix = base, 2
-    while candidate in taken:
-        candidate, suffix = f"{base}_{suffix}", suffix + 1
-    taken.add(candidate)
-    return candidate
+def _token_budget_batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
+    """Rows (sorted by length) in batches of at most ``budget`` padded tokens.
+
+    The budget is ``batch_size x max_length``: the size of a batch of full windows. Short sentences
+    then share one larger batch instead of many small ones: fewer, larger matrix products, the
+    same peak memory (attention memory, rows x length^2, stays under ``budget x max_length``).
+    """
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        if current and (len(current) + 1) * max(lengths[index], 1) > budget:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
 
 
 class Predictor:
@@ -66,8 +79,10 @@ class Predictor:
         tokenizer,
         aliases: dict[str, str],
         device: torch.device,
+        none_odds_correction: float = 1.0,
     ):
         self.config = config
+        self.none_odds_correction = none_odds_correction
         self.labels = labels
         self.models = models
         self.tokenizer = tokenizer
@@ -76,14 +91,23 @@ class Predictor:
         self._collate = PadCollator(tokenizer.pad_token_id)
         self._role_options = config.roles.options()
         self._stance_options = config.stance.options()
+        self.backend = "torch"
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def from_pretrained(cls, run_dir: str | Path, device: str | torch.device | None = None) -> Predictor:
-        """Load a run directory written by ``python -m train``; errors name the missing or corrupt file."""
+    def from_pretrained(
+        cls, run_dir: str | Path, device: str | torch.device | None = None, backend: str = "torch"
+    ) -> Predictor:
+        """Load a run directory written by ``python -m train``; errors name the missing or corrupt file.
+
+        ``backend`` runs the network with ``"torch"`` (default), ``"compile"`` (``torch.compile``),
+        ``"onnx"`` (ONNX Runtime; results agree up to float rounding) or ``"onnx-int8"`` (int8
+        weights: faster, but some predictions change); see `actorstance.backends`.
+        """
         import json
 
+        check_backend(backend)
         run_dir = check_run_dir(run_dir)
         try:
             config = load_config(run_dir / "config.yaml")
@@ -106,7 +130,13 @@ class Predictor:
             tokenizer = AutoTokenizer.from_pretrained(first_model_dir)
         except (OSError, ValueError) as error:
             raise RunDirError(f"{first_model_dir}: cannot load tokenizer ({error})") from None
-        return cls(config, labels, models, tokenizer, aliases, target)
+        prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
+        correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
+        predictor = cls(
+            config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, correction
+        )
+        predictor.backend = backend
+        return predictor
 
     # ------------------------------------------------------------------ public API
 
@@ -175,8 +205,8 @@ class Predictor:
         key = "role_logits" if task == "roles" else "stance_logits"
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]["input_ids"]))
         outputs: list[np.ndarray | None] = [None] * len(rows)
-        for begin in range(0, len(order), batch_size):
-            chunk = order[begin : begin + batch_size]
+        max_length = self._role_options.max_length if task == "roles" else self._stance_options.max_length
+        for chunk in _token_budget_batches(order, [len(row["input_ids"]) for row in rows], batch_size * max_length):
             batch = self._collate([rows[i] for i in chunk])
             batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
             probabilities = model(**batch)[key].float().softmax(-1).cpu().numpy()
@@ -195,27 +225,31 @@ class Predictor:
             document = best[int(window.article_id)]
             current: _Word | None = None
             previous_word = -1
-            for (start, end), word, token_probabilities in zip(window.offsets, window.word_ids, window_probabilities):
+            # One argmax / max per window instead of one numpy call per word (the loop below is per token).
+            tags, maxima = window_probabilities.argmax(-1).tolist(), window_probabilities.max(-1).tolist()
+            for (start, end), word, token_probabilities, tag, confidence in zip(
+                window.offsets, window.word_ids, window_probabilities, tags, maxima
+            ):
                 if word == -1 or start == end:
                     previous_word = -1
                     continue
                 if word == previous_word and current is not None:
                     current.end = end
                     continue
-                current = _Word(start, end, token_probabilities)
+                current = _Word(start, end, token_probabilities, tag, confidence)
                 previous_word = word
                 known = document.get(start)
-                if known is None or token_probabilities.max() > known.probabilities.max():
+                if known is None or confidence > known.confidence:
                     document[start] = current
         return [[words[start] for start in sorted(words)] for words in best]
 
     def _decode(self, text: str, words: list[_Word]) -> list[tuple[int, int, str, float]]:
         tags = self.labels.bio_labels
-        predicted = [tags[int(word.probabilities.argmax())] for word in words]
+        predicted = [tags[word.tag] for word in words]
         spans = []
-        for first, last, role in tags_to_spans(predicted):
+        for first, last, role in merged_spans(predicted, [word.confidence for word in words]):
             start, end = words[first].start, words[last - 1].end
-            confidence = float(np.mean([words[i].probabilities.max() for i in range(first, last)]))
+            confidence = float(np.mean(np.asarray([words[i].confidence for i in range(first, last)], dtype=np.float32)))
             start, end = trim_span(text, start, end)
             if end > start:
                 spans.append((start, end, role, confidence))
@@ -231,6 +265,27 @@ class Predictor:
         tags = self.labels.bio_labels
         return np.array([mean[tags.index(f"B-{r}")] + mean[tags.index(f"I-{r}")] for r in roles])
 
+    FINE_ROLE_RATIO = 0.5
+    """With ``role_groups``: a further fine role of the chosen main role is added to ``other_roles``
+    when its probability is at least this share of the best fine role's probability."""
+
+    def _grouped_roles(self, share: np.ndarray) -> tuple[int, list[int]]:
+        """Best fine role and further fine roles (indices into ``labels.roles``), all of one main role.
+
+        The main role is the group whose fine roles have the largest summed probability (a role in
+        no group is a group of its own); inside it the most probable fine role is the role, and the
+        others at ``FINE_ROLE_RATIO`` x its probability or more follow, most probable first.
+        """
+        roles = self.labels.roles
+        index = {role: position for position, role in enumerate(roles)}
+        groups = [[index[role] for role in fine if role in index] for fine in self.labels.role_groups.values()]
+        grouped = {position for group in groups for position in group}
+        groups += [[position] for position in range(len(roles)) if position not in grouped]
+        group = max((g for g in groups if g), key=lambda g: float(share[g].sum()))  # ties: schema order
+        ranked = sorted(group, key=lambda position: (-share[position], position))
+        best = ranked[0]
+        return best, [p for p in ranked[1:] if share[p] > 0 and share[p] >= self.FINE_ROLE_RATIO * share[best]]
+
     def _roles_for_given(self, article: Article, words: list[_Word]) -> list[Actor]:
         known = article.actor_by_id()
         if "roles" not in self.models:
@@ -241,9 +296,18 @@ class Predictor:
         actors = []
         for actor_id, scores in totals.items():
             share = scores / scores.sum()
-            best = int(share.argmax())
             name = known[actor_id].name if actor_id in known else actor_id
-            actors.append(Actor(id=actor_id, name=name, role=self.labels.roles[best], score=round(float(share[best]), 4)))
+            if self.labels.role_groups:
+                best, further = self._grouped_roles(share)
+                other_roles = [self.labels.roles[position] for position in further] or None
+            else:
+                best, other_roles = int(share.argmax()), None
+            actors.append(
+                Actor(
+                    id=actor_id, name=name, role=self.labels.roles[best], other_roles=other_roles,
+                    score=round(float(share[best]), 4),
+                )  # fmt: skip
+            )
         return actors
 
     def _given_mentions(self, text: str, given: Sequence[Mention | dict]) -> list[Mention]:
@@ -270,7 +334,7 @@ class Predictor:
         taken: set[str] = set()
         mentions, actors = [], []
         for group_key, members in groups.items():
-            actor_id = _actor_id(names[group_key], taken)
+            actor_id = unique_actor_id(names[group_key], taken)
             weights: dict[str, float] = defaultdict(float)
             for start, end, role, confidence in members:
                 weights[role] += confidence
@@ -296,6 +360,9 @@ class Predictor:
             for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
         ]
         probabilities = self._forward("stance", rows, batch_size)
+        if self.none_odds_correction != 1.0:  # undo the NONE subsampling of training (prior shift)
+            probabilities = [p * np.where(np.arange(len(p)) == 0, self.none_odds_correction, 1.0) for p in probabilities]
+            probabilities = [p / p.sum() for p in probabilities]
         classes = self.labels.stance_classes
         best: dict[tuple[str, str, str], tuple[float, str, int, int]] = {}
         for context, distribution in zip(contexts, probabilities):

@@ -23,7 +23,15 @@ _LAST_WORD = re.compile(r"([\w.]+)\.$")
 
 def _is_abbreviation(text: str, end: int) -> bool:
     """True when the '.' ending at ``end`` closes an abbreviation or an initial ("U.S.", "Gen.", "J.")."""
-    match = _LAST_WORD.search(text, 0, end)
+    # Search a window before ``end``, widened while the word may start before it: the same match as
+    # searching from 0, without rescanning the whole text at every full stop (quadratic on long texts).
+    window = 64
+    while True:
+        low = max(0, end - window)
+        match = _LAST_WORD.search(text, low, end)
+        if not match or match.start() > low or low == 0:
+            break
+        window *= 4
     if not match:
         return False
     word = match.group(1)
@@ -35,8 +43,9 @@ def _is_abbreviation(text: str, end: int) -> bool:
 
 
 def _next_starts_sentence(text: str, position: int) -> bool:
-    rest = text[position:].lstrip()
-    return not rest or not rest[0].islower()
+    while position < len(text) and text[position].isspace():  # no copy of the rest of the text
+        position += 1
+    return position == len(text) or not text[position].islower()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

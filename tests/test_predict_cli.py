@@ -1,0 +1,177 @@
+"""``actorstance predict``: text and JSONL inputs, streamed JSONL, JSON and HTML output, and every error path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from actorstance.cli import app
+from actorstance.corpus import check_article
+from actorstance.labels import LabelSchema
+from actorstance.schema import Article
+
+from .tiny_run import tiny_run_dir
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, small_corpus, tiny_model_path):
+    return tiny_run_dir(tmp_path_factory, small_corpus, tiny_model_path)
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    (tmp_path / "iran.txt").write_text("Iran backs Hezbollah. The UN condemned the attack.", encoding="utf-8")
+    (tmp_path / "batch.jsonl").write_text(
+        '{"id": "rus", "text": "Russian troops fought rebels near Idlib."}\n'
+        "\n"
+        '{"text": "Oman said it does not take sides between Riyadh and the Houthis.", "meta": {"source": "wire"}}\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def _predict(*args, stdin=None):
+    return runner.invoke(app, ["predict", *map(str, args)], input=stdin)
+
+
+def _records(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_jsonl_from_text_and_jsonl_files(run_dir, inputs):
+    result = _predict(run_dir, inputs / "iran.txt", inputs / "batch.jsonl", "--batch-size", "2")
+    assert result.exit_code == 0, result.output
+    records = _records(result.stdout)
+    assert [r["id"] for r in records] == ["iran", "rus", "batch-3"]
+    assert records[2]["meta"] == {"source": "wire"}
+    schema = LabelSchema.load(run_dir / "labels.yaml")
+    for record in records:
+        article = Article.model_validate(record)
+        assert check_article(article, schema) == []  # valid corpus records
+        for mention in article.mentions:
+            assert article.text[mention.start : mention.end] == mention.text
+
+
+def test_json_array_and_output_file(run_dir, inputs):
+    target = inputs / "out" / "predictions.json"
+    target.parent.mkdir()
+    result = _predict(run_dir, inputs / "iran.txt", "--format", "json", "--output", target)
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(target.read_text(encoding="utf-8"))] == ["iran"]
+    assert f"wrote 1 article(s) to {target} (json)" in " ".join(result.stderr.split())
+
+
+def test_html_page(run_dir, inputs):
+    target = inputs / "page.html"
+    result = _predict(run_dir, inputs / "iran.txt", inputs / "batch.jsonl", "--format", "html", "-o", target)
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count('<section class="article"') == 3 and "<svg" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_stdin_as_text_and_as_jsonl(run_dir):
+    text = "Iran backs Hezbollah.\n"
+    result = _predict(run_dir, "-", stdin=text)
+    assert result.exit_code == 0, result.output
+    assert _records(result.stdout)[0]["text"] == text and _records(result.stdout)[0]["id"] == "stdin"
+    result = _predict(run_dir, "--input-format", "jsonl", stdin='{"id": "s1", "text": "Daesh attacked villagers."}\n')
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in _records(result.stdout)] == ["s1"]
+
+
+def test_progress_bar_on_stderr_only(run_dir, tmp_path):
+    lines = "".join(json.dumps({"id": f"d{i}", "text": f"Iran backs Hezbollah {i}."}) + "\n" for i in range(5))
+    (tmp_path / "many.jsonl").write_text(lines, encoding="utf-8")
+    result = _predict(run_dir, tmp_path / "many.jsonl", "--batch-size", "2")  # more inputs than one batch
+    assert result.exit_code == 0, result.output
+    assert "predicting" in result.stderr and "5/5" in result.stderr
+    assert len(_records(result.stdout)) == 5  # stdout holds only the records
+    quiet = _predict(run_dir, tmp_path / "many.jsonl", "--batch-size", "2", "--no-progress")
+    assert "predicting" not in quiet.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t", "Россия и Iran договорились. 伊朗支持真主党。", "🙂 Iran 🇺🇦 backs Hezbollah 👍.", "Iran\x00 backs\x07 Hezbollah\x1b."],
+    ids=["empty", "whitespace", "mixed-scripts", "emoji", "control-characters"],
+)
+def test_odd_texts_give_records(run_dir, tmp_path, text):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(text.encode("utf-8"))
+    result = _predict(run_dir, path)
+    assert result.exit_code == 0, result.output
+    record = _records(result.stdout)[0]
+    assert record["text"] == text
+    for mention in record.get("mentions", []):
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_one_megabyte_blob(run_dir, tmp_path):
+    """1 MB with no space or sentence end (a pasted binary, a minified page): one record, text unchanged."""
+    text = "x" * 1_000_000
+    (tmp_path / "blob.txt").write_text(text, encoding="utf-8")
+    result = _predict(run_dir, tmp_path / "blob.txt")
+    assert result.exit_code == 0, result.output
+    assert _records(result.stdout)[0]["text"] == text
+
+
+def test_bad_inputs_are_listed_and_nothing_is_predicted(run_dir, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": 3}\n{oops\n{"id": "x"}\n', encoding="utf-8")
+    (tmp_path / "latin.txt").write_bytes("Zürich".encode("latin-1"))
+    result = _predict(run_dir, bad, tmp_path / "latin.txt", tmp_path / "missing.txt")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    errors = result.stderr
+    assert f"{bad}:2: field 'text': expected a string, got int" in errors
+    assert f"{bad}:3: invalid JSON" in errors
+    assert f"{bad}:4: missing field 'text'" in errors
+    assert f"{tmp_path / 'latin.txt'}: not UTF-8 text" in errors
+    assert f"{tmp_path / 'missing.txt'}: cannot read (No such file or directory)" in errors
+    assert "5 input error(s)" in errors and "Traceback" not in errors
+
+
+def test_bad_options(run_dir, inputs):
+    result = _predict(run_dir, inputs / "iran.txt", "--format", "xml")
+    assert result.exit_code == 2 and "--format: 'xml' is not one of json, jsonl, html" in result.stderr
+    result = _predict(run_dir, inputs / "iran.txt", "--batch-size", "0")
+    assert result.exit_code == 2
+    result = _predict(run_dir, inputs / "iran.txt", "--backend", "tensorrt")
+    assert result.exit_code == 2 and "backend 'tensorrt': unknown" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("aliases.json", None, "aliases.json: missing"),
+        ("aliases.json", b"{oops", "aliases.json: corrupt JSON"),
+        ("labels.yaml", b"roles: [unclosed", "labels.yaml: invalid YAML"),
+        ("model/heads.safetensors", b"garbage", "model: cannot load model"),
+    ],
+)
+def test_broken_run_directory(run_dir, inputs, tmp_path, name, content, message):
+    broken = tmp_path / "broken-run"
+    shutil.copytree(run_dir, broken)
+    if content is None:
+        (broken / name).unlink()
+    else:
+        (broken / name).write_bytes(content)
+    result = _predict(broken, inputs / "iran.txt")
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+
+
+def test_missing_run_directory(inputs, tmp_path):
+    result = _predict(tmp_path / "nope", inputs / "iran.txt")
+    assert result.exit_code == 2 and "not a run directory" in result.stderr
+
+
+def test_unwritable_output(run_dir, inputs, tmp_path):
+    result = _predict(run_dir, inputs / "iran.txt", "-o", tmp_path / "no" / "such" / "dir.jsonl")
+    assert result.exit_code == 1 and "cannot write" in result.stderr

@@ -193,7 +193,7 @@ def test_two_process_data_parallel_run(corpus_file, tiny_model_path, tmp_path):
     config.write_text(_config(corpus_file, tiny_model_path, tmp_path / "runs").to_yaml())
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--num_machines", "1",
-               "--mixed_precision", "no", "--dynamo_backend", "no", "--cpu", "-m", "train", str(config)]  # fmt: skip
+               "--mixed_precision", "no", "--dynamo_backend", "no", "--multi_gpu", "-m", "train", str(config)]  # fmt: skip
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     metrics = json.loads((tmp_path / "runs" / "tiny" / "metrics.json").read_text())

@@ -75,6 +75,10 @@ def _git_commit() -> str | None:
         return None
 
 
+def _has_accelerator() -> bool:
+    return torch.cuda.is_available() or bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
+
+
 def _precision_flags(precision: str) -> dict:
     cuda = torch.cuda.is_available()
     if precision == "auto":
@@ -194,6 +198,7 @@ def build_trainer(
         label_names=["labels", "stance_labels"],
         remove_unused_columns=True,
         disable_tqdm=False,
+        use_cpu=not _has_accelerator(),  # lets `accelerate launch` run data-parallel CPU processes (gloo)
         **_precision_flags(training.precision),
     )
     callbacks: list[TrainerCallback] = [JsonlLogCallback(log_path)]

@@ -129,6 +129,18 @@ class RunConfig(_Section):
             raise ValueError(f"tasks listed twice: {tasks}")
         return tasks
 
+    @model_validator(mode="after")
+    def _metric_of_trained_task(self) -> RunConfig:
+        """Catch an early-stopping metric the run never computes now, not at the first evaluation."""
+        metric = self.training.early_stopping.metric
+        needed = {"role": "roles", "stance": "stance"}.get(metric.split("_", 1)[0])
+        if metric not in ("loss", "combined_f1") and needed not in self.tasks:
+            raise ValueError(
+                f"training.early_stopping.metric {metric!r} is not computed by tasks {self.tasks}; "
+                "use loss, combined_f1, or a role_* / stance_* metric of a trained task"
+            )
+        return self
+
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "DEFAULT_LABELS_PATH",
@@ -54,10 +54,20 @@ class LabelSchema(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path) -> LabelSchema:
+        """Read a schema file; a missing, unparsable or invalid file raises ValueError naming it."""
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        return cls.model_validate(data)
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = json.loads(text) if kind == "JSON" else yaml.safe_load(text)
+        except OSError as error:
+            raise ValueError(f"{path}: cannot read label schema: {error.strerror or error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
+            raise ValueError(f"{path}: invalid {kind} ({' '.join(str(error).split())})") from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise ValueError(f"{path}: invalid label schema: {error}") from None
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(), sort_keys=False, allow_unicode=True)

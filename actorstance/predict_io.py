@@ -17,17 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-import yaml
 
 from .run import RunDirError
 from .schema import Article
+from .text import text_problem
 
 __all__ = [
     "InputError",
     "InputDoc",
     "OUTPUT_FORMATS",
     "INPUT_FORMATS",
-    "text_problem",
     "read_inputs",
     "load_predictor",
     "predict_stream",
@@ -57,21 +56,6 @@ class InputDoc:
 
     def article(self) -> Article:
         return Article(id=self.id, text=self.text, meta=self.meta)
-
-
-def text_problem(text: object) -> str | None:
-    """Why ``text`` cannot be predicted (not a string, or holding lone surrogates), else None.
-
-    Empty, whitespace-only, control characters, emoji and any script are fine: they give an
-    article with whatever the model finds (often nothing).
-    """
-    if not isinstance(text, str):
-        return f"expected a string, got {type(text).__name__}"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        return f"invalid Unicode at character {error.start} (a lone surrogate such as \\ud800)"
-    return None
 
 
 def _read_text(path: Path | None, label: str) -> str:
@@ -183,9 +167,6 @@ def load_predictor(run_dir: str | Path, device: str | None = None, backend: str 
         return Predictor.from_pretrained(run_dir, device=device, backend=backend)
     except (RunDirError, BackendError):
         raise
-    except yaml.YAMLError as error:
-        # A YAML file of the run that does not parse (from_pretrained reports config.yaml itself).
-        raise RunDirError(f"{Path(run_dir) / 'labels.yaml'}: invalid YAML ({_one_line(error)})") from None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise RunDirError(f"{run_dir}: cannot load the run ({type(error).__name__}: {_one_line(error)})") from None
 

@@ -25,7 +25,7 @@ from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
-from .text import trim_span
+from .text import text_problem, trim_span
 
 __all__ = ["Predictor"]
 
@@ -93,6 +93,11 @@ class Predictor:
         self._stance_options = config.stance.options()
         self.backend = "torch"
 
+    @property
+    def tasks(self) -> tuple[str, ...]:
+        """What this run predicts ("roles", "stance"); given mentions keep their roles without "roles"."""
+        return tuple(self.models)
+
     # ------------------------------------------------------------------ loading
 
     @classmethod
@@ -157,6 +162,8 @@ class Predictor:
         for index, text in enumerate(batch):
             if not isinstance(text, str):
                 raise TypeError(f"text {index}: expected str, got {type(text).__name__}")
+            if problem := text_problem(text):
+                raise ValueError(f"text {index}: {problem}")
         given = None
         if mentions is not None:
             given = [mentions] if single else list(mentions)

@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .predict_io import text_problem
 from .schema import Article
+from .text import text_problem
 
 __all__ = ["ServeLimits", "PredictRequest", "MentionInput", "create_app", "app_from_env"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span"]
+__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span", "text_problem"]
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -99,3 +99,18 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     if end - start == 1 and text[start] == ".":
         return start, start
     return start, end
+
+
+def text_problem(text: object) -> str | None:
+    """Why ``text`` cannot be predicted (not a string, or holding lone surrogates), else None.
+
+    Empty, whitespace-only, control characters, emoji and any script are fine: they give an
+    article with whatever the model finds (often nothing).
+    """
+    if not isinstance(text, str):
+        return f"expected a string, got {type(text).__name__}"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"invalid Unicode at character {error.start} (a lone surrogate such as \\ud800)"
+    return None

@@ -64,6 +64,7 @@ def _cooccurring_pairs(article: Article) -> list[tuple[str, str, int]]:
 
 class MajorityBaseline:
     name = "majority"
+    tasks = ("roles", "stance")
 
     def __init__(self, labels: LabelSchema, role: str, stance: str | None):
         self.labels, self.role, self.stance = labels, role, stance
@@ -168,6 +169,7 @@ def _group(text: str, spans: list[tuple[int, int, str, str]]) -> tuple[list[Ment
 
 class GazetteerBaseline:
     name = "gazetteer"
+    tasks = ("roles", "stance")
 
     def __init__(self, labels: LabelSchema, entries: dict[str, tuple[str, str]], fallback_role: str):
         """``entries``: surface string -> (role, canonical actor name)."""
@@ -236,6 +238,7 @@ _SPACY_ROLES = {"GPE": "GOV", "NORP": "GOV", "PERSON": "GOV", "ORG": "IGO"}
 
 class SpacyBaseline:
     name = "spacy"
+    tasks = ("roles", "stance")
 
     def __init__(self, labels: LabelSchema, nlp: Callable | None = None, role_map: dict[str, str] | None = None):
         if nlp is None:

@@ -42,7 +42,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _print_summary(metrics: dict, where: Path | None = None) -> None:
-    from .report import format_ci
+    from .report import format_ci, format_number
 
     table = Table(title="Headline numbers (95% bootstrap CI)")
     table.add_column("metric")
@@ -50,7 +50,7 @@ def _print_summary(metrics: dict, where: Path | None = None) -> None:
     table.add_column("95% CI", justify="right")
     table.add_column("meaning", style="dim")
     for name, entry in metrics["headline"].items():
-        table.add_row(name, f"{entry['value']:.3f}", format_ci(entry), entry.get("description", ""))
+        table.add_row(name, format_number(entry["value"]), format_ci(entry), entry.get("description", ""))
     console.print(table)
     modes = Table(title="Mentions (end to end)")
     for column in ("mode", "P", "R", "F1", "macro F1", "COR", "INC", "PAR", "MIS", "SPU"):

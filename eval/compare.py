@@ -94,7 +94,12 @@ def compare_evaluations(evaluations: Sequence[Evaluation], n_bootstrap: int = DE
     gold_order = [article.id for article in evaluations[0].gold]
     for index in tables:
         tables[index] = _paired_table(evaluations[index], gold_order)
-    pairs_needed = {(best[m], index) for m in metrics for index in range(len(rows)) if index != best[m] and best[m] in tables and index in tables}
+    pairs_needed = {
+        (best[m], index)
+        for m in metrics
+        for index, row in enumerate(rows)
+        if m in best and index != best[m] and row[m] is not None and best[m] in tables and index in tables
+    }
     tests: dict[tuple[int, int], dict] = {}
     for best_index, other in sorted(pairs_needed):
         labels = evaluations[best_index].labels
@@ -105,8 +110,8 @@ def compare_evaluations(evaluations: Sequence[Evaluation], n_bootstrap: int = DE
     for index, row in enumerate(rows):
         row["best"] = [column for column, winner in best.items() if winner == index]
         for metric in metrics:
-            test = tests.get((best[metric], index))
-            row[f"{metric}_p_vs_best"] = None if index == best[metric] or test is None else test[metric]["p_value"]
+            test = tests.get((best.get(metric), index))
+            row[f"{metric}_p_vs_best"] = None if test is None or row[metric] is None else test[metric]["p_value"]
     return {
         "metrics": metrics,
         "rows": rows,

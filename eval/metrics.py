@@ -38,6 +38,9 @@ __all__ = [
     "MODES",
     "OUTCOMES",
     "HEADLINES",
+    "LENGTH_METRICS",
+    "TASKS",
+    "headlines_for",
     "ArticleMismatch",
     "MentionMatch",
     "Totals",
@@ -83,6 +86,31 @@ HEADLINES: dict[str, str] = {
     "e2e_stance_macro_f1": "end-to-end stance macro F1",
 }
 """The headline numbers (each gets a bootstrap interval), in report order, with one-line meanings."""
+
+LENGTH_METRICS = ("mention_strict_f1", "actor_role_accuracy", "stance_macro_f1", "e2e_stance_f1")
+"""The headline numbers also reported per article-length bucket."""
+
+TASKS = ("roles", "stance")
+_ROLES, _STANCE, _BOTH = frozenset({"roles"}), frozenset({"stance"}), frozenset(TASKS)
+_HEADLINE_TASKS: dict[str, frozenset[str]] = {
+    "mention_strict_f1": _ROLES,
+    "mention_strict_macro_f1": _ROLES,
+    "mention_exact_f1": _ROLES,
+    "mention_partial_f1": _ROLES,
+    "mention_type_f1": _ROLES,
+    "actor_f1": _ROLES,
+    "actor_role_accuracy": _ROLES,
+    "stance_macro_f1": _STANCE,
+    "stance_accuracy": _STANCE,
+    "e2e_stance_f1": _BOTH,
+    "e2e_stance_macro_f1": _BOTH,
+}
+
+
+def headlines_for(tasks: Sequence[str]) -> list[str]:
+    """The headline numbers a predictor doing ``tasks`` is judged on. A stance-only model given gold
+    mentions passes the gold roles through, so scoring its roles would report a perfect copy."""
+    return [name for name in HEADLINES if _HEADLINE_TASKS[name] <= set(tasks)]
 
 
 class ArticleMismatch(ValueError):

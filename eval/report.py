@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from .metrics import HEADLINES, MODES
+from .metrics import HEADLINES, LENGTH_METRICS, MODES
 from .plots import bar_chart, grouped_bars, heatmap
 
-__all__ = ["render_markdown", "render_html", "format_ci"]
+__all__ = ["render_markdown", "render_html", "format_ci", "format_number"]
 
 
 @dataclass
@@ -41,7 +41,7 @@ class _Marked:
     spans: list[tuple[int, int]]
 
 
-def _number(value, digits: int = 3) -> str:
+def format_number(value, digits: int = 3) -> str:
     if value is None:
         return "–"
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) >= 2):
@@ -72,7 +72,7 @@ def _sections(metrics: dict) -> list[_Section]:
         f"{boot.get('resamples')} resamples, seed {boot.get('seed')}.",
     ]
     if run.get("train_time_s") is not None or run.get("num_parameters") is not None:
-        facts.append(f"Training time: {_number(run.get('train_time_s'), 1)} s; parameters: {_number(run.get('num_parameters'))}.")
+        facts.append(f"Training time: {format_number(run.get('train_time_s'), 1)} s; parameters: {format_number(run.get('num_parameters'))}.")
     timing = metrics.get("timing")
     if timing:
         facts.append("Prediction time: " + ", ".join(f"{k.removeprefix('predict_').removesuffix('_s')} {v:.1f} s" for k, v in timing.items()) + ".")
@@ -86,7 +86,7 @@ def _sections(metrics: dict) -> list[_Section]:
             "Headline numbers",
             text=["Each number with its 95% bootstrap interval (resampling whole articles)."],
             tables=[_Table(["metric", "value", "95% CI", "meaning"],
-                           [[name, _number(headline[name]["value"]), format_ci(headline[name]), HEADLINES.get(name, "")]
+                           [[name, format_number(headline[name]["value"]), format_ci(headline[name]), HEADLINES.get(name, "")]
                             for name in headline])],  # fmt: skip
             anchor="headline",
         )
@@ -95,16 +95,16 @@ def _sections(metrics: dict) -> list[_Section]:
     e2e, given = metrics["end_to_end"], metrics["gold_mentions"]
     mentions = e2e["mentions"]
     mode_rows = [
-        [mode, _number(m["precision"]), _number(m["recall"]), _number(m["f1"]), _number(m["macro_f1"]),
+        [mode, format_number(m["precision"]), format_number(m["recall"]), format_number(m["f1"]), format_number(m["macro_f1"]),
          *(m[o] for o in ("COR", "INC", "PAR", "MIS", "SPU")), m["possible"], m["actual"]]
         for mode, m in ((mode, mentions[mode]) for mode in MODES)
     ]  # fmt: skip
     role_rows = [
-        [role, _number(r["precision"]), _number(r["recall"]), _number(r["f1"]), r["support"], r["predicted"]]
+        [role, format_number(r["precision"]), format_number(r["recall"]), format_number(r["f1"]), r["support"], r["predicted"]]
         for role, r in mentions["strict"]["per_role"].items()
     ]
     given_role_rows = [
-        [role, _number(r["precision"]), _number(r["recall"]), _number(r["f1"]), r["support"], r["predicted"]]
+        [role, format_number(r["precision"]), format_number(r["recall"]), format_number(r["f1"]), r["support"], r["predicted"]]
         for role, r in given["mentions"]["strict"]["per_role"].items()
     ]
     role_f1 = [(role, r["f1"]) for role, r in mentions["strict"]["per_role"].items()]
@@ -126,14 +126,14 @@ def _sections(metrics: dict) -> list[_Section]:
 
     actors_e2e, actors_given = e2e["actors"], given["actors"]
     actor_rows = [
-        ["end to end", actors_e2e["gold"], actors_e2e["predicted"], actors_e2e["aligned"], _number(actors_e2e["precision"]),
-         _number(actors_e2e["recall"]), _number(actors_e2e["f1"]), _number(actors_e2e["role_accuracy"]),
-         _number(actors_e2e["role_accuracy_aligned"])],
+        ["end to end", actors_e2e["gold"], actors_e2e["predicted"], actors_e2e["aligned"], format_number(actors_e2e["precision"]),
+         format_number(actors_e2e["recall"]), format_number(actors_e2e["f1"]), format_number(actors_e2e["role_accuracy"]),
+         format_number(actors_e2e["role_accuracy_aligned"])],
         ["gold mentions", actors_given["gold"], actors_given["predicted"], actors_given["aligned"],
-         _number(actors_given["precision"]), _number(actors_given["recall"]), _number(actors_given["f1"]),
-         _number(actors_given["role_accuracy"]), _number(actors_given["role_accuracy_aligned"])],
+         format_number(actors_given["precision"]), format_number(actors_given["recall"]), format_number(actors_given["f1"]),
+         format_number(actors_given["role_accuracy"]), format_number(actors_given["role_accuracy_aligned"])],
     ]  # fmt: skip
-    per_role_rows = [[role, r["support"], r["predicted"], _number(r["accuracy"])] for role, r in actors_given["per_role"].items()]
+    per_role_rows = [[role, r["support"], r["predicted"], format_number(r["accuracy"])] for role, r in actors_given["per_role"].items()]
     labels = actors_given["confusion_labels"]
     sections.append(
         _Section(
@@ -156,7 +156,7 @@ def _sections(metrics: dict) -> list[_Section]:
     stances = given["stances"]
     classes = stances["labels"]
     stance_rows = [
-        [label, _number(s["precision"]), _number(s["recall"]), _number(s["f1"]), s["support"]]
+        [label, format_number(s["precision"]), format_number(s["recall"]), format_number(s["f1"]), s["support"]]
         for label, s in stances["per_label"].items()
     ]
     sections.append(
@@ -164,8 +164,8 @@ def _sections(metrics: dict) -> list[_Section]:
             "Stances given gold actors",
             text=[
                 f"Candidate pairs: the union of gold and predicted ordered (holder, target) pairs per article "
-                f"({stances['pairs']} pairs). Accuracy {_number(stances['accuracy'])}, macro F1 over "
-                f"{', '.join(classes[1:])} (NONE excluded) {_number(stances['macro_f1'])}."
+                f"({stances['pairs']} pairs). Accuracy {format_number(stances['accuracy'])}, macro F1 over "
+                f"{', '.join(classes[1:])} (NONE excluded) {format_number(stances['macro_f1'])}."
             ],
             tables=[
                 _Table(["label", "P", "R", "F1", "gold pairs"], stance_rows),
@@ -181,18 +181,18 @@ def _sections(metrics: dict) -> list[_Section]:
 
     edges = e2e["stances"]
     edge_rows = [
-        [label, _number(s["precision"]), _number(s["recall"]), _number(s["f1"]), s["support"], s["predicted"], s["correct"]]
+        [label, format_number(s["precision"]), format_number(s["recall"]), format_number(s["f1"]), s["support"], s["predicted"], s["correct"]]
         for label, s in edges["per_label"].items()
     ]
-    edge_rows.append(["micro", _number(edges["precision"]), _number(edges["recall"]), _number(edges["f1"]), edges["gold"], edges["predicted"], edges["correct"]])
+    edge_rows.append(["micro", format_number(edges["precision"]), format_number(edges["recall"]), format_number(edges["f1"]), edges["gold"], edges["predicted"], edges["correct"]])
     unlabeled = edges["unlabeled"]
-    edge_rows.append(["unlabeled", _number(unlabeled["precision"]), _number(unlabeled["recall"]), _number(unlabeled["f1"]), edges["gold"], edges["predicted"], unlabeled["correct"]])
+    edge_rows.append(["unlabeled", format_number(unlabeled["precision"]), format_number(unlabeled["recall"]), format_number(unlabeled["f1"]), edges["gold"], edges["predicted"], unlabeled["correct"]])
     sections.append(
         _Section(
             "End-to-end stances",
             text=[
                 "A predicted edge is correct when its holder and target align to the gold edge's actors (AUTHOR to "
-                f"AUTHOR) and the label is equal. Macro F1 over the stance labels: {_number(edges['macro_f1'])}."
+                f"AUTHOR) and the label is equal. Macro F1 over the stance labels: {format_number(edges['macro_f1'])}."
             ],
             tables=[_Table(["label", "P", "R", "F1", "gold", "predicted", "correct"], edge_rows)],
             plots=[bar_chart([(label, s["f1"]) for label, s in edges["per_label"].items()], "End-to-end stance F1 per label")],
@@ -201,11 +201,11 @@ def _sections(metrics: dict) -> list[_Section]:
 
     buckets = metrics.get("by_length", [])
     if buckets:
-        names = ("mention_strict_f1", "actor_role_accuracy", "stance_macro_f1", "e2e_stance_f1")
+        names = [name for name in LENGTH_METRICS if name in buckets[0]]
         sections.append(
             _Section(
                 "By article length",
-                tables=[_Table(["length", "articles", *names], [[b["label"], b["articles"], *(_number(b[n]) for n in names)] for b in buckets])],
+                tables=[_Table(["length", "articles", *names], [[b["label"], b["articles"], *(format_number(b[n]) for n in names)] for b in buckets])],
                 plots=[grouped_bars([f"{b['label']} (n={b['articles']})" for b in buckets], {n: [b[n] for b in buckets] for n in names}, "F1 by article length")],
             )
         )
@@ -229,11 +229,11 @@ def _sections(metrics: dict) -> list[_Section]:
 
         def mention_row(e: dict) -> list:
             return [e["article"], e["text"], e["predicted"], e["gold"] + (f" ({e['gold_text']})" if e.get("gold_text") else ""),
-                    e["kind"], _number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
+                    e["kind"], format_number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
 
         def stance_row(e: dict) -> list:
             return [e["article"], f"{e['holder_name']} → {e['target_name']}", e["predicted"], e["gold"],
-                    _number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
+                    format_number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
 
         stance_headers = ["article", "holder → target", "predicted", "gold", "score", "sentence"]
         for title, rows, headers, build in (
@@ -329,7 +329,7 @@ def _headline_html(metrics: dict) -> str:
     rows = []
     for name, entry in metrics["headline"].items():
         rows.append(
-            f"<tr><td>{escape(name)}</td><td class=\"num value\">{_number(entry['value'])}</td>"
+            f"<tr><td>{escape(name)}</td><td class=\"num value\">{format_number(entry['value'])}</td>"
             f"<td class=\"num ci\">{escape(format_ci(entry))}</td><td>{escape(HEADLINES.get(name, ''))}</td></tr>"
         )
     return (

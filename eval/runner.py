@@ -31,7 +31,7 @@ from actorstance.schema import Article
 
 from .bootstrap import DEFAULT_RESAMPLES, CountTable, confidence_intervals
 from .errors import error_analysis
-from .metrics import HEADLINES, article_counts, headline, pair_articles, summarize
+from .metrics import HEADLINES, LENGTH_METRICS, TASKS, article_counts, headline, headlines_for, pair_articles, summarize
 
 __all__ = [
     "REPO_ROOT",
@@ -68,6 +68,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 class ArticlePredictor(Protocol):
     labels: LabelSchema
+    tasks: Sequence[str]  # "roles", "stance": what it predicts rather than copies from its input
 
     def predict_articles(self, articles: Sequence[Article], *, gold_mentions: bool = False) -> list[Article]: ...
 
@@ -134,7 +135,9 @@ def headline_statistic(labels: LabelSchema, has_gold_mentions: bool):
     return lambda totals: headline(totals, labels, "e2e", given)
 
 
-def _by_length(gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool) -> list[dict]:
+def _by_length(
+    gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool, judged: Sequence[str]
+) -> list[dict]:
     statistic = headline_statistic(labels, has_gold_mentions)
     words = [len(_WORD.findall(article.text)) for article in gold]
     buckets = []
@@ -146,7 +149,7 @@ def _by_length(gold: Sequence[Article], table: CountTable, labels: LabelSchema, 
         label = f"{low}-{high - 1}" if high is not None else f"{low}+"
         buckets.append(
             {"label": f"{label} words", "min_words": low, "max_words": high, "articles": len(rows)}
-            | {name: float(values[name][0]) for name in ("mention_strict_f1", "actor_role_accuracy", "stance_macro_f1", "e2e_stance_f1")}
+            | {name: float(values[name][0]) for name in LENGTH_METRICS if name in judged}
         )
     return buckets
 
@@ -159,11 +162,13 @@ def evaluate_predictions(
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     error_limit: int = 20,
+    tasks: Sequence[str] = TASKS,
 ) -> dict:
     """All metrics, headline intervals, length buckets and error analysis as one JSON-ready dict.
 
     Without ``gold_mentions`` the end-to-end predictions also serve the gold-actor metrics (their
-    actor ids are taken as gold ids), as in ``python -m eval score GOLD PRED``.
+    actor ids are taken as gold ids), as in ``python -m eval score GOLD PRED``. Headline numbers of
+    a task the predictor does not do (``tasks``) are None, not scores of what it copied.
     """
     labels = labels or LabelSchema.from_articles([*gold, *end_to_end, *(gold_mentions or [])])
     table = count_table(gold, end_to_end, gold_mentions, labels)
@@ -172,7 +177,8 @@ def evaluate_predictions(
     totals = table.totals()
     e2e = summarize(totals.sub("e2e"), labels, ("mentions", "actors", "end_to_end"))
     given = summarize(totals.sub("gg" if has_gold_mentions else "e2e"), labels, ("mentions", "actors", "stances"))
-    notes = []
+    judged = headlines_for(tasks)
+    notes = [f"this predictor does not do {task}: its {task} numbers are not reported" for task in TASKS if task not in tasks]
     if has_gold_mentions:
         changed = [
             g.id
@@ -186,10 +192,15 @@ def evaluate_predictions(
         "articles": len(gold),
         "labels": labels.model_dump(mode="json"),
         "bootstrap": {"resamples": n_bootstrap, "seed": seed, "level": 0.95, "unit": "article"},
-        "headline": {name: intervals[name] | {"description": HEADLINES[name]} for name in HEADLINES},
+        "tasks": list(tasks),
+        "headline": {
+            name: (intervals[name] if name in judged else {"value": None, "ci_low": None, "ci_high": None})
+            | {"description": HEADLINES[name]}
+            for name in HEADLINES
+        },
         "end_to_end": {"mentions": e2e["mentions"], "actors": e2e["actors"], "stances": e2e["end_to_end"]},
         "gold_mentions": {"mentions": given["mentions"], "actors": given["actors"], "stances": given["stances"]},
-        "by_length": _by_length(gold, table, labels, has_gold_mentions),
+        "by_length": _by_length(gold, table, labels, has_gold_mentions, judged),
         "errors": error_analysis(
             pair_articles(gold, end_to_end), pair_articles(gold, gold_mentions) if has_gold_mentions else None, error_limit
         ),
@@ -220,7 +231,7 @@ def evaluate_predictor(
     seed: int = 0,
 ) -> Evaluation:
     end_to_end, gold_mentions, timing = run_predictor(predictor, gold)
-    metrics = evaluate_predictions(gold, end_to_end, gold_mentions, predictor.labels, n_bootstrap, seed)
+    metrics = evaluate_predictions(gold, end_to_end, gold_mentions, predictor.labels, n_bootstrap, seed, tasks=predictor.tasks)
     metrics["timing"] = timing
     return Evaluation(metrics, list(gold), end_to_end, gold_mentions, predictor.labels)
 

@@ -57,3 +57,12 @@ def test_bad_override_and_bad_files(tmp_path):
         load_config(None, ["roles.max_length=32", "roles.stride=16"])
     with pytest.raises(ConfigError, match="package 'no_such_pkg' is not installed"):
         resolve_model_name("package:no_such_pkg")
+
+
+def test_early_stopping_metric_must_come_from_a_trained_task():
+    with pytest.raises(ConfigError, match=r"'stance_macro_f1' is not computed by tasks \['roles'\]"):
+        load_config(None, ["tasks=[roles]", "training.early_stopping.metric=stance_macro_f1"])
+    with pytest.raises(ConfigError, match=r"'f1' is not computed"):
+        load_config(None, ["training.early_stopping.metric=f1"])
+    for metric in ("loss", "combined_f1", "role_f1"):
+        assert load_config(None, ["tasks=[roles]", f"training.early_stopping.metric={metric}"])

@@ -49,8 +49,9 @@ class FakePredictor:
     replaced and the first stance reversed.
     """
 
-    def __init__(self, gold: list[Article], labels, variant: int = 0):
+    def __init__(self, gold: list[Article], labels, variant: int = 0, tasks=("roles", "stance")):
         self.labels = labels
+        self.tasks = tasks
         self.gold = {a.id: a for a in gold}
         self.variant = variant
         self.calls: list[bool] = []

@@ -144,3 +144,25 @@ def test_compare_two_runs_evaluates_the_unevaluated_one(tmp_path, tiny, monkeypa
                                               "--output", str(tmp_path / "cmp2"), "--bootstrap", "20"])  # fmt: skip
     assert cli_result.exit_code == 0, cli_result.output
     assert "run-a" in cli_result.output
+
+
+def test_a_stance_only_run_is_not_scored_on_the_roles_it_copies(tmp_path, tiny):
+    both = evaluate_run(_run_dir(tmp_path / "both", 1.0, 10), split="test", data=TINY, n_bootstrap=20,
+                        predictor=FakePredictor(tiny, LABELS, variant=1))  # fmt: skip
+    stance_only = evaluate_run(_run_dir(tmp_path / "stance-only", 1.0, 10), split="test", data=TINY, n_bootstrap=20,
+                               predictor=FakePredictor(tiny, LABELS, tasks=("stance",)))  # fmt: skip
+    metrics = json.loads((stance_only / "metrics.json").read_text())
+    assert metrics["tasks"] == ["stance"]
+    assert "this predictor does not do roles: its roles numbers are not reported" in metrics["notes"]
+    headline = metrics["headline"]
+    for name in ("mention_strict_f1", "actor_f1", "actor_role_accuracy", "e2e_stance_f1"):
+        assert (headline[name]["value"], headline[name]["ci_low"]) == (None, None), name
+    assert headline["stance_macro_f1"]["value"] is not None
+    assert set(metrics["by_length"][0]) >= {"stance_macro_f1"} and "actor_role_accuracy" not in metrics["by_length"][0]
+    assert "| actor_role_accuracy | – | – |" in (stance_only / "report.md").read_text()
+
+    result, _ = compare_paths([both, stance_only], tmp_path / "cmp", n_bootstrap=20)
+    rows = {row["run"]: row for row in result["rows"]}
+    assert result["best"]["actor_role_accuracy"] == "both"  # the copied gold roles (accuracy 1.0) do not win
+    assert rows["stance-only"]["actor_role_accuracy"] is None
+    assert rows["stance-only"]["actor_role_accuracy_p_vs_best"] is None

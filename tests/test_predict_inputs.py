@@ -14,12 +14,12 @@ from actorstance.predict_io import (
     load_predictor,
     predict_stream,
     read_inputs,
-    text_problem,
     write_predictions,
 )
 from actorstance.predictor import Predictor, _token_budget_batches
 from actorstance.run import RunDirError
 from actorstance.schema import Article
+from actorstance.text import text_problem
 
 from .tiny_run import tiny_run_dir
 
@@ -70,6 +70,11 @@ def test_non_string_is_a_type_error_naming_the_position(predictor):
         predictor.predict([b"Iran backs Hezbollah."])
     with pytest.raises(TypeError, match="text 1: expected str, got NoneType"):
         predictor.predict(["fine", None])
+
+
+def test_lone_surrogate_is_a_value_error_naming_the_position(predictor):
+    with pytest.raises(ValueError, match=r"text 1: invalid Unicode at character 5 \(a lone surrogate"):
+        predictor.predict(["fine", "Iran \ud800 backs"])
 
 
 def test_text_problem_names_what_is_wrong():
@@ -153,6 +158,22 @@ def test_broken_run_directory_is_named(run_dir, tmp_path, name, content, message
         (broken / name).write_bytes(content)
     with pytest.raises(RunDirError, match=message):
         load_predictor(broken)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"roles: [unclosed", r"labels.yaml: invalid YAML \(while parsing"),
+        (b"\xff\xfe", r"labels.yaml: invalid YAML \('utf-8' codec"),
+        (b"roles: []\nstances: [A]\n", r"labels.yaml: invalid label schema"),
+    ],
+)
+def test_from_pretrained_names_a_corrupt_label_schema(run_dir, tmp_path, content, message):
+    broken = tmp_path / "run"
+    shutil.copytree(run_dir, broken)
+    (broken / "labels.yaml").write_bytes(content)
+    with pytest.raises(RunDirError, match=message):
+        Predictor.from_pretrained(broken)
 
 
 def test_missing_run_directory(tmp_path):

@@ -90,6 +90,14 @@ def test_separate_models_per_task(corpus_file, tiny_model_path, tmp_path):
     assert result.text == "Iran backs Hezbollah."
 
 
+def test_loss_as_selection_metric_keeps_the_lowest_loss_checkpoint(corpus_file, tiny_model_path, tmp_path):
+    run = train(_config(corpus_file, tiny_model_path, tmp_path, "training.early_stopping.metric=loss"))
+    log = [json.loads(line) for line in (run / "train.log").read_text().splitlines()]
+    losses = [record["eval_loss"] for record in log if "eval_loss" in record]
+    assert len(losses) >= 2 and max(losses) > min(losses)
+    assert json.loads((run / "metrics.json").read_text())["validation"]["loss"] == pytest.approx(min(losses))
+
+
 def test_predictions_are_valid_corpus_records(tiny_run, seed_article):
     predictor = Predictor.from_pretrained(tiny_run)
     result = predictor.predict(seed_article.text)
@@ -165,8 +173,16 @@ def test_resume_after_kill(corpus_file, tiny_model_path, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(_train_command(config), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     checkpoints = tmp_path / "runs" / ".tiny.work" / "roles-stance" / "checkpoints"
+    state = checkpoints / "checkpoint-4" / "trainer_state.json"
+
+    def saved() -> bool:  # the checkpoint folder appears before its files are written
+        try:
+            return bool(json.loads(state.read_text()))
+        except (OSError, ValueError):
+            return False
+
     deadline = time.time() + 120
-    while time.time() < deadline and not list(checkpoints.glob("checkpoint-4")) and process.poll() is None:
+    while time.time() < deadline and not saved() and process.poll() is None:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()

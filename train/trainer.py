@@ -188,7 +188,7 @@ def build_trainer(
         save_total_limit=training.save_total_limit,
         load_best_model_at_end=has_validation,
         metric_for_best_model=f"eval_{training.early_stopping.metric}" if has_validation else None,
-        greater_is_better=True,
+        greater_is_better=training.early_stopping.metric != "loss",
         logging_steps=training.logging_steps,
         report_to=["tensorboard"] if training.tensorboard else [],
         seed=config.seed,

@@ -101,3 +101,29 @@ def small_corpus():
         split = "train" if index < 8 else "validation" if index < 10 else "test"
         articles.append(make_article(f"a{index:02d}", text, mentions, stances, roles, split))
     return articles
+
+
+@pytest.fixture(scope="session")
+def small_corpus_file(tmp_path_factory, small_corpus) -> Path:
+    from actorstance.corpus import write_corpus
+
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    write_corpus(small_corpus, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory, small_corpus_file, tiny_model_path) -> Path:
+    """One tiny trained run shared by the train / predict / serve / HTML / bad-input tests (trained once)."""
+    from train import train
+
+    from .tiny_run import tiny_config
+
+    return train(tiny_config(small_corpus_file, tiny_model_path, tmp_path_factory.mktemp("runs")))
+
+
+@pytest.fixture(scope="module")
+def predictor(run_dir):
+    from actorstance.predictor import Predictor
+
+    return Predictor.from_pretrained(run_dir, device="cpu")

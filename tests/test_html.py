@@ -9,11 +9,9 @@ import pytest
 
 from actorstance.html import render_html, role_colours, stance_colours
 from actorstance.labels import LabelSchema
-from actorstance.predictor import Predictor
 from actorstance.schema import Actor, Article, Mention, Span, Stance
 
 from .conftest import make_article
-from .tiny_run import tiny_run_dir
 
 MARK = re.compile(r'<mark class="mention" data-actor="([^"]*)" data-role="([^"]*)"[^>]*>(.*?)</mark>', re.S)
 
@@ -102,9 +100,7 @@ def test_overlapping_or_out_of_range_mentions_are_skipped():
 
 
 @pytest.fixture(scope="module")
-def predicted(tmp_path_factory, small_corpus, tiny_model_path):
-    run = tiny_run_dir(tmp_path_factory, small_corpus, tiny_model_path)
-    predictor = Predictor.from_pretrained(run, device="cpu")
+def predicted(predictor):
     return predictor, predictor.predict(["Iran backs Hezbollah. The UN condemned the attack.", "Daesh attacked villagers."])
 
 

@@ -13,14 +13,8 @@ from actorstance.corpus import check_article
 from actorstance.labels import LabelSchema
 from actorstance.schema import Article
 
-from .tiny_run import tiny_run_dir
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, small_corpus, tiny_model_path):
-    return tiny_run_dir(tmp_path_factory, small_corpus, tiny_model_path)
 
 
 @pytest.fixture

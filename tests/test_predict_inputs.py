@@ -21,7 +21,6 @@ from actorstance.run import RunDirError
 from actorstance.schema import Article
 from actorstance.text import text_problem
 
-from .tiny_run import tiny_run_dir
 
 ODD_TEXTS = {
     "empty": "",
@@ -30,16 +29,6 @@ ODD_TEXTS = {
     "emoji": "🙂🙂 Iran 🙂 backs Hezbollah 🇺🇦👩‍👩‍👧. 🔥🔥",
     "control characters": "Iran\x00 backs\x07 Hezbollah\x1b[31m.\x0c The UN\u200b\u202e condemned\x7f it.",
 }
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, small_corpus, tiny_model_path):
-    return tiny_run_dir(tmp_path_factory, small_corpus, tiny_model_path)
-
-
-@pytest.fixture(scope="module")
-def predictor(run_dir):
-    return Predictor.from_pretrained(run_dir, device="cpu")
 
 
 def _valid(article: Article, text: str) -> None:

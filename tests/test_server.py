@@ -15,24 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from actorstance import __version__
-from actorstance.predictor import Predictor
 from actorstance.server import ServeLimits, create_app
 
-from .tiny_run import tiny_run_dir
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT = "Iran backs Hezbollah. The UN condemned the attack."
 LIMITS = ServeLimits(max_body_bytes=20_000, max_text_chars=5_000, max_batch_size=4, batch_size=8)
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, small_corpus, tiny_model_path):
-    return tiny_run_dir(tmp_path_factory, small_corpus, tiny_model_path)
-
-
-@pytest.fixture(scope="module")
-def predictor(run_dir):
-    return Predictor.from_pretrained(run_dir, device="cpu")
 
 
 @pytest.fixture(scope="module")

@@ -12,94 +12,65 @@ from pathlib import Path
 
 import pytest
 
-from actorstance.config import load_config
-from actorstance.corpus import check_article, write_corpus
+from actorstance.corpus import check_article
 from actorstance.predictor import Predictor
 from actorstance.run import RunDirError
 from train import train
 
+from .tiny_run import tiny_config
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _config(corpus: Path, model: str, output: Path, *extra: str):
-    return load_config(
-        None,
-        [
-            f"data.paths=[{corpus}]",
-            f"model.name={model}",
-            f"output_dir={output}",
-            "name=tiny",
-            "seed=5",
-            "training.batch_size=8",
-            "training.max_steps=6",
-            "training.eval_every_steps=3",
-            "training.logging_steps=1",
-            *extra,
-        ],
-    )
-
-
-@pytest.fixture(scope="module")
-def corpus_file(tmp_path_factory, small_corpus):
-    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
-    write_corpus(small_corpus, path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory, corpus_file, tiny_model_path) -> Path:
-    return train(_config(corpus_file, tiny_model_path, tmp_path_factory.mktemp("runs")))
-
-
-def test_run_directory_is_complete(tiny_run):
-    names = {p.name for p in tiny_run.iterdir()}
+def test_run_directory_is_complete(run_dir):
+    names = {p.name for p in run_dir.iterdir()}
     assert names == {"config.yaml", "labels.yaml", "aliases.json", "metrics.json", "train.log", "README.md", "model"}
-    assert {p.name for p in (tiny_run / "model").iterdir()} >= {"encoder", "heads.safetensors", "heads.json", "tokenizer.json"}
-    assert not list(tiny_run.parent.glob(".*"))  # no work folder or staging folder left behind
-    metrics = json.loads((tiny_run / "metrics.json").read_text())
+    assert {p.name for p in (run_dir / "model").iterdir()} >= {"encoder", "heads.safetensors", "heads.json", "tokenizer.json"}
+    assert not list(run_dir.parent.glob(".*"))  # no work folder or staging folder left behind
+    metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["tasks"] == ["roles", "stance"] and metrics["device"]["type"] == "cpu"
     assert {"role_f1", "stance_macro_f1", "combined_f1"} <= set(metrics["validation"])
     assert metrics["data"] == {"train": 8, "validation": 2, "test": 2} and metrics["num_parameters"] > 0
-    log = [json.loads(line) for line in (tiny_run / "train.log").read_text().splitlines()]
+    log = [json.loads(line) for line in (run_dir / "train.log").read_text().splitlines()]
     assert any("loss" in record for record in log) and any("eval_combined_f1" in record for record in log)
-    card = (tiny_run / "README.md").read_text()
+    card = (run_dir / "README.md").read_text()
     assert "GOV, MIL, REB" in card and "Intended use" in card and "Limits" in card
-    assert json.loads((tiny_run / "aliases.json").read_text())["un"] == "Un"
+    assert json.loads((run_dir / "aliases.json").read_text())["un"] == "Un"
 
 
-def test_same_config_and_seed_give_the_same_run(tiny_run, corpus_file, tiny_model_path, tmp_path):
-    again = train(_config(corpus_file, tiny_model_path, tmp_path))
-    first = json.loads((tiny_run / "metrics.json").read_text())
+def test_same_config_and_seed_give_the_same_run(run_dir, small_corpus_file, tiny_model_path, tmp_path):
+    again = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path))
+    first = json.loads((run_dir / "metrics.json").read_text())
     second = json.loads((again / "metrics.json").read_text())
     assert first["validation"] == second["validation"]
     assert first["runs"]["roles-stance"]["train_loss"] == second["runs"]["roles-stance"]["train_loss"]
     text = "Iran backs Hezbollah. The UN condemned the attack."
-    assert Predictor.from_pretrained(tiny_run).predict(text) == Predictor.from_pretrained(again).predict(text)
+    assert Predictor.from_pretrained(run_dir).predict(text) == Predictor.from_pretrained(again).predict(text)
 
 
-def test_existing_run_is_not_overwritten_silently(tiny_run, corpus_file, tiny_model_path):
-    config = _config(corpus_file, tiny_model_path, tiny_run.parent)
+def test_existing_run_is_not_overwritten_silently(run_dir, small_corpus_file, tiny_model_path):
+    config = tiny_config(small_corpus_file, tiny_model_path, run_dir.parent)
     with pytest.raises(FileExistsError, match="pass --overwrite"):
         train(config)
 
 
-def test_separate_models_per_task(corpus_file, tiny_model_path, tmp_path):
-    run = train(_config(corpus_file, tiny_model_path, tmp_path, "model.architecture=separate"))
+def test_separate_models_per_task(small_corpus_file, tiny_model_path, tmp_path):
+    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "model.architecture=separate"))
     assert (run / "model-roles" / "heads.json").is_file() and (run / "model-stance" / "heads.json").is_file()
     result = Predictor.from_pretrained(run).predict("Iran backs Hezbollah.")
     assert result.text == "Iran backs Hezbollah."
 
 
-def test_loss_as_selection_metric_keeps_the_lowest_loss_checkpoint(corpus_file, tiny_model_path, tmp_path):
-    run = train(_config(corpus_file, tiny_model_path, tmp_path, "training.early_stopping.metric=loss"))
+def test_loss_as_selection_metric_keeps_the_lowest_loss_checkpoint(small_corpus_file, tiny_model_path, tmp_path):
+    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "training.early_stopping.metric=loss"))
     log = [json.loads(line) for line in (run / "train.log").read_text().splitlines()]
     losses = [record["eval_loss"] for record in log if "eval_loss" in record]
     assert len(losses) >= 2 and max(losses) > min(losses)
     assert json.loads((run / "metrics.json").read_text())["validation"]["loss"] == pytest.approx(min(losses))
 
 
-def test_predictions_are_valid_corpus_records(tiny_run, seed_article):
-    predictor = Predictor.from_pretrained(tiny_run)
+def test_predictions_are_valid_corpus_records(run_dir, seed_article):
+    predictor = Predictor.from_pretrained(run_dir)
     result = predictor.predict(seed_article.text)
     assert check_article(result, predictor.labels) == []
     record = json.loads(json.dumps(result.to_dict()))
@@ -112,8 +83,8 @@ def test_predictions_are_valid_corpus_records(tiny_run, seed_article):
     assert {s.holder for s in given.stances} | {s.target for s in given.stances} <= {a.id for a in seed_article.actors}
 
 
-def test_given_mentions_mode(tiny_run):
-    predictor = Predictor.from_pretrained(tiny_run)
+def test_given_mentions_mode(run_dir):
+    predictor = Predictor.from_pretrained(run_dir)
     text = "Iran backs Hezbollah. Tehran armed it."
     result = predictor.predict(text, mentions=[{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20}, {"start": 22, "end": 28, "actor": "IRN"}])
     assert [(m.text, m.actor) for m in result.mentions] == [("Iran", "IRN"), ("Hezbollah", "M2"), ("Tehran", "IRN")]
@@ -126,15 +97,15 @@ def test_given_mentions_mode(tiny_run):
     "text",
     ["", "   \n\t ", "🙂🙂 Iran 🙂 backs\u200b Hezbollah 🇺🇦.", "Россия и Iran\x00\x07 договорились. 伊朗支持真主党。", "a" * 5000],
 )
-def test_odd_text_gets_an_answer_with_valid_offsets(tiny_run, text):
-    result = Predictor.from_pretrained(tiny_run).predict(text)
+def test_odd_text_gets_an_answer_with_valid_offsets(run_dir, text):
+    result = Predictor.from_pretrained(run_dir).predict(text)
     assert result.text == text
     for mention in result.mentions:
         assert text[mention.start : mention.end] == mention.text and mention.text.strip()
 
 
-def test_batch_and_long_document(tiny_run):
-    predictor = Predictor.from_pretrained(tiny_run)
+def test_batch_and_long_document(run_dir):
+    predictor = Predictor.from_pretrained(run_dir)
     sentence = "Iran backs Hezbollah while the UN condemned Russian troops near Idlib. "
     long_text = sentence * 1500 + "Daesh attacked villagers."  # ~16,000 words
     short, long_result = predictor.predict(["Iran backs Hezbollah.", long_text], batch_size=64)
@@ -144,20 +115,20 @@ def test_batch_and_long_document(tiny_run):
         predictor.predict(["fine", 3])
 
 
-def test_broken_run_directories_are_named(tiny_run, tmp_path):
+def test_broken_run_directories_are_named(run_dir, tmp_path):
     import shutil
 
     with pytest.raises(RunDirError, match="not a run directory"):
         Predictor.from_pretrained(tmp_path / "nothing")
     broken = tmp_path / "broken"
-    shutil.copytree(tiny_run, broken)
+    shutil.copytree(run_dir, broken)
     (broken / "aliases.json").write_text("{oops", encoding="utf-8")
     with pytest.raises(RunDirError, match=r"aliases.json: corrupt JSON"):
         Predictor.from_pretrained(broken)
     (broken / "aliases.json").unlink()
     with pytest.raises(RunDirError, match=r"aliases.json: missing"):
         Predictor.from_pretrained(broken)
-    shutil.copy(tiny_run / "aliases.json", broken / "aliases.json")
+    shutil.copy(run_dir / "aliases.json", broken / "aliases.json")
     (broken / "model" / "heads.safetensors").write_bytes(b"not a tensor file")
     with pytest.raises(RunDirError, match=r"model: cannot load model"):
         Predictor.from_pretrained(broken)
@@ -167,11 +138,13 @@ def _train_command(config: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "train", str(config), *extra]
 
 
-def test_resume_after_kill(corpus_file, tiny_model_path, tmp_path):
+def test_resume_after_kill(small_corpus_file, tiny_model_path, tmp_path):
     config = tmp_path / "resume.yaml"
-    config.write_text(_config(corpus_file, tiny_model_path, tmp_path / "runs", "training.max_steps=200", "training.eval_every_steps=2", "training.early_stopping.patience=null").to_yaml())
+    config.write_text(tiny_config(small_corpus_file, tiny_model_path, tmp_path / "runs", "training.max_steps=200", "training.eval_every_steps=2", "training.early_stopping.patience=null").to_yaml())
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(_train_command(config), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "killed-run.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(_train_command(config), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     checkpoints = tmp_path / "runs" / ".tiny.work" / "roles-stance" / "checkpoints"
     state = checkpoints / "checkpoint-4" / "trainer_state.json"
 
@@ -186,7 +159,7 @@ def test_resume_after_kill(corpus_file, tiny_model_path, tmp_path):
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert list(checkpoints.glob("checkpoint-*")), "no checkpoint was written before the kill"
+    assert list(checkpoints.glob("checkpoint-*")), f"no checkpoint before the kill; the run said:\n{log.read_text()[-3000:]}"
     assert not (tmp_path / "runs" / "tiny").exists()  # a killed run leaves no run directory
     done = subprocess.run(_train_command(config, "--resume"), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -204,9 +177,9 @@ def test_cli_reports_config_errors(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_process_data_parallel_run(corpus_file, tiny_model_path, tmp_path):
+def test_two_process_data_parallel_run(small_corpus_file, tiny_model_path, tmp_path):
     config = tmp_path / "ddp.yaml"
-    config.write_text(_config(corpus_file, tiny_model_path, tmp_path / "runs").to_yaml())
+    config.write_text(tiny_config(small_corpus_file, tiny_model_path, tmp_path / "runs").to_yaml())
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--num_machines", "1",
                "--mixed_precision", "no", "--dynamo_backend", "no", "--multi_gpu", "-m", "train", str(config)]  # fmt: skip

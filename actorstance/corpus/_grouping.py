@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from ..labels import LabelSchema
 from ..schema import AUTHOR, Article, Span
 from .jsonl import read_utf8
-from .validation import CorpusError, CorpusIssue
+from .validation import CorpusError, CorpusIssue, check_unique_ids
 
 __all__ = [
     "EVIDENCE",
@@ -41,6 +41,7 @@ __all__ = [
     "format_note",
     "tool_labels",
     "input_files",
+    "read_export",
     "read_utf8",
     "load_json",
     "raise_if",
@@ -472,6 +473,31 @@ def input_files(path: Path, suffixes: Iterable[str]) -> list[Path]:
         suffixes = tuple(suffixes)
         return sorted(file for file in path.rglob("*") if file.is_file() and file.name.endswith(suffixes))
     return [path]
+
+
+RecordSource = Callable[[Path], Iterator["CorpusIssue | tuple[int | None, int, Any]"]]
+"""A file's records as ``(line or None, position, record)``, or an issue where one cannot be read."""
+RecordReader = Callable[[Path, int, Any], tuple["Article | None", list[CorpusIssue]]]
+
+
+def read_export(path: Path, suffixes: Iterable[str], records: RecordSource, read_record: RecordReader) -> list[Article]:
+    """The articles of a tool export: each record of each input file through ``read_record``; every
+    issue of every file (and ids used twice) raised together in one `CorpusError`."""
+    articles, issues, located = [], [], []
+    for file in input_files(Path(path), suffixes):
+        for item in records(file):
+            if isinstance(item, CorpusIssue):
+                issues.append(item)
+                continue
+            line, position, record = item
+            article, record_issues = read_record(file, position, record)
+            issues.extend(record_issues)
+            if article:
+                articles.append(article)
+                located.append((str(file), line, article))
+    issues.extend(check_unique_ids(located))
+    raise_if(issues)
+    return articles
 
 
 def load_json(path: Path) -> tuple[Any, CorpusIssue | None]:

@@ -12,6 +12,7 @@ doccano counts them in the browser.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,12 @@ from ._grouping import (
     Where,
     assemble,
     decompose,
-    input_files,
     raise_if,
+    read_export,
     read_utf8,
     split_meta,
 )
-from .validation import CorpusIssue, check_unique_ids
+from .validation import CorpusIssue
 
 __all__ = ["read_doccano", "write_doccano", "render_doccano"]
 
@@ -152,35 +153,28 @@ def _read_line(path: Path, line: int, record: dict[str, Any]) -> tuple[Article |
     return assemble(doc), doc.issues
 
 
+def _records(file: Path) -> Iterator[CorpusIssue | tuple[int, int, Any]]:
+    content, issue = read_utf8(file)
+    if issue:
+        yield issue
+        return
+    for number, line in enumerate(content.split("\n"), start=1):  # type: ignore[union-attr]
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield CorpusIssue(str(file), number, None, "json", f"invalid JSON: {error.msg} at column {error.colno}")
+            continue
+        if not isinstance(record, dict):
+            yield CorpusIssue(str(file), number, None, "example", "expected a JSON object")
+            continue
+        yield number, number, record
+
+
 def read_doccano(path: Path) -> list[Article]:
     """Articles of a doccano JSONL export (a file, or every ``*.jsonl`` under a folder)."""
-    articles, issues, located = [], [], []
-    for file in input_files(Path(path), (".jsonl",)):
-        content, issue = read_utf8(file)
-        if issue:
-            issues.append(issue)
-            continue
-        for number, line in enumerate(content.split("\n"), start=1):  # type: ignore[union-attr]
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                issues.append(
-                    CorpusIssue(str(file), number, None, "json", f"invalid JSON: {error.msg} at column {error.colno}")
-                )
-                continue
-            if not isinstance(record, dict):
-                issues.append(CorpusIssue(str(file), number, None, "example", "expected a JSON object"))
-                continue
-            article, line_issues = _read_line(file, number, record)
-            issues.extend(line_issues)
-            if article:
-                articles.append(article)
-                located.append((str(file), number, article))
-    issues.extend(check_unique_ids(located))
-    raise_if(issues)
-    return articles
+    return read_export(path, (".jsonl",), _records, _read_line)
 
 
 def render_doccano(articles: list[Article], path: Path) -> tuple[str, list[CorpusIssue]]:

@@ -10,6 +10,7 @@ results. ``data.article_id``, ``data.meta`` and ``data.split`` keep the rest of 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -28,13 +29,13 @@ from ._grouping import (
     assemble,
     decompose,
     format_note,
-    input_files,
     load_json,
     raise_if,
+    read_export,
     split_meta,
     tool_labels,
 )
-from .validation import CorpusIssue, check_unique_ids
+from .validation import CorpusIssue
 
 __all__ = ["read_labelstudio", "write_labelstudio", "config_path", "render_config", "render_tasks"]
 
@@ -168,27 +169,22 @@ def _read_task(path: Path, index: int, task: Any) -> tuple[Article | None, list[
     return assemble(doc), doc.issues
 
 
+def _tasks(file: Path) -> Iterator[CorpusIssue | tuple[None, int, Any]]:
+    tasks, issue = load_json(file)
+    if issue:
+        yield issue
+        return
+    tasks = [tasks] if isinstance(tasks, dict) else tasks
+    if not isinstance(tasks, list):
+        yield CorpusIssue(str(file), None, None, "tasks", "expected a JSON list of tasks")
+        return
+    for index, task in enumerate(tasks):
+        yield None, index, task
+
+
 def read_labelstudio(path: Path) -> list[Article]:
     """Articles of a Label Studio JSON export (a file, or every ``*.json`` under a folder)."""
-    articles, issues, located = [], [], []
-    for file in input_files(Path(path), (".json",)):
-        tasks, issue = load_json(file)
-        if issue:
-            issues.append(issue)
-            continue
-        tasks = [tasks] if isinstance(tasks, dict) else tasks
-        if not isinstance(tasks, list):
-            issues.append(CorpusIssue(str(file), None, None, "tasks", "expected a JSON list of tasks"))
-            continue
-        for index, task in enumerate(tasks):
-            article, task_issues = _read_task(file, index, task)
-            issues.extend(task_issues)
-            if article:
-                articles.append(article)
-                located.append((str(file), None, article))
-    issues.extend(check_unique_ids(located))
-    raise_if(issues)
-    return articles
+    return read_export(path, (".json",), _tasks, _read_task)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import logging
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from ...schema import Article
 from ..jsonl import read_utf8
 from ..validation import CorpusError, CorpusIssue
 
-__all__ = ["ImportResult", "trim_span", "is_edge_char", "split_of", "read_utf8", "finish", "logger"]
+__all__ = ["ImportResult", "trim_span", "is_edge_char", "split_of", "read_utf8", "import_lines", "finish", "logger"]
 
 logger = logging.getLogger("actorstance.corpus.external")
 
@@ -69,6 +70,36 @@ def split_of(stem: str) -> str | None:
     if stem.startswith("dev"):
         return "validation"
     return None
+
+
+LineParser = Callable[[str, str, Path, int, ImportResult], Article | None]
+"""``(line, article_id, file, line_number, result) -> Article``, or None after ``result.refuse(...)``."""
+
+
+def import_lines(path: str | Path, suffixes: Sequence[str], dataset: str, parse: LineParser) -> ImportResult:
+    """Every non-blank line of a file (or of each file in a folder with one of ``suffixes``) through
+    ``parse``; article ids are ``<dataset>-<file stem>-<line number>``, so a refusal names its line."""
+    path = Path(path)
+    result = ImportResult()
+    files = sorted(f for f in path.iterdir() if f.suffix in suffixes and f.is_file()) if path.is_dir() else [path]
+    if not files:
+        result.issues.append(CorpusIssue(str(path), None, None, "path", f"no {' or '.join(suffixes)} files found"))
+    for file in files:
+        text, problem = read_utf8(file)
+        if problem:
+            result.issues.append(problem)
+            continue
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
+            if not line.strip():
+                continue
+            result.summary["lines"] += 1
+            article = parse(line, f"{dataset}-{file.stem}-{number:06d}", file, number, result)
+            if article is not None:
+                result.articles.append(article)
+    result.summary["articles"] = len(result.articles)
+    result.summary["lines refused"] = result.summary["lines"] - len(result.articles)
+    return result
 
 
 def finish(result: ImportResult, dataset: str, strict: bool) -> list[Article]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ...schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from ..validation import CorpusIssue
-from ._common import ImportResult, finish, read_utf8, split_of, trim_span
+from ._common import ImportResult, finish, import_lines, split_of, trim_span
 
 __all__ = ["NEWSMTSC_POLARITY", "NEWSMTSC_ROLE", "import_newsmtsc", "read_newsmtsc"]
 
@@ -146,42 +146,19 @@ def _article(record: Any, article_id: str, path: Path, number: int, result: Impo
     )
 
 
-def _files(path: Path) -> list[Path]:
-    return sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+def _parse_line(line: str, article_id: str, file: Path, number: int, result: ImportResult) -> Article | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        issue = CorpusIssue(str(file), number, article_id, "json", f"invalid JSON: {error.msg} at column {error.colno}")
+        result.refuse(issue, "invalid JSON")
+        return None
+    return _article(record, article_id, file, number, result)
 
 
 def import_newsmtsc(path: str | Path) -> ImportResult:
     """Every line of a NewsMTSC JSONL file (or of each ``*.jsonl`` in a folder); refusals as issues."""
-    path = Path(path)
-    result = ImportResult()
-    files = _files(path)
-    if not files:
-        result.issues.append(CorpusIssue(str(path), None, None, "path", "no .jsonl files found"))
-    for file in files:
-        text, problem = read_utf8(file)
-        if problem:
-            result.issues.append(problem)
-            continue
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            result.summary["lines"] += 1
-            article_id = f"newsmtsc-{file.stem}-{number:06d}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                result.refuse(
-                    CorpusIssue(str(file), number, article_id, "json", f"invalid JSON: {error.msg} at column {error.colno}"),
-                    "invalid JSON",
-                )
-                continue
-            article = _article(record, article_id, file, number, result)
-            if article is None:
-                continue
-            result.articles.append(article)
-    result.summary["articles"] = len(result.articles)
-    result.summary["lines refused"] = result.summary["lines"] - len(result.articles)
-    return result
+    return import_lines(path, (".jsonl",), "newsmtsc", _parse_line)
 
 
 def read_newsmtsc(path: Path, strict: bool = False) -> list[Article]:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ...schema import Actor, Article, Mention, Span, Stance
 from ..validation import CorpusIssue
-from ._common import ImportResult, finish, read_utf8, split_of, trim_span
+from ._common import ImportResult, finish, import_lines, split_of, trim_span
 
 __all__ = ["PARK2021_EDGES", "PARK2021_ROLE", "import_park2021", "read_park2021"]
 
@@ -172,39 +172,17 @@ def _article(line: str, article_id: str, file: Path, number: int, result: Import
     )
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(file for file in path.iterdir() if file.suffix in (".txt", ".tsv") and file.is_file())
-    return [path]
+def _parse_line(line: str, article_id: str, file: Path, number: int, result: ImportResult) -> Article | None:
+    try:
+        return _article(line, article_id, file, number, result)
+    except _LineError as error:
+        result.refuse(CorpusIssue(str(file), number, article_id, error.field, str(error)), error.reason)
+        return None
 
 
 def import_park2021(path: str | Path) -> ImportResult:
     """Every line of a Park 2021 file (or of each ``*.txt``/``*.tsv`` in a folder), refused ones as issues."""
-    path = Path(path)
-    result = ImportResult()
-    files = _files(path)
-    if not files:
-        result.issues.append(CorpusIssue(str(path), None, None, "path", "no .txt or .tsv files found"))
-    for file in files:
-        text, problem = read_utf8(file)
-        if problem:
-            result.issues.append(problem)
-            continue
-        for number, line in enumerate(text.split("\n"), start=1):
-            line = line.removesuffix("\r")
-            if not line.strip():
-                continue
-            result.summary["lines"] += 1
-            article_id = f"park2021-{file.stem}-{number:06d}"
-            try:
-                article = _article(line, article_id, file, number, result)
-            except _LineError as error:
-                result.refuse(CorpusIssue(str(file), number, article_id, error.field, str(error)), error.reason)
-                continue
-            result.articles.append(article)
-    result.summary["articles"] = len(result.articles)
-    result.summary["lines refused"] = result.summary["lines"] - len(result.articles)
-    return result
+    return import_lines(path, (".txt", ".tsv"), "park2021", _parse_line)
 
 
 def read_park2021(path: Path, strict: bool = False) -> list[Article]:

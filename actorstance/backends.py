@@ -11,8 +11,8 @@ batching, decoding and grouping code is the same whichever backend runs the netw
   (``pip install onnxruntime onnx``). The export takes a few seconds at load time and is not
   written into the run directory.
 * ``onnx-int8`` the same graph with its matrix weights quantised to int8, per channel (ONNX Runtime
-  dynamic quantisation): about 1.6x faster than ``torch`` on CPU, but predictions change (on
-  the bundled corpus about one mention in ten differs from ``torch``; the benchmark reports
+  dynamic quantisation): about 1.9x faster than ``torch`` on CPU, but predictions change (on
+  the bundled corpus about one mention in twenty differs from ``torch``; the benchmark reports
   it): evaluate before use.
 """
 

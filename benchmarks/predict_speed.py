@@ -133,7 +133,7 @@ def main() -> None:
     from transformers.utils import logging as hf_logging
 
     from actorstance.dataset import PadCollator, encode_sentences
-    from actorstance.predictor import Predictor, _token_budget_batches
+    from actorstance.predictor import Predictor, _equal_length_batches
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -161,7 +161,7 @@ def main() -> None:
         lengths = [len(window.input_ids) for window in windows]
         batches = [  # exactly the predictor's batches (same order, same token budget)
             collate([{"input_ids": windows[i].input_ids} for i in chunk])
-            for chunk in _token_budget_batches(order, lengths, batch * options.max_length)
+            for chunk in _equal_length_batches(order, lengths, batch * options.max_length)
         ]
 
         outputs: dict[str, list] = {}

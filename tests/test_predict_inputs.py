@@ -16,7 +16,7 @@ from actorstance.predict_io import (
     read_inputs,
     write_predictions,
 )
-from actorstance.predictor import Predictor, _token_budget_batches
+from actorstance.predictor import Predictor, _equal_length_batches
 from actorstance.run import RunDirError
 from actorstance.schema import Article
 from actorstance.text import text_problem
@@ -107,13 +107,13 @@ def test_one_megabyte_of_text(predictor):
     _valid(predictor.predict(text, batch_size=64), text)
 
 
-def test_token_budget_batches_keep_order_and_budget():
-    lengths = [5, 30, 12, 128, 7, 64, 64, 3]
+def test_batches_hold_one_length_within_the_token_budget():
+    lengths = [5, 30, 12, 128, 7, 64, 64, 3, 5, 5, 5, 64]
     order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    batches = _token_budget_batches(order, lengths, budget=128)
+    batches = _equal_length_batches(order, lengths, budget=128)
     assert [i for batch in batches for i in batch] == order
-    assert all(len(batch) * max(lengths[i] for i in batch) <= 128 or len(batch) == 1 for batch in batches)
-    assert _token_budget_batches([], [], 128) == []
+    assert [[lengths[i] for i in batch] for batch in batches] == [[3], [5, 5, 5, 5], [7], [12], [30], [64, 64], [64], [128]]
+    assert _equal_length_batches([], [], 128) == []
 
 
 # --------------------------------------------------------------------------- run directories

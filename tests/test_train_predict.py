@@ -146,13 +146,17 @@ def test_resume_after_kill(small_corpus_file, tiny_model_path, tmp_path):
     with log.open("w") as stderr:
         process = subprocess.Popen(_train_command(config), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     checkpoints = tmp_path / "runs" / ".tiny.work" / "roles-stance" / "checkpoints"
-    state = checkpoints / "checkpoint-4" / "trainer_state.json"
 
-    def saved() -> bool:  # the checkpoint folder appears before its files are written
-        try:
-            return bool(json.loads(state.read_text()))
-        except (OSError, ValueError):
-            return False
+    def saved() -> bool:
+        """A checkpoint of step 4 or later is complete (its folder appears before its files are
+        written, and older ones are rotated away: save_total_limit)."""
+        for folder in checkpoints.glob("checkpoint-*"):
+            try:
+                if int(folder.name.split("-")[1]) >= 4 and json.loads((folder / "trainer_state.json").read_text()):
+                    return True
+            except (OSError, ValueError):
+                continue
+        return False
 
     deadline = time.time() + 120
     while time.time() < deadline and not saved() and process.poll() is None:

@@ -234,22 +234,30 @@ class GazetteerBaseline:
 
 
 _SPACY_ROLES = {"GPE": "GOV", "NORP": "GOV", "PERSON": "GOV", "ORG": "IGO"}
+SPACY_MODEL = "en_core_web_sm"
 
 
 class SpacyBaseline:
     name = "spacy"
     tasks = ("roles", "stance")
 
-    def __init__(self, labels: LabelSchema, nlp: Callable | None = None, role_map: dict[str, str] | None = None):
+    def __init__(
+        self,
+        labels: LabelSchema,
+        nlp: Callable | None = None,
+        role_map: dict[str, str] | None = None,
+        model: str = SPACY_MODEL,
+    ):
+        """``model``: a spaCy pipeline package name or folder, loaded when no ``nlp`` is given."""
         if nlp is None:
             try:
                 import spacy
             except ImportError:
                 raise BaselineUnavailable("the spacy baseline needs spaCy: pip install spacy") from None
             try:
-                nlp = spacy.load("en_core_web_sm")
-            except OSError:
-                raise BaselineUnavailable("the spacy baseline needs the en_core_web_sm model package") from None
+                nlp = spacy.load(model)
+            except OSError as error:
+                raise BaselineUnavailable(f"cannot load the spaCy model {model!r} ({error})") from None
         self.labels, self.nlp = labels, nlp
         self.role_map = {k: v for k, v in (role_map or _SPACY_ROLES).items() if v in labels.roles}
 
@@ -287,12 +295,12 @@ class SpacyBaseline:
 BASELINES = ("majority", "gazetteer", "spacy")
 
 
-def make_baseline(name: str, train: Sequence[Article], labels: LabelSchema):
+def make_baseline(name: str, train: Sequence[Article], labels: LabelSchema, spacy_model: str = SPACY_MODEL):
     """A fitted baseline by name; raises `BaselineUnavailable` (spacy) or ValueError (unknown name)."""
     if name == "majority":
         return MajorityBaseline.fit(train, labels)
     if name == "gazetteer":
         return GazetteerBaseline.fit(train, labels)
     if name == "spacy":
-        return SpacyBaseline(labels)
+        return SpacyBaseline(labels, model=spacy_model)
     raise ValueError(f"unknown baseline {name!r}; known: {', '.join(BASELINES)}")

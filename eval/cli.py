@@ -178,6 +178,9 @@ def baseline(
     labels: Annotated[Optional[Path], typer.Option("--labels", help="label schema (default: configs/labels/default.yaml)")] = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
+    spacy_model: Annotated[
+        str, typer.Option("--spacy-model", help="spacy baseline: the spaCy pipeline package or folder to load")
+    ] = "en_core_web_sm",
 ) -> None:
     """Fit a baseline on the training data and evaluate it like a run (default output runs/baseline-NAME/eval/<split>/)."""
     from actorstance.corpus import load_corpus
@@ -196,7 +199,7 @@ def baseline(
         if not articles:
             raise ValueError(f"{source}: no training article (split 'train' or no split)")
         started = time.perf_counter()
-        model = make_baseline(name, articles, schema)
+        model = make_baseline(name, articles, schema, spacy_model)
         return model, time.perf_counter() - started
 
     try:

@@ -85,10 +85,16 @@ def test_spacy_baseline_maps_entity_labels_to_roles(corpus):
     assert given.actor_by_id()["RUS"].role == "GOV"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("spacy") is not None, reason="spaCy is installed here")
 def test_spacy_baseline_is_reported_unavailable_with_exit_code_2(tmp_path):
-    result = CliRunner().invoke(cli.app, ["baseline", "spacy", "--train", str(TINY), "--data", str(TINY), "--split", "test"])
-    assert result.exit_code == 2 and "unavailable" in result.output
+    missing = tmp_path / "no-such-model"
+    result = CliRunner().invoke(
+        cli.app, ["baseline", "spacy", "--train", str(TINY), "--data", str(TINY), "--split", "test", "--spacy-model", str(missing)]
+    )
+    assert result.exit_code == 2, result.output
+    if importlib.util.find_spec("spacy") is None:
+        assert "baseline spacy is unavailable: the spacy baseline needs spaCy: pip install spacy" in result.output
+    else:
+        assert f"baseline spacy is unavailable: cannot load the spaCy model '{missing}'" in result.output
 
 
 def test_baseline_command_writes_a_comparable_evaluation(tmp_path):

@@ -30,7 +30,7 @@ LabelsOption = Annotated[
 def _labels(name_or_path: str | None) -> LabelSchema:
     try:
         return LabelSchema.resolve(name_or_path or "default")
-    except (OSError, ValueError) as error:
+    except ValueError as error:
         errors.print(f"[red]error:[/red] --labels: {error}", highlight=False)
         raise typer.Exit(2) from None
 

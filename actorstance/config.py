@@ -43,7 +43,7 @@ class DataConfig(_Section):
         if self.labels:
             try:
                 return LabelSchema.resolve(self.labels)
-            except (OSError, ValueError) as error:
+            except ValueError as error:
                 raise ConfigError(f"config key 'data.labels': {error}") from None
         if articles is None:
             raise ConfigError("data.labels: null needs the articles to derive the label set from")

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,8 @@ class _Word:
     start: int
     end: int
     probabilities: np.ndarray  # over the BIO tags, from the word's first sub-token
-    tag: int = -1  # argmax of probabilities (computed once per window, vectorised)
-    confidence: float = 0.0  # max of probabilities
+    tag: int  # argmax of probabilities (computed once per window, vectorised)
+    confidence: float  # max of probabilities
 
 
 def _pick_device(device: str | torch.device | None) -> torch.device:
@@ -82,6 +83,7 @@ class Predictor:
         aliases: dict[str, str],
         device: torch.device,
         none_odds_correction: float = 1.0,
+        backend: str = "torch",
     ):
         self.config = config
         self.none_odds_correction = none_odds_correction
@@ -93,7 +95,7 @@ class Predictor:
         self._collate = PadCollator(tokenizer.pad_token_id)
         self._role_options = config.roles.options()
         self._stance_options = config.stance.options()
-        self.backend = "torch"
+        self.backend = backend  # the name only: ``models`` already run on it (see `prepare_backend`)
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -139,11 +141,7 @@ class Predictor:
             raise RunDirError(f"{first_model_dir}: cannot load tokenizer ({error})") from None
         prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
         correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
-        predictor = cls(
-            config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, correction
-        )
-        predictor.backend = backend
-        return predictor
+        return cls(config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, correction, backend)
 
     # ------------------------------------------------------------------ public API
 
@@ -278,6 +276,16 @@ class Predictor:
     """With ``role_groups``: a further fine role of the chosen main role is added to ``other_roles``
     when its probability is at least this share of the best fine role's probability."""
 
+    @cached_property
+    def _role_group_positions(self) -> list[list[int]]:
+        """``labels.role_groups`` as lists of indices into ``labels.roles``; an ungrouped role is a group alone."""
+        roles = self.labels.roles
+        index = {role: position for position, role in enumerate(roles)}
+        groups = [[index[role] for role in fine if role in index] for fine in self.labels.role_groups.values()]
+        grouped = {position for group in groups for position in group}
+        groups += [[position] for position in range(len(roles)) if position not in grouped]
+        return [group for group in groups if group]
+
     def _grouped_roles(self, share: np.ndarray) -> tuple[int, list[int]]:
         """Best fine role and further fine roles (indices into ``labels.roles``), all of one main role.
 
@@ -285,12 +293,7 @@ class Predictor:
         no group is a group of its own); inside it the most probable fine role is the role, and the
         others at ``FINE_ROLE_RATIO`` x its probability or more follow, most probable first.
         """
-        roles = self.labels.roles
-        index = {role: position for position, role in enumerate(roles)}
-        groups = [[index[role] for role in fine if role in index] for fine in self.labels.role_groups.values()]
-        grouped = {position for group in groups for position in group}
-        groups += [[position] for position in range(len(roles)) if position not in grouped]
-        group = max((g for g in groups if g), key=lambda g: float(share[g].sum()))  # ties: schema order
+        group = max(self._role_group_positions, key=lambda g: float(share[g].sum()))  # ties: schema order
         ranked = sorted(group, key=lambda position: (-share[position], position))
         best = ranked[0]
         return best, [p for p in ranked[1:] if share[p] > 0 and share[p] >= self.FINE_ROLE_RATIO * share[best]]

@@ -22,6 +22,8 @@ from actorstance.labels import LabelSchema
 from actorstance.schema import Actor, Article, Mention, Span, Stance
 from actorstance.text import sentence_index, sentence_spans
 
+from .metrics import TASKS
+
 __all__ = [
     "BASELINES",
     "BaselineUnavailable",
@@ -64,7 +66,7 @@ def _cooccurring_pairs(article: Article) -> list[tuple[str, str, int]]:
 
 class MajorityBaseline:
     name = "majority"
-    tasks = ("roles", "stance")
+    tasks = TASKS
 
     def __init__(self, labels: LabelSchema, role: str, stance: str | None):
         self.labels, self.role, self.stance = labels, role, stance
@@ -169,7 +171,7 @@ def _group(text: str, spans: list[tuple[int, int, str, str]]) -> tuple[list[Ment
 
 class GazetteerBaseline:
     name = "gazetteer"
-    tasks = ("roles", "stance")
+    tasks = TASKS
 
     def __init__(self, labels: LabelSchema, entries: dict[str, tuple[str, str]], fallback_role: str):
         """``entries``: surface string -> (role, canonical actor name)."""
@@ -239,7 +241,7 @@ SPACY_MODEL = "en_core_web_sm"
 
 class SpacyBaseline:
     name = "spacy"
-    tasks = ("roles", "stance")
+    tasks = TASKS
 
     def __init__(
         self,

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .baselines import SPACY_MODEL
 from .bootstrap import DEFAULT_RESAMPLES
 
 __all__ = ["app", "main"]
@@ -180,7 +181,7 @@ def baseline(
     seed: SeedOption = 0,
     spacy_model: Annotated[
         str, typer.Option("--spacy-model", help="spacy baseline: the spaCy pipeline package or folder to load")
-    ] = "en_core_web_sm",
+    ] = SPACY_MODEL,
 ) -> None:
     """Fit a baseline on the training data and evaluate it like a run (default output runs/baseline-NAME/eval/<split>/)."""
     from actorstance.corpus import load_corpus

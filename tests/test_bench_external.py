@@ -204,7 +204,8 @@ def _given_roles(labels: LabelSchema, role_probabilities: dict[str, float]) -> A
         id="x", text="Ostland acts.", actors=[Actor(id="E1", name="Ostland", role=labels.roles[0])],
         mentions=[Mention(start=0, end=7, text="Ostland", actor="E1")],
     )  # fmt: skip
-    [actor] = predictor._roles_for_given(article, [_Word(0, 7, probabilities), _Word(8, 12, probabilities * 0)])
+    words = [_Word(start, end, p, int(p.argmax()), float(p.max())) for start, end, p in ((0, 7, probabilities), (8, 12, probabilities * 0))]
+    [actor] = predictor._roles_for_given(article, words)
     return actor
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +11,8 @@ from actorstance.cli import app
 from actorstance.corpus import check_article
 from actorstance.labels import LabelSchema
 from actorstance.schema import Article
+
+from .tiny_run import broken_copy
 
 
 runner = CliRunner()
@@ -150,12 +151,7 @@ def test_bad_options(run_dir, inputs):
     ],
 )
 def test_broken_run_directory(run_dir, inputs, tmp_path, name, content, message):
-    broken = tmp_path / "broken-run"
-    shutil.copytree(run_dir, broken)
-    if content is None:
-        (broken / name).unlink()
-    else:
-        (broken / name).write_bytes(content)
+    broken = broken_copy(run_dir, tmp_path / "broken-run", name, content)
     result = _predict(broken, inputs / "iran.txt")
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split()) and "Traceback" not in result.stderr

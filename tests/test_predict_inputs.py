@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 
 import pytest
 
@@ -20,6 +19,8 @@ from actorstance.predictor import Predictor, _equal_length_batches
 from actorstance.run import RunDirError
 from actorstance.schema import Article
 from actorstance.text import text_problem
+
+from .tiny_run import broken_copy
 
 
 ODD_TEXTS = {
@@ -139,12 +140,7 @@ def test_batches_hold_one_length_within_the_token_budget():
     ],
 )
 def test_broken_run_directory_is_named(run_dir, tmp_path, name, content, message):
-    broken = tmp_path / "run"
-    shutil.copytree(run_dir, broken)
-    if content is None:
-        (broken / name).unlink()
-    else:
-        (broken / name).write_bytes(content)
+    broken = broken_copy(run_dir, tmp_path / "run", name, content)
     with pytest.raises(RunDirError, match=message):
         load_predictor(broken)
 
@@ -158,9 +154,7 @@ def test_broken_run_directory_is_named(run_dir, tmp_path, name, content, message
     ],
 )
 def test_from_pretrained_names_a_corrupt_label_schema(run_dir, tmp_path, content, message):
-    broken = tmp_path / "run"
-    shutil.copytree(run_dir, broken)
-    (broken / "labels.yaml").write_bytes(content)
+    broken = broken_copy(run_dir, tmp_path / "run", "labels.yaml", content)
     with pytest.raises(RunDirError, match=message):
         Predictor.from_pretrained(broken)
 

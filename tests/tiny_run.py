@@ -24,3 +24,15 @@ def tiny_config(corpus: Path, model: str, output: Path, *extra: str):
             *extra,
         ],
     )
+
+
+def broken_copy(run_dir: Path, destination: Path, name: str, content: bytes | None) -> Path:
+    """A copy of ``run_dir`` at ``destination`` whose file ``name`` is removed (``content`` None) or overwritten."""
+    import shutil
+
+    shutil.copytree(run_dir, destination)
+    if content is None:
+        (destination / name).unlink()
+    else:
+        (destination / name).write_bytes(content)
+    return destination

@@ -151,11 +151,14 @@ class Predictor:
         *,
         mentions: Sequence[Mention | dict] | Sequence[Sequence[Mention | dict]] | None = None,
         batch_size: int = 32,
+        min_score: float | None = None,
     ) -> Article | list[Article]:
         """Mentions with roles, actors and stances for one text (returns an `Article`) or a list (a list).
 
         ``mentions`` gives the spans to classify instead of tagging them (one list per text): each a
         `Mention` or ``{"start", "end"[, "actor"]}``; mentions with the same ``actor`` form one actor.
+        ``min_score`` (0-1) overrides the run's stance decision threshold: a stance edge is kept only
+        when its score reaches it.
         """
         single = isinstance(texts, str)
         batch = [texts] if single else list(texts)
@@ -179,14 +182,21 @@ class Predictor:
                     Actor(id=actor_id, name=actor_id, role=self.labels.roles[0])
                     for actor_id in dict.fromkeys(m.actor for m in article.mentions)
                 ]
-        results = self.predict_articles(articles, gold_mentions=given is not None, batch_size=batch_size)
+        results = self.predict_articles(articles, gold_mentions=given is not None, batch_size=batch_size, min_score=min_score)
         return results[0] if single else results
 
     def predict_articles(
-        self, articles: Sequence[Article], *, gold_mentions: bool = False, batch_size: int = 32
+        self,
+        articles: Sequence[Article],
+        *,
+        gold_mentions: bool = False,
+        batch_size: int = 32,
+        min_score: float | None = None,
     ) -> list[Article]:
         """Predict for whole articles (ids kept). With ``gold_mentions`` the articles' own mentions and
-        actor grouping are kept and only roles and stances are predicted."""
+        actor grouping are kept and only roles and stances are predicted. ``min_score``: see `predict`."""
+        if min_score is not None and not (isinstance(min_score, (int, float)) and 0.0 <= min_score <= 1.0):
+            raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
         if len({article.id for article in articles}) != len(articles):
             raise ValueError("predict_articles: article ids must be unique")
         texts = [article.text for article in articles]
@@ -201,6 +211,9 @@ class Predictor:
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if "stance" in self.models:
             self._add_stances(results, batch_size)
+            if min_score is not None:
+                for article in results:
+                    article.stances = [s for s in article.stances if (s.score or 0.0) >= min_score]
         return results
 
     # ------------------------------------------------------------------ roles

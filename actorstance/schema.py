@@ -51,6 +51,10 @@ class Actor(_Record):
         default=None, description="further roles, for multi-label schemes such as SemEval fine roles"
     )
     score: float | None = None
+    code: str | None = Field(
+        default=None,
+        description="the actor-dictionary code it links to (JOR, JOR_MIL, IGOUNO); the same actor has the same code in every article",
+    )
 
 
 class Stance(_Record):

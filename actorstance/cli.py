@@ -244,5 +244,35 @@ def serve(
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 
+@app.command()
+def calibrate(
+    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    data: Annotated[Path, typer.Option("--data", help="gold JSONL file or folder")] = Path("data/corpus"),
+    split: Annotated[Optional[str], typer.Option("--split", help="gold split to fit on (default: validation; 'all': every article)")] = "validation",
+    device: DeviceOption = None,
+) -> None:
+    """Fit the run's stance decision (threshold, reverse margin) on gold articles and write decision.json."""
+    from .corpus import load_corpus
+
+    predictor = _load(run_dir, device, "torch")
+    try:
+        articles = load_corpus(data, predictor.labels)
+    except CorpusError as error:
+        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if split != "all":
+        articles = [article for article in articles if article.split == split]
+    if not articles:
+        errors.print(f"[red]error:[/red] {escape(str(data))}: no article with split {split!r}", highlight=False)
+        raise typer.Exit(1)
+    decision = predictor.fit_decision(articles, fitted_on={"data": str(data), "split": split, "articles": len(articles)})
+    path = decision.save(run_dir)
+    console.print(
+        f"threshold {decision.threshold:.2f}, reverse margin {decision.reverse_margin:.2f} "
+        f"(edge F1 {decision.fitted_on['edge_f1']:.3f} on {len(articles)} articles): wrote {escape(str(path))}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     app()

@@ -86,6 +86,15 @@ class StanceConfig(_Section):
         return StanceOptions(**self.model_dump())
 
 
+class ActorsConfig(_Section):
+    """How predicted mentions become actors (`actorstance.grouping`); applies at predict time only."""
+
+    dictionary: bool = Field(default=True, description="link names to the shipped actor dictionary (codes like JOR, JOR_MIL)")
+    resolve_nominals: bool = Field(
+        default=True, description="join nominals and short forms ('the kingdom', 'its forces', 'SSA') to a named actor of the article"
+    )
+
+
 class EarlyStoppingConfig(_Section):
     metric: str = "combined_f1"
     patience: int | None = Field(default=2, ge=1, description="evaluations without improvement; null = off")
@@ -119,6 +128,7 @@ class RunConfig(_Section):
     model: ModelConfig = Field(default_factory=ModelConfig)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     stance: StanceConfig = Field(default_factory=StanceConfig)
+    actors: ActorsConfig = Field(default_factory=ActorsConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
     output_dir: str = "runs"
 

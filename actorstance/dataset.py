@@ -8,6 +8,7 @@ it was trained on.
 from __future__ import annotations
 
 import hashlib
+import logging
 from bisect import bisect_left, bisect_right
 import random
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 IGNORE_INDEX = -100
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -338,17 +340,32 @@ def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceC
         pieces.append(text[cursor : context.end])
         marked_texts.append("".join(pieces))
         marker_chars.append(first_marker)
-    encoding = tokenizer(marked_texts, truncation=True, max_length=options.max_length)
-    holder_index, target_index = [], []
+    encoding = tokenizer(marked_texts)
+    rows, holder_index, target_index, lost = [], [], [], 0
     for row, first_marker in enumerate(marker_chars):
-        for kind, column in (("h", holder_index), ("t", target_index)):
-            token = encoding.char_to_token(row, first_marker[kind]) if kind in first_marker else None
-            column.append(token or 0)  # AUTHOR, or a marker cut off by truncation: fall back to [CLS]
-    return {
-        "input_ids": encoding["input_ids"],
-        "holder_index": holder_index,
-        "target_index": target_index,
-    }
+        markers = {kind: encoding.char_to_token(row, first_marker[kind]) for kind in first_marker}
+        ids, markers, dropped = _fit_window(encoding["input_ids"][row], markers, options.max_length)
+        lost += dropped
+        rows.append(ids)
+        holder_index.append(markers.get("h") or 0)  # AUTHOR has no marker: the pair head reads [CLS]
+        target_index.append(markers.get("t") or 0)
+    return {"input_ids": rows, "holder_index": holder_index, "target_index": target_index, "markers_lost": lost}
+
+
+def _fit_window(ids: list[int], markers: dict[str, int | None], max_length: int) -> tuple[list[int], dict[str, int | None], int]:
+    """Cut a too-long row to ``max_length`` tokens around its markers: ``[CLS] window [SEP]``, the window
+    centred between the first holder and the first target marker. Returns the row, the markers'
+    new indices (None for one that could not fit) and how many markers were lost."""
+    if len(ids) <= max_length:
+        return ids, markers, 0
+    budget = max_length - 2
+    content = ids[1:-1]
+    inside = [index - 1 for index in markers.values() if index is not None]
+    middle = (min(inside) + max(inside)) // 2 if inside else 0
+    start = min(max(middle - budget // 2, 0), len(content) - budget)
+    moved = {kind: (index - start if index is not None and 0 <= index - 1 - start < budget else None) for kind, index in markers.items()}
+    lost = sum(1 for kind in markers if markers[kind] is not None and moved[kind] is None)
+    return [ids[0], *content[start : start + budget], ids[-1]], moved, lost
 
 
 def stance_examples(
@@ -371,6 +388,8 @@ def stance_examples(
     if not contexts:
         return []
     encoded = encode_contexts(tokenizer, {a.id: a.text for a in articles}, contexts, options)
+    if encoded["markers_lost"]:
+        logger.warning("%d holder/target markers did not fit in max_length=%d tokens", encoded["markers_lost"], options.max_length)
     return [
         {
             "task": "stance",

@@ -6,7 +6,7 @@ with ``python -m eval score``, converted for an annotation tool, or served as JS
 
 from __future__ import annotations
 
-import re
+import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +18,11 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer
 
-from .aliases import normalize_surface, unique_actor_id
 from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
+from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, pool_contexts
 from .dataset import PadCollator, encode_contexts, encode_sentences, stance_contexts
+from .grouping import TaggedSpan, article_date, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_run_dir, model_dirs
@@ -82,11 +83,13 @@ class Predictor:
         tokenizer,
         aliases: dict[str, str],
         device: torch.device,
-        none_odds_correction: float = 1.0,
+        decision: PairDecision | None = None,
         backend: str = "torch",
+        legacy_none_correction: float = 1.0,
     ):
         self.config = config
-        self.none_odds_correction = none_odds_correction
+        self.decision = decision
+        self._legacy_none_correction = legacy_none_correction  # runs without decision.json kept it in metrics.json
         self.labels = labels
         self.models = models
         self.tokenizer = tokenizer
@@ -139,9 +142,23 @@ class Predictor:
             tokenizer = AutoTokenizer.from_pretrained(first_model_dir)
         except (OSError, ValueError) as error:
             raise RunDirError(f"{first_model_dir}: cannot load tokenizer ({error})") from None
-        prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
-        correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
-        return cls(config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, correction, backend)
+        try:
+            decision = PairDecision.load(run_dir)
+        except ValueError as error:
+            raise RunDirError(str(error)) from None
+        legacy_correction = 1.0
+        if decision is None and "stance" in config.tasks:
+            warnings.warn(
+                f"{run_dir}: no {DECISION_FILE} (a run from an older version): every pair with a context classified as a "
+                "stance becomes an edge; fit a decision with `python -m train calibrate RUN`",
+                stacklevel=2,
+            )
+            prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
+            legacy_correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
+        return cls(
+            config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, decision, backend,
+            legacy_correction,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ public API
 
@@ -207,13 +224,10 @@ class Predictor:
                 mentions = [m.model_copy(update={"score": None}) for m in article.mentions]
                 actors = self._roles_for_given(article, document_words)
             else:
-                mentions, actors = self._group(article.text, self._decode(article.text, document_words))
+                mentions, actors = self._group(article, self._decode(article.text, document_words))
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if "stance" in self.models:
-            self._add_stances(results, batch_size)
-            if min_score is not None:
-                for article in results:
-                    article.stances = [s for s in article.stances if (s.score or 0.0) >= min_score]
+            self._add_stances(results, batch_size, min_score)
         return results
 
     # ------------------------------------------------------------------ roles
@@ -345,62 +359,67 @@ class Predictor:
             mentions.append(Mention(start=start, end=end, text=text[start:end], actor=str(data.get("actor") or f"M{index + 1}")))
         return mentions
 
-    def _group(self, text: str, spans: list[tuple[int, int, str, float]]) -> tuple[list[Mention], list[Actor]]:
-        """Mentions sharing a canonical name (alias table, else normalised surface) form one actor."""
-        groups: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
-        names: dict[str, str] = {}
-        for span in spans:
-            surface = text[span[0] : span[1]]
-            key = normalize_surface(surface)
-            canonical = self.aliases.get(key)
-            group_key = normalize_surface(canonical) if canonical else key
-            groups[group_key].append(span)
-            names.setdefault(group_key, canonical or re.sub(r"^(?i:the)\s+", "", surface))
-        taken: set[str] = set()
-        mentions, actors = [], []
-        for group_key, members in groups.items():
-            actor_id = unique_actor_id(names[group_key], taken)
-            weights: dict[str, float] = defaultdict(float)
-            for start, end, role, confidence in members:
-                weights[role] += confidence
-                mentions.append(Mention(start=start, end=end, text=text[start:end], actor=actor_id, score=round(confidence, 4)))
-            role = max(weights, key=weights.get)
-            actors.append(
-                Actor(id=actor_id, name=names[group_key], role=role, score=round(weights[role] / len(members), 4))
-            )
-        mentions.sort(key=lambda m: m.start)
-        return mentions, actors
+    @cached_property
+    def _dictionary(self):
+        """The shipped actor dictionary, loaded on first use (once per process)."""
+        from .actor_dictionary import ActorDictionary
+
+        return ActorDictionary.default()
+
+    def _group(self, article: Article, spans: list[tuple[int, int, str, float]]) -> tuple[list[Mention], list[Actor]]:
+        """Mentions into actors (`grouping.resolve_actors`), as the run's ``actors`` config says."""
+        options = self.config.actors
+        return resolve_actors(
+            article.text,
+            [TaggedSpan(start, end, role, confidence) for start, end, role, confidence in spans],
+            self.aliases,
+            self._dictionary if options.dictionary else None,
+            article_date(article),
+            resolve_nominals=options.resolve_nominals,
+        )
 
     # ------------------------------------------------------------------ stances
 
-    def _add_stances(self, articles: list[Article], batch_size: int) -> None:
-        """For each ordered actor pair, the most confident non-NONE context decides label and evidence."""
+    def pair_scores(
+        self, articles: Sequence[Article], batch_size: int = 32, stated_only: bool = False
+    ) -> dict[tuple[str, str, str], PairScore]:
+        """Every candidate ordered actor pair of ``articles`` with its pooled stance score (see `decision`).
+
+        ``stated_only`` pools only contexts whose most probable class is a stance (the rule of runs
+        without a fitted decision)."""
         contexts = [context for article in articles for context in stance_contexts(article, self._stance_options)]
         if not contexts:
-            return
+            return {}
         texts = {article.id: article.text for article in articles}
         encoded = encode_contexts(self.tokenizer, texts, contexts, self._stance_options)
+        if encoded["markers_lost"]:
+            warnings.warn(f"{encoded['markers_lost']} holder/target markers did not fit in stance.max_length tokens", stacklevel=2)
         rows = [
             {"input_ids": ids, "holder_index": holder, "target_index": target}
             for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
         ]
         probabilities = self._forward("stance", rows, batch_size)
-        if self.none_odds_correction != 1.0:  # undo the NONE subsampling of training (prior shift)
-            probabilities = [p * np.where(np.arange(len(p)) == 0, self.none_odds_correction, 1.0) for p in probabilities]
-            probabilities = [p / p.sum() for p in probabilities]
-        classes = self.labels.stance_classes
-        best: dict[tuple[str, str, str], tuple[float, str, int, int]] = {}
-        for context, distribution in zip(contexts, probabilities):
-            label = classes[int(distribution.argmax())]
-            if label == NONE_LABEL:
-                continue
-            key = (context.article_id, context.holder, context.target)
-            confidence = float(distribution.max())
-            if key not in best or confidence > best[key][0]:
-                best[key] = (confidence, label, context.start, context.end)
+        correction = self.decision.none_odds_correction if self.decision else self._legacy_none_correction
+        if correction != 1.0:  # undo the NONE subsampling of training (prior shift)
+            none = self.labels.stance_classes.index(NONE_LABEL)
+            scale = np.where(np.arange(len(self.labels.stance_classes)) == none, correction, 1.0)
+            probabilities = [p * scale / (p * scale).sum() for p in probabilities]
+        if stated_only:
+            kept = [(c, p) for c, p in zip(contexts, probabilities) if self.labels.stance_classes[int(p.argmax())] != NONE_LABEL]
+            contexts, probabilities = [c for c, _ in kept], [p for _, p in kept]
+        return pool_contexts(contexts, probabilities, self.labels.stance_classes)
+
+    def fit_decision(self, articles: Sequence[Article], batch_size: int = 32, fitted_on: dict | None = None) -> PairDecision:
+        """Fit the stance decision on gold ``articles`` (their mentions and actors given); see `decision.fit_decision`."""
+        given = [article.model_copy(update={"stances": []}) for article in articles]
+        pooled = self.pair_scores(given, batch_size)
+        correction = self.decision.none_odds_correction if self.decision else self._legacy_none_correction
+        return fit_decision(pooled, articles, correction, fitted_on)
+
+    def _add_stances(self, articles: list[Article], batch_size: int, min_score: float | None) -> None:
+        """One decision per ordered actor pair over all its contexts (`decision.decide`)."""
+        pooled = self.pair_scores(articles, batch_size, stated_only=self.decision is None)
+        decision = self.decision or PairDecision(threshold=0.0)
+        edges = decide(pooled, decision, min_score)
         for article in articles:
-            article.stances = [
-                Stance(holder=holder, target=target, label=label, evidence=[Span(start=start, end=end)], score=round(score, 4))
-                for (article_id, holder, target), (score, label, start, end) in sorted(best.items())
-                if article_id == article.id
-            ]
+            article.stances = edges.get(article.id, [])

@@ -33,6 +33,9 @@ import numpy as np
 
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.schema import AUTHOR, Article
+from actorstance.text import sentence_index, sentence_spans
+
+from .coref import coreference_counts, coreference_scores
 
 __all__ = [
     "MODES",
@@ -48,6 +51,8 @@ __all__ = [
     "mention_spans",
     "match_mentions",
     "align_actors",
+    "CANDIDATE_SENTENCE_DISTANCE",
+    "candidate_pairs",
     "stance_pairs",
     "stance_label_lists",
     "article_counts",
@@ -79,6 +84,7 @@ HEADLINES: dict[str, str] = {
     "mention_partial_f1": "mention spans, partial-overlap micro F1 (end to end)",
     "mention_type_f1": "mention spans, overlap + role micro F1 (end to end)",
     "actor_f1": "actor detection F1 after alignment (end to end)",
+    "coref_conll_f1": "actor grouping, CoNLL-2012 F1 (mean of MUC, B3, CEAF-e; end to end)",
     "actor_role_accuracy": "actor role accuracy (gold mentions)",
     "stance_macro_f1": "stance macro F1, NONE excluded (gold actors)",
     "stance_accuracy": "stance accuracy over candidate pairs (gold actors)",
@@ -99,6 +105,7 @@ _HEADLINE_TASKS: dict[str, frozenset[str]] = {
     "mention_partial_f1": _ROLES,
     "mention_type_f1": _ROLES,
     "actor_f1": _ROLES,
+    "coref_conll_f1": _ROLES,
     "actor_role_accuracy": _ROLES,
     "stance_macro_f1": _STANCE,
     "stance_accuracy": _STANCE,
@@ -333,14 +340,38 @@ def _edges(article: Article) -> dict[tuple[str, str], str]:
     return edges
 
 
+CANDIDATE_SENTENCE_DISTANCE = 1
+"""Gold actors mentioned at most this many sentences apart form a candidate pair (gold NONE unless
+annotated), so that leaving a co-mentioned pair without an edge is scored as a correct NONE."""
+
+
+def candidate_pairs(article: Article) -> list[tuple[str, str]]:
+    """Ordered pairs of distinct actors of ``article`` with mentions within `CANDIDATE_SENTENCE_DISTANCE` sentences."""
+    sentences = sentence_spans(article.text)
+    if not sentences:
+        return []
+    where: dict[str, set[int]] = {}
+    for mention in article.mentions:
+        where.setdefault(mention.actor, set()).add(sentence_index(sentences, mention.start))
+    pairs = []
+    for holder, holder_sentences in where.items():
+        for target, target_sentences in where.items():
+            if holder != target and any(
+                abs(a - b) <= CANDIDATE_SENTENCE_DISTANCE for a in holder_sentences for b in target_sentences
+            ):
+                pairs.append((holder, target))
+    return pairs
+
+
 def stance_pairs(gold: Article, predicted: Article) -> list[tuple[str, str, str, str]]:
-    """``(holder, target, gold label, predicted label)`` over the union of both articles' pairs.
+    """``(holder, target, gold label, predicted label)`` over the gold and predicted edges and the
+    gold candidate pairs (`candidate_pairs`) of one article.
 
     Predicted ids are taken as gold ids (stances given gold actors); a pair one side lacks gets
-    ``NONE`` on that side. Pairs in gold order, then predicted order.
+    ``NONE`` on that side. Pairs in gold order, then predicted order, then candidate order.
     """
     gold_edges, pred_edges = _edges(gold), _edges(predicted)
-    keys = list(gold_edges) + [key for key in pred_edges if key not in gold_edges]
+    keys = list(dict.fromkeys([*gold_edges, *pred_edges, *candidate_pairs(gold)]))
     return [(h, t, gold_edges.get((h, t), NONE_LABEL), pred_edges.get((h, t), NONE_LABEL)) for h, t in keys]
 
 
@@ -395,6 +426,7 @@ def article_counts(gold: Article, predicted: Article, labels: LabelSchema, prefi
     counts: Counter = Counter()
     counts.update(_mention_counts(gold, predicted))
     counts.update(_actor_counts(gold, predicted, alignment))
+    counts.update(coreference_counts(gold, predicted))
     counts.update(_stance_counts(gold, predicted))
     counts.update(_edge_counts(gold, predicted, alignment))
     counts[("articles",)] += 1
@@ -485,8 +517,10 @@ def _actor_scores(totals: Totals, role_order: Sequence[str]) -> dict:
     return {
         "gold": gold,
         "predicted": pred,
+        "predicted_per_gold": _div(pred, gold),
         "aligned": aligned,
         "role_correct": correct,
+        "coreference": coreference_scores(totals),
         "precision": precision,
         "recall": recall,
         "f1": f1,
@@ -650,6 +684,7 @@ def headline(totals: Totals, labels: LabelSchema, e2e: str | None = "e2e", gold_
         "mention_partial_f1": mention["partial"]["f1"],
         "mention_type_f1": mention["type"]["f1"],
         "actor_f1": _prf(end[("actor", "aligned")], end[("actor", "pred")], actor_gold)[2],
+        "coref_conll_f1": coreference_scores(end)["conll"]["f1"],
         "actor_role_accuracy": _div(given[("actor", "correct")], given[("actor", "gold")]),
         "stance_macro_f1": stances["macro_f1"],
         "stance_accuracy": stances["accuracy"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["heatmap", "bar_chart", "grouped_bars", "PALETTE"]
+__all__ = ["heatmap", "bar_chart", "grouped_bars", "curve_chart", "PALETTE"]
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"'
@@ -110,3 +110,43 @@ def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], 
         body.append(f'<rect x="{legend_x}" y="{y}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
         body.append(_text(legend_x + 14, y + 9, name, 10))
     return _svg(width, height, title, body)
+
+
+def _axes(width: float, height: float, left: float, top: float, x_label: str, y_label: str) -> list[str]:
+    """A unit square plot area: frame, ticks at 0, 0.5 and 1, and the axis labels."""
+    body = [f'<rect x="{left}" y="{top}" width="{width}" height="{height}" fill="none" stroke="#999"/>']
+    for tick in (0.0, 0.5, 1.0):
+        x, y = left + tick * width, top + height - tick * height
+        body.append(_text(x, top + height + 14, f"{tick:g}", 11, "middle"))
+        body.append(_text(left - 6, y + 4, f"{tick:g}", 11, "end"))
+    body.append(_text(left + width / 2, top + height + 32, x_label, 12, "middle"))
+    body.append(_text(14, top + height / 2, y_label, 12, "middle", f'transform="rotate(-90 14 {top + height / 2:.1f})"'))
+    return body
+
+
+def curve_chart(points: Sequence[tuple[float, float]], title: str, x_label: str, y_label: str,
+                marked: tuple[float, float] | None = None, marked_label: str = "", diagonal: bool = False,
+                sizes: Sequence[int] | None = None) -> str:  # fmt: skip
+    """A line through ``points`` (x, y in [0, 1]) with an optional marked point and y = x diagonal;
+    ``sizes`` draws a dot per point whose area follows the count (reliability diagrams)."""
+    width, height, left, top = 260.0, 220.0, 48.0, 28.0
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return left + min(max(x, 0.0), 1.0) * width, top + height - min(max(y, 0.0), 1.0) * height
+
+    body = [_text(left, 18, title, 13, extra='font-weight="600"'), *_axes(width, height, left, top, x_label, y_label)]
+    if diagonal:
+        body.append(f'<line x1="{left}" y1="{top + height}" x2="{left + width}" y2="{top}" stroke="#bbb" stroke-dasharray="4 3"/>')
+    if points:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(*p) for p in points))
+        body.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>')
+    if sizes:
+        largest = max(sizes) or 1
+        for (x, y), size in zip((at(*p) for p in points), sizes):
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2 + 6 * (size / largest) ** 0.5:.1f}" fill="{PALETTE[0]}" opacity="0.7"/>')
+    if marked is not None:
+        x, y = at(*marked)
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="none" stroke="{PALETTE[3]}" stroke-width="2.5"/>')
+        body.append(_text(min(x + 9, left + width - 4), max(y - 9, top + 12), marked_label, 11, "end" if x > left + width * 0.6 else "start",
+                          f'fill="{PALETTE[3]}"'))  # fmt: skip
+    return _svg(left + width + 20, top + height + 44, title, body)

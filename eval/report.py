@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .metrics import HEADLINES, LENGTH_METRICS, MODES
-from .plots import bar_chart, grouped_bars, heatmap
+from .plots import bar_chart, curve_chart, grouped_bars, heatmap
 
 __all__ = ["render_markdown", "render_html", "format_ci", "format_number"]
 
@@ -39,6 +39,38 @@ class _Marked:
 
     text: str
     spans: list[tuple[int, int]]
+
+
+def _decision_section(decision: dict) -> _Section:
+    """The stance threshold: precision-recall over it (chosen point marked) and a reliability diagram."""
+    curve, calibration, threshold = decision["curve"], decision["reliability"], decision["threshold"]
+    chosen = min(curve, key=lambda point: abs(point["threshold"] - threshold))
+    best = max(curve, key=lambda point: point["f1"])
+    rows = [[format_number(p["threshold"], 2), format_number(p["precision"]), format_number(p["recall"]), format_number(p["f1"]), p["edges"]]
+            for p in curve if round(p["threshold"] * 100) % 10 == 0 or p is chosen]  # fmt: skip
+    bins = [[f"{b['low']:.1f}-{b['high']:.1f}", format_number(b["confidence"]), format_number(b["accuracy"]), b["count"]] for b in calibration["bins"]]
+    return _Section(
+        "Stance decision threshold (gold actors)",
+        text=[
+            f"Every candidate pair is scored; an edge is kept when its score reaches the run's threshold "
+            f"{threshold:.2f} (fitted on the validation split). Here: precision {format_number(chosen['precision'])}, "
+            f"recall {format_number(chosen['recall'])}, F1 {format_number(chosen['f1'])} with {chosen['edges']} edges; "
+            f"the best threshold on these articles would be {best['threshold']:.2f} (F1 {format_number(best['f1'])}). "
+            f"Expected calibration error of the edge scores over {calibration['edges']} candidate pairs: "
+            f"{format_number(calibration['ece'])} (a score is read as the chance that the edge and its label are right)."
+        ],
+        tables=[
+            _Table(["threshold", "P", "R", "F1", "edges"], rows, "Precision and recall by threshold"),
+            _Table(["score bin", "mean score", "share correct", "pairs"], bins, "Reliability"),
+        ],
+        plots=[
+            curve_chart([(p["recall"], p["precision"]) for p in curve if p["edges"]], "Precision-recall over the threshold", "recall",
+                        "precision", (chosen["recall"], chosen["precision"]), f"threshold {threshold:.2f}"),
+            curve_chart([(b["confidence"], b["accuracy"]) for b in calibration["bins"]], f"Reliability (ECE {calibration['ece']:.3f})",
+                        "mean score", "share correct", diagonal=True, sizes=[b["count"] for b in calibration["bins"]]),
+        ],  # fmt: skip
+        anchor="decision",
+    )
 
 
 def format_number(value, digits: int = 3) -> str:
@@ -163,8 +195,8 @@ def _sections(metrics: dict) -> list[_Section]:
         _Section(
             "Stances given gold actors",
             text=[
-                f"Candidate pairs: the union of gold and predicted ordered (holder, target) pairs per article "
-                f"({stances['pairs']} pairs). Accuracy {format_number(stances['accuracy'])}, macro F1 over "
+                f"Candidate pairs: per article, the ordered (holder, target) pairs of gold actors mentioned at most "
+                f"one sentence apart, plus every gold and predicted edge ({stances['pairs']} pairs; a pair without an edge is NONE). Accuracy {format_number(stances['accuracy'])}, macro F1 over "
                 f"{', '.join(classes[1:])} (NONE excluded) {format_number(stances['macro_f1'])}."
             ],
             tables=[
@@ -173,8 +205,7 @@ def _sections(metrics: dict) -> list[_Section]:
             ],
             plots=[
                 heatmap(stances["confusion"], classes, classes, "Stance confusion (gold actors)"),
-                bar_chart([(label, s["f1"]) for label, s in stances["per_label"].items()], "Stance F1 per label (gold actors)",
-                          note="NONE has no true negatives in the candidate set, so its F1 is 0 by construction"),
+                bar_chart([(label, s["f1"]) for label, s in stances["per_label"].items()], "Stance F1 per label (gold actors)"),
             ],  # fmt: skip
         )
     )
@@ -198,6 +229,10 @@ def _sections(metrics: dict) -> list[_Section]:
             plots=[bar_chart([(label, s["f1"]) for label, s in edges["per_label"].items()], "End-to-end stance F1 per label")],
         )
     )
+
+    decision = metrics.get("stance_decision")
+    if decision:
+        sections.append(_decision_section(decision))
 
     buckets = metrics.get("by_length", [])
     if buckets:

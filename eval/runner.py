@@ -30,6 +30,7 @@ from actorstance.labels import LabelSchema
 from actorstance.schema import Article
 
 from .bootstrap import DEFAULT_RESAMPLES, CountTable, confidence_intervals
+from .calibration import reliability, scored_edges, threshold_curve
 from .errors import error_analysis
 from .metrics import HEADLINES, LENGTH_METRICS, TASKS, article_counts, headline, headlines_for, pair_articles, summarize
 
@@ -211,17 +212,37 @@ def evaluate_predictions(
 # --------------------------------------------------------------------------- predictors
 
 
-def run_predictor(predictor: ArticlePredictor, gold: Sequence[Article]) -> tuple[list[Article], list[Article], dict]:
-    """Both kinds of predictions, from inputs that hide what each must predict, and their timing."""
+def _decision_threshold(predictor: ArticlePredictor) -> float | None:
+    """The stance threshold of a predictor with a fitted decision (`actorstance.decision`), else None."""
+    decision = getattr(predictor, "decision", None)
+    return getattr(decision, "threshold", None)
+
+
+def _above(articles: list[Article], threshold: float) -> list[Article]:
+    return [a.model_copy(update={"stances": [s for s in a.stances if (s.score or 0.0) >= threshold]}) for a in articles]
+
+
+def run_predictor(
+    predictor: ArticlePredictor, gold: Sequence[Article]
+) -> tuple[list[Article], list[Article], dict, list[Article] | None]:
+    """Both kinds of predictions, from inputs that hide what each must predict, and their timing.
+
+    A predictor with a fitted stance threshold is asked once for every candidate pair with its score
+    (``min_score=0``); its predictions are those at or above the threshold, and the scored
+    gold-mention predictions come back too (for the threshold curve and the calibration plot)."""
     plain = [a.model_copy(update={"actors": [], "mentions": [], "stances": []}, deep=True) for a in gold]
     given = [a.model_copy(update={"stances": []}, deep=True) for a in gold]
+    threshold = _decision_threshold(predictor)
+    options = {} if threshold is None else {"min_score": 0.0}
     started = time.perf_counter()
-    end_to_end = list(predictor.predict_articles(plain, gold_mentions=False))
+    end_to_end = list(predictor.predict_articles(plain, gold_mentions=False, **options))
     middle = time.perf_counter()
-    gold_mentions = list(predictor.predict_articles(given, gold_mentions=True))
+    gold_mentions = list(predictor.predict_articles(given, gold_mentions=True, **options))
     finished = time.perf_counter()
     timing = {"predict_end_to_end_s": round(middle - started, 3), "predict_gold_mentions_s": round(finished - middle, 3)}
-    return end_to_end, gold_mentions, timing
+    if threshold is None:
+        return end_to_end, gold_mentions, timing, None
+    return _above(end_to_end, threshold), _above(gold_mentions, threshold), timing, gold_mentions
 
 
 def evaluate_predictor(
@@ -230,9 +251,16 @@ def evaluate_predictor(
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
 ) -> Evaluation:
-    end_to_end, gold_mentions, timing = run_predictor(predictor, gold)
+    end_to_end, gold_mentions, timing, scored = run_predictor(predictor, gold)
     metrics = evaluate_predictions(gold, end_to_end, gold_mentions, predictor.labels, n_bootstrap, seed, tasks=predictor.tasks)
     metrics["timing"] = timing
+    if scored is not None:
+        scores, correct, gold_edges = scored_edges(gold, scored)
+        metrics["stance_decision"] = {
+            "threshold": _decision_threshold(predictor),
+            "curve": threshold_curve(scores, correct, gold_edges),
+            "reliability": reliability(scores, correct),
+        }
     return Evaluation(metrics, list(gold), end_to_end, gold_mentions, predictor.labels)
 
 

@@ -32,7 +32,8 @@ def test_perfect_prediction_scores_one_everywhere():
     assert all(value == 1.0 for value in metrics["headline"].values())
     strict = metrics["mentions"]["strict"]
     assert (strict["COR"], strict["INC"], strict["PAR"], strict["MIS"], strict["SPU"]) == (4, 0, 0, 0, 0)
-    assert metrics["stances"]["confusion"] == [[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    # every actor pair is mentioned within one sentence: the 3 pairs without an edge are NONE, both sides
+    assert metrics["stances"]["confusion"] == [[3, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
     assert metrics["actors"]["role_accuracy"] == 1.0
 
 
@@ -49,12 +50,14 @@ def test_empty_prediction_scores_zero_and_counts_misses():
     gold = gold_article()
     empty = gold.model_copy(update={"actors": [], "mentions": [], "stances": []})
     metrics = score(gold, empty)
+    # only the 4 co-mentioned pairs without a gold edge are right (NONE on both sides)
+    assert metrics["headline"].pop("stance_accuracy") == pytest.approx(4 / 6)
     assert all(value == 0.0 for value in metrics["headline"].values())
     for mode in ("strict", "exact", "partial", "type"):
         m = metrics["mentions"][mode]
         assert (m["COR"], m["MIS"], m["SPU"], m["possible"], m["actual"]) == (0, 4, 0, 4, 0)
-    # both gold edges become (gold label, NONE)
-    assert metrics["stances"]["confusion"] == [[0, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
+    # both gold edges become (gold label, NONE); the other 4 candidate pairs are correct NONEs
+    assert metrics["stances"]["confusion"] == [[4, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
     assert metrics["stances"]["per_label"]["SUPPORT"]["recall"] == 0.0
     assert metrics["end_to_end"]["gold"] == 2 and metrics["end_to_end"]["predicted"] == 0
     assert metrics["actors"]["role_accuracy"] == 0.0 and metrics["actors"]["aligned"] == 0
@@ -98,9 +101,10 @@ def test_reversed_stance_direction_is_a_false_positive_and_a_false_negative():
     predicted = gold_article(stances=[("JOR", "DAESH", "OPPOSE"), ("JOR", "IRN", "SUPPORT")])
     metrics = score(gold, predicted)
     stances = metrics["stances"]
-    assert stances["pairs"] == 3
-    assert stances["accuracy"] == pytest.approx(1 / 3)
-    assert stances["confusion"] == [[0, 0, 1, 0], [0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
+    assert stances["pairs"] == 6  # all 6 ordered pairs of the 3 actors are candidates
+    assert stances["accuracy"] == pytest.approx(4 / 6)
+    assert stances["confusion"] == [[3, 0, 1, 0], [0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
+    assert stances["per_label"]["NONE"]["recall"] == pytest.approx(3 / 4)
     assert stances["per_label"]["OPPOSE"]["f1"] == 0.0 and stances["per_label"]["SUPPORT"]["f1"] == 1.0
     assert stances["macro_f1"] == pytest.approx(1 / 3)  # SUPPORT 1, OPPOSE 0, NEUTRAL 0
     e2e = metrics["end_to_end"]
@@ -119,8 +123,9 @@ def test_author_stance_counts_through_the_actor_alignment():
     e2e = metrics["end_to_end"]
     assert (e2e["correct"], e2e["predicted"], e2e["gold"]) == (1, 2, 1)
     assert e2e["precision"] == 0.5 and e2e["recall"] == 1.0 and e2e["f1"] == pytest.approx(2 / 3)
-    # given gold actors the renamed ids are unknown pairs: (AUTHOR, DAESH) missed, two spurious
-    assert metrics["stances"]["pairs"] == 3 and metrics["stances"]["accuracy"] == 0.0
+    # given gold actors the renamed ids are unknown pairs: (AUTHOR, DAESH) missed, two spurious,
+    # and the 6 candidate pairs of gold actors correctly left without an edge
+    assert metrics["stances"]["pairs"] == 9 and metrics["stances"]["accuracy"] == pytest.approx(6 / 9)
     same_ids = gold_article(stances=[("AUTHOR", "DAESH", "OPPOSE")])
     assert score(gold, same_ids)["stances"]["accuracy"] == 1.0
 

@@ -324,6 +324,10 @@ def train(
         },
         "git_commit": _git_commit(),
     }
+    aliases = build_alias_table(splits["train"])
+    decision = None
+    if "stance" in config.tasks and splits["validation"]:
+        decision = _fit_decision(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
     with atomic_directory(run_dir, overwrite=overwrite) as staging:
         for group, model in trained:
             directory = staging / targets[group[0]].name
@@ -331,13 +335,33 @@ def train(
             tokenizer.save_pretrained(directory)
         atomic_write_text(staging / "config.yaml", config.to_yaml())
         atomic_write_text(staging / "labels.yaml", labels.to_yaml())
-        atomic_write_text(staging / "aliases.json", json.dumps(build_alias_table(splits["train"]), indent=1, ensure_ascii=False))
+        atomic_write_text(staging / "aliases.json", json.dumps(aliases, indent=1, ensure_ascii=False))
+        if decision is not None:
+            decision.save(staging)
         atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
         log = work_dir / "train.log"
         shutil.copyfile(log, staging / "train.log") if log.exists() else (staging / "train.log").touch()
         atomic_write_text(staging / "README.md", render_card(config, labels, summary, corpus_stats(splits["train"])))
     shutil.rmtree(work_dir, ignore_errors=True)
     return run_dir
+
+
+def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summary):
+    """The stance decision (threshold, reverse margin) that gives the best edge F1 on the validation split."""
+    from actorstance.predictor import Predictor
+
+    models = {task: model.eval() for group, model in trained for task in group}
+    device = next(next(iter(models.values())).parameters()).device
+    prior = summary["stance_none_per_positive"]
+    correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
+    predictor = Predictor(config, labels, models, tokenizer, aliases, device, legacy_none_correction=correction)
+    started = time.perf_counter()
+    decision = predictor.fit_decision(
+        validation, batch_size=config.training.eval_batch_size, fitted_on={"split": "validation", "articles": len(validation)}
+    )
+    summary["decision"] = {"threshold": decision.threshold, "reverse_margin": decision.reverse_margin, **decision.fitted_on,
+                           "fit_time_s": round(time.perf_counter() - started, 2)}  # fmt: skip
+    return decision
 
 
 def _none_per_positive(config: RunConfig, articles) -> dict:

@@ -1,0 +1,215 @@
+"""Mentions into actors, the way the annotation guidelines group them (docs/annotation.md, section 2).
+
+1. **Names link to the actor dictionary** (`actor_dictionary`): "Jordan", "Jordanian", "Amman" and
+   "the Hashemite Kingdom" are all ``JOR``; a state's armed forces are a separate actor, keyed by the
+   mention's role ("Russian troops" tagged MIL -> ``RUS_MIL``). The key doubles as the actor's
+   ``code``, the same in every article.
+2. **Names the dictionary lacks** go through the alias table learnt from the training split, then
+   group by their normalised surface.
+3. **Short forms of a name** join it: "Radaa" and "the Radaa Special Deterrence Force", "Dbeibah" and
+   "Abdul Hamid Dbeibah", "SSA" and "the Stability Support Apparatus" (same role; the words of one are
+   the first or last words of the other, or its initials).
+4. **Nominals and metonyms** ("the kingdom", "the regime", "its forces", "the militants", "the
+   channel") join a named actor of the same role in the article: the only one, else the one mentioned
+   nearest before (else after). For roles whose bare nominals usually denote a group of their own
+   (CIV, MEDIA, POL: "residents", "witnesses", "journalists") only a definite singular one refers
+   back ("the company", "the party", "its leader").
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .aliases import normalize_surface, unique_actor_id
+from .schema import Actor, Article, Mention
+
+__all__ = ["TaggedSpan", "resolve_actors", "article_date", "NOMINAL_ROLES"]
+
+NOMINAL_ROLES = frozenset({"GOV", "MIL", "REB", "MILITIA", "TERROR", "IGO"})
+"""Roles whose unnamed mentions ("the regime", "the troops") refer back to a named actor of the article."""
+
+_LEADING_THE = re.compile(r"^(?i:the)\s+")
+_DEFINITE = re.compile(r"^(?i:the|its|their|his|her|our|my)\s+\S")
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    """A mention found by the tagger (or given): character span, role and confidence."""
+
+    start: int
+    end: int
+    role: str
+    confidence: float = 1.0
+
+
+@dataclass
+class _Group:
+    key: str
+    name: str
+    code: str | None
+    named: bool
+    members: list[TaggedSpan] = field(default_factory=list)
+
+
+def article_date(article: Article) -> datetime.date | None:
+    """``meta.date`` (ISO 8601, a date or a timestamp) as a date, for dated dictionary roles; None if absent or unreadable."""
+    value = (article.meta or {}).get("date")
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _is_name(surface: str) -> bool:
+    """A name has a capitalised word after any leading determiner ("the Kremlin", "US officials")."""
+    words = _LEADING_THE.sub("", surface).split()
+    return any(word[:1].isupper() or any(c.isdigit() for c in word) for word in words)
+
+
+def _display(surface: str) -> str:
+    return _LEADING_THE.sub("", surface)
+
+
+def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | None) -> tuple[str, str, str] | None:
+    """(key, code, name) of a mention the dictionary links, the role splitting a state's forces off."""
+    if dictionary is None:
+        return None
+    from .actor_dictionary import actor_key
+
+    link = dictionary.link(surface, when)
+    if link is None:
+        return None
+    if link.kind == "country":
+        code = link.code if role == "GOV" else f"{link.code}_{role}"
+        name = link.name if role == "GOV" else f"{link.name} ({role})"
+        return code, code, name
+    key = actor_key(link)
+    return key, key, link.name
+
+
+def resolve_actors(
+    text: str,
+    spans: Sequence[TaggedSpan],
+    aliases: dict[str, str] | None = None,
+    dictionary=None,
+    when: datetime.date | None = None,
+    resolve_nominals: bool = True,
+) -> tuple[list[Mention], list[Actor]]:
+    """Group tagged spans into actors; returns the mentions (by start) and the actors (by first mention).
+
+    ``aliases``: normalised surface -> canonical name (the run's alias table); ``dictionary``: an
+    `actor_dictionary.ActorDictionary` (None: no linking); ``when``: the article's date, for dated
+    dictionary roles; ``resolve_nominals=False`` keeps steps 3 and 4 out (each nominal or short form
+    groups only with the same normalised surface).
+    """
+    aliases = aliases or {}
+    groups: dict[str, _Group] = {}
+    nominals: list[TaggedSpan] = []
+    assignment: dict[TaggedSpan, str] = {}
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        surface = text[span.start : span.end]
+        named = _is_name(surface)
+        found = _dictionary_key(dictionary, surface, span.role, when) if named else None
+        if found is None and named:
+            canonical = aliases.get(normalize_surface(surface))
+            if canonical:
+                found = _dictionary_key(dictionary, canonical, span.role, when) or (
+                    "name:" + normalize_surface(canonical), None, canonical
+                )
+            else:
+                found = ("name:" + normalize_surface(surface), None, _display(surface))
+        if found is None:
+            if resolve_nominals and (span.role in NOMINAL_ROLES or _refers_back(surface)):
+                nominals.append(span)
+                continue
+            found = ("nominal:" + span.role + ":" + normalize_surface(surface), None, _display(surface))
+        key, code, name = found
+        group = groups.setdefault(key, _Group(key, name, code, named))
+        group.members.append(span)
+        assignment[span] = key
+    if resolve_nominals:
+        _merge_short_forms(groups, assignment)
+    for span in nominals:
+        key = _antecedent(span, groups, assignment) or "nominal:" + span.role + ":" + normalize_surface(text[span.start : span.end])
+        group = groups.setdefault(key, _Group(key, _display(text[span.start : span.end]), None, False))
+        group.members.append(span)
+        assignment[span] = key
+    return _records(text, groups)
+
+
+def _refers_back(surface: str) -> bool:
+    """A definite singular nominal ("the company", "its president") rather than a generic plural ("residents")."""
+    return bool(_DEFINITE.match(surface)) and not surface.rstrip().endswith("s")
+
+
+def _short_form_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """``short`` is the first or last words of ``long``, or its initials ("ssa", "stability support apparatus")."""
+    initials = "".join(word[0] for word in long if word not in _SMALL_WORDS)
+    if len(short) == 1 and len(long) > 1 and short[0] == initials:
+        return True
+    return 0 < len(short) < len(long) and (long[: len(short)] == short or long[-len(short) :] == short)
+
+
+_SMALL_WORDS = frozenset({"of", "the", "for", "and", "in", "de", "du", "des", "la", "al"})
+
+
+def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, str]) -> None:
+    """Merge unlinked named groups into a longer named group of the same role that they abbreviate."""
+    names = {key: tuple(normalize_surface(group.name).replace("-", " ").split()) for key, group in groups.items() if group.named}
+    for key in sorted(names, key=lambda k: len(names[k])):
+        group = groups[key]
+        if group.code is not None:
+            continue
+        role = _role(group)
+        longer = [
+            other for other in names
+            if other != key and other in groups and _role(groups[other]) == role and _short_form_of(names[key], names[other])
+        ]  # fmt: skip
+        if len(longer) != 1:
+            continue
+        target = groups[longer[0]]
+        target.members.extend(group.members)
+        for member in group.members:
+            assignment[member] = target.key
+        del groups[key]
+
+
+def _antecedent(span: TaggedSpan, groups: dict[str, _Group], assignment: dict[TaggedSpan, str]) -> str | None:
+    """The named group of the same role a nominal refers to: the only one, else the nearest before, else after."""
+    compatible = {key for key, group in groups.items() if group.named and _role(group) == span.role}
+    if not compatible:
+        return None
+    if len(compatible) == 1:
+        return next(iter(compatible))
+    before = [(other.start, key) for other, key in assignment.items() if key in compatible and other.start < span.start]
+    if before:
+        return max(before)[1]
+    after = [(other.start, key) for other, key in assignment.items() if key in compatible]
+    return min(after)[1]
+
+
+def _role(group: _Group) -> str:
+    weights: dict[str, float] = {}
+    for member in group.members:
+        weights[member.role] = weights.get(member.role, 0.0) + member.confidence
+    return max(weights, key=weights.get)
+
+
+def _records(text: str, groups: dict[str, _Group]) -> tuple[list[Mention], list[Actor]]:
+    taken: set[str] = set()
+    mentions, actors = [], []
+    for group in sorted(groups.values(), key=lambda g: min(m.start for m in g.members)):
+        actor_id = unique_actor_id(group.code or group.name, taken)
+        role = _role(group)
+        for member in group.members:
+            mentions.append(
+                Mention(start=member.start, end=member.end, text=text[member.start : member.end], actor=actor_id,
+                        score=round(member.confidence, 4))  # fmt: skip
+            )
+        confidence = sum(m.confidence for m in group.members if m.role == role) / len(group.members)
+        actors.append(Actor(id=actor_id, name=group.name, role=role, score=round(confidence, 4), code=group.code))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions, actors

@@ -212,7 +212,7 @@ def _read_lines(path: Path, errata: frozenset[tuple[str, int]]) -> Iterable[tupl
     except FileNotFoundError:
         raise DictionaryError(path, None, "dictionary file not found") from None
     except UnicodeDecodeError as error:
-        line = text_line_of(Path(path).read_bytes(), error.start)
+        line = _line_of_offset(Path(path).read_bytes(), error.start)
         raise DictionaryError(path, line, f"not UTF-8 ({error.reason})") from None
     skipped = {line for name, line in errata if name == Path(path).name}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -223,7 +223,7 @@ def _read_lines(path: Path, errata: frozenset[tuple[str, int]]) -> Iterable[tupl
             yield number, line
 
 
-def text_line_of(data: bytes, offset: int) -> int:
+def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 

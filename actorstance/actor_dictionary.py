@@ -30,6 +30,8 @@ __all__ = [
     "read_actor_file",
     "read_agent_file",
     "default_paths",
+    "actor_key",
+    "phoenix_errata",
 ]
 
 PHOENIX_FILES = (
@@ -464,6 +466,21 @@ class ActorDictionary:
         return Link(entity, kind, _title(entry.name, kind), agent or role, matched)
 
 
+def actor_key(link: Link) -> str:
+    """The key that groups linked mentions into actors, as the annotation guidelines do.
+
+    A state by its code, with the agent appended unless it is absent or GOV ("Jordan", "Amman",
+    "the Jordanian government" -> "JOR"; "the Jordanian army" -> "JOR_MIL"): a state's government
+    and its armed forces are separate actors. An organisation or armed group by its code ("Boko
+    Haram fighters" -> "NGAREB"). A person by code and name ("RUS:Vladimir Putin").
+    """
+    if link.kind == "person":
+        return f"{link.code}:{link.name}"
+    if link.kind != "country" or link.agent in (None, "GOV"):
+        return link.code
+    return f"{link.code}_{link.agent}"
+
+
 def _with_and_without_determiner(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """A dictionary phrase as written and, as `normalize_surface` drops it from mentions, without a leading "the"."""
     return [words, words[1:]] if len(words) > 1 and words[0] in _DETERMINERS else [words]
@@ -500,7 +517,11 @@ def read_errata(path: Path) -> frozenset[tuple[str, int]]:
     return frozenset(rows)
 
 
+def phoenix_errata() -> frozenset[tuple[str, int]]:
+    """The vendored Phoenix lines the reader skips (`resources/phoenix_errata.tsv`)."""
+    return read_errata(Path(str(resources.files("actorstance") / "resources" / ERRATA_FILE)))
+
+
 @functools.lru_cache(maxsize=1)
 def _default_dictionary() -> ActorDictionary:
-    errata = read_errata(Path(str(resources.files("actorstance") / "resources" / ERRATA_FILE)))
-    return ActorDictionary.load(default_paths(), errata)
+    return ActorDictionary.load(default_paths(), phoenix_errata())

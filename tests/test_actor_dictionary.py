@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from actorstance.actor_dictionary import (
-    ERRATA_FILE,
     ActorDictionary,
     ActorEntry,
     AgentEntry,
@@ -16,7 +15,9 @@ from actorstance.actor_dictionary import (
     DictionaryError,
     Link,
     Phrase,
+    actor_key,
     default_paths,
+    phoenix_errata,
     read_actor_file,
     read_agent_file,
     read_errata,
@@ -190,45 +191,34 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "reason"),
+    ("name", "text", "line", "reason"),
     [
-        ("X_ [ABC]\n\t[ABCGOV 990101-980101]\n", 2, "date range ends before it starts in [ABCGOV 990101-980101]"),
-        ("X_ [ABC]\n\t[ABCGOV 20121204]\n", 2, "invalid date restriction '20121204' in [ABCGOV 20121204] (expected <date, >date or date-date)"),
-        ("X_ [ABC]\n\t[ABCGOV >991301]\n", 2, "invalid date '991301' (month must be in 1..12)"),
-        ("X_ [ABC]\n\t[ABCGOV\n", 2, "unexpected text '[ABCGOV' (expected only [CODE] groups)"),
-        ("X_ [ABC] trailing words\n", 1, "unexpected text 'trailing words' (expected only [CODE] groups)"),
-        ("X_ [abc]\n", 1, "invalid code [abc]"),
-        ("\n+ORPHAN_\n", 2, "synonym or code line before any entry"),
-        ("X_ [ABC]\n+BAD]_\n", 2, "invalid phrase 'BAD]_'"),
+        ("bad.actors.txt", "X_ [ABC]\n\t[ABCGOV 990101-980101]\n", 2, "date range ends before it starts in [ABCGOV 990101-980101]"),
+        ("bad.actors.txt", "X_ [ABC]\n\t[ABCGOV 20121204]\n", 2, "invalid date restriction '20121204' in [ABCGOV 20121204] (expected <date, >date or date-date)"),
+        ("bad.actors.txt", "X_ [ABC]\n\t[ABCGOV >991301]\n", 2, "invalid date '991301' (month must be in 1..12)"),
+        ("bad.actors.txt", "X_ [ABC]\n\t[ABCGOV\n", 2, "unexpected text '[ABCGOV' (expected only [CODE] groups)"),
+        ("bad.actors.txt", "X_ [ABC] trailing words\n", 1, "unexpected text 'trailing words' (expected only [CODE] groups)"),
+        ("bad.actors.txt", "X_ [abc]\n", 1, "invalid code [abc]"),
+        ("bad.actors.txt", "\n+ORPHAN_\n", 2, "synonym or code line before any entry"),
+        ("bad.actors.txt", "X_ [ABC]\n+BAD]_\n", 2, "invalid phrase 'BAD]_'"),
+        ("bad.agents.txt", "ARMY [~MIL]\nISLAMIC_EXTREMIST\n", 2, "agent line 'ISLAMIC_EXTREMIST' lacks a code [~CODE] or [CODE~]"),
+        ("bad.agents.txt", "DEPARTMENT [~ENV}\n", 1, "agent line 'DEPARTMENT [~ENV}' lacks a code [~CODE] or [CODE~]"),
+        ("bad.agents.txt", "CONGRESS!PERSON! [~LEG]\n", 1, "substitution set !PERSON! is not defined above this line"),
+        ("bad.agents.txt", "THIEF {THIEVES [~CRM]\n", 1, "unclosed '{' in 'THIEF {THIEVES [~CRM]'"),
     ],
 )
-def test_malformed_actor_line_names_file_and_line(tmp_path, text, line, reason):
-    path = write(tmp_path, "bad.actors.txt", text)
+def test_malformed_line_names_file_and_line(tmp_path, name, text, line, reason):
+    path = write(tmp_path, name, text)
     with pytest.raises(DictionaryError) as caught:
         ActorDictionary.load([path])
     assert str(caught.value) == f"{path}:{line}: {reason}"
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "reason"),
-    [
-        ("ARMY [~MIL]\nISLAMIC_EXTREMIST\n", 2, "agent line 'ISLAMIC_EXTREMIST' lacks a code [~CODE] or [CODE~]"),
-        ("DEPARTMENT [~ENV}\n", 1, "agent line 'DEPARTMENT [~ENV}' lacks a code [~CODE] or [CODE~]"),
-        ("CONGRESS!PERSON! [~LEG]\n", 1, "substitution set !PERSON! is not defined above this line"),
-        ("THIEF {THIEVES [~CRM]\n", 1, "unclosed '{' in 'THIEF {THIEVES [~CRM]'"),
-    ],
-)
-def test_malformed_agent_line_names_file_and_line(tmp_path, text, line, reason):
-    path = write(tmp_path, "bad.agents.txt", text)
-    with pytest.raises(DictionaryError) as caught:
-        ActorDictionary.load([path])
-    assert str(caught.value) == f"{path}:{line}: {reason}"
+    assert (caught.value.path, caught.value.line) == (str(path), line)
 
 
 def test_errata_lists_only_lines_the_reader_refuses(tmp_path):
     """Each upstream line the default dictionary skips is malformed on its own (after a valid entry)."""
     paths = {path.name: path for path in default_paths()}
-    errata = read_errata(paths["Phoenix.agents.txt"].parent.parent / ERRATA_FILE)
+    errata = phoenix_errata()
     assert len(errata) == 11
     for name, number in sorted(errata):
         line = paths[name].read_text(encoding="utf-8").splitlines()[number - 1]
@@ -238,6 +228,13 @@ def test_errata_lists_only_lines_the_reader_refuses(tmp_path):
             probe = write(tmp_path, "probe.actors.txt", "X_ [ABC]\n" + line + "\n")
         with pytest.raises(DictionaryError):
             ActorDictionary.load([probe])
+
+
+def test_errata_file_rows_must_name_file_line_and_reason(tmp_path):
+    path = write(tmp_path, "errata.tsv", "# comment\nPhoenix.agents.txt\t1927\tno code\nPhoenix.agents.txt 544\n")
+    with pytest.raises(DictionaryError) as caught:
+        read_errata(path)
+    assert str(caught.value) == f"{path}:3: expected file<TAB>line<TAB>reason"
 
 
 def test_default_dictionary_is_loaded_once():
@@ -286,3 +283,10 @@ def test_agents_on_the_vendored_dictionary():
     assert [dictionary.agent(s) for s in ("troops", "the police", "the regime", "rebels", "Iran-backed militias")] == [
         "MIL", "COP", "GOV", "REB", "UAF"
     ]
+
+
+def test_actor_key_splits_a_state_from_its_forces_but_not_a_group_from_its_fighters(tiny):
+    keys = [actor_key(tiny.link(s)) for s in ("Amman", "the Jordanian army", "Hezbollah", "King Abdullah")]
+    assert keys == ["JOR", "JOR_MIL", "LBNREB", "JOR:Abdullah II"]
+    assert actor_key(Link("JOR", "country", "Jordan", "GOV", "jordanian government")) == "JOR"
+    assert actor_key(Link("NGAREB", "nonstate", "Boko Haram", "UAF", "boko haram fighters")) == "NGAREB"

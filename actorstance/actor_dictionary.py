@@ -23,6 +23,7 @@ from .aliases import normalize_surface
 __all__ = [
     "DictionaryError",
     "DatedCode",
+    "Phrase",
     "ActorEntry",
     "AgentEntry",
     "Link",

@@ -331,8 +331,9 @@ def _title(name: str, kind: str) -> str:
     words = [word for word in _TOKEN_SEPARATORS.split(name.strip("_ ")) if word]
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
-    if kind in ("organisation", "nonstate") and len(words) == 1 and len(words[0].strip(".")) <= 4:
-        return words[0]  # an acronym: UN, NATO, JNIM
+    acronym_length = 4 if kind in ("organisation", "nonstate") else 3
+    if len(words) == 1 and len(words[0].strip(".")) <= acronym_length:
+        return words[0]  # an acronym: US, UN, NATO, JNIM (but Iran, Chad)
     titled = []
     for position, word in enumerate(words):
         lower = word.casefold()
@@ -380,8 +381,8 @@ class ActorDictionary:
         self._stems: dict[tuple[str, ...], ActorEntry] = {}
         self._agents: dict[tuple[str, ...], str] = {}
         for entry in actors:
-            if not any(code.code != "---" for code in entry.codes):
-                continue
+            if not entry.codes:
+                continue  # a name without codes codes nothing; a null code [---] blocks the phrase
             for phrase in entry.phrases:
                 for words in _with_and_without_determiner(phrase.words):
                     self._exact.setdefault(words, entry)
@@ -435,8 +436,8 @@ class ActorDictionary:
         "<title> <person>" ("President Putin"); else None."""
         normalised = normalize_surface(surface)
         words = _tokens(normalised)
-        if not words:
-            return None
+        if not words or (len(words) == 1 and len(words[0]) <= 3 and surface.islower()):
+            return None  # "us" the pronoun is not the US; lower-case short words are no acronyms
         matched = " ".join(words)
         found = self._entry(words)
         if found is not None:

@@ -47,6 +47,10 @@ TALIBAN_ [AFGREB]
 HEZBOLLAH_ [LBNREB]
 THE_UNITED_NATIONS_ [IGOUNO]
 +UN_
+US_ [USA]
+ORGANIZATION_ [---]
+TANZIM_ [MEAREB]
++ORGANIZATION_
 """
 
 AGENTS = """\
@@ -76,7 +80,8 @@ def test_reader_returns_entries_synonyms_and_dated_codes(tmp_path):
     path = write(tmp_path, "tiny.actors.txt", ACTORS)
     entries = read_actor_file(path)
     assert [entry.name for entry in entries] == [
-        "JORDAN_", "HELMAND", "ABDULLAH_II_", "HASSAN_", "FAROUK_", "TALIBAN_", "HEZBOLLAH_", "THE_UNITED_NATIONS_"
+        "JORDAN_", "HELMAND", "ABDULLAH_II_", "HASSAN_", "FAROUK_", "TALIBAN_", "HEZBOLLAH_", "THE_UNITED_NATIONS_",
+        "US_", "ORGANIZATION_", "TANZIM_",
     ]
     assert entries[0] == ActorEntry(
         "JORDAN_",
@@ -135,6 +140,13 @@ def test_links_whole_surfaces_case_determiner_and_possessive_insensitive(tiny):
     assert tiny.link("Hezbollah") == Link("LBNREB", "nonstate", "Hezbollah", None, "hezbollah")
     assert tiny.link("Jordan Valley") is None
     assert tiny.link("") is None
+
+
+def test_lower_case_short_words_and_null_codes_do_not_link(tiny):
+    assert tiny.link("US") == Link("USA", "country", "US", None, "us")
+    assert tiny.link("us") is None  # the pronoun
+    assert tiny.link("Tanzim") == Link("MEAREB", "nonstate", "Tanzim", None, "tanzim")
+    assert tiny.link("the organization") is None  # [---], read first, blocks the phrase
 
 
 def test_trailing_underscore_stops_suffixes_and_its_absence_allows_them(tiny):
@@ -273,7 +285,9 @@ def test_links_on_the_vendored_dictionary(surface, code, kind, agent):
     assert (link.code, link.kind, link.agent) == (code, kind, agent)
 
 
-@pytest.mark.parametrize("surface", ["Iran-backed militias", "pro-Russian separatists", "anti-government protesters", "the army"])
+@pytest.mark.parametrize(
+    "surface", ["Iran-backed militias", "pro-Russian separatists", "anti-government protesters", "the army", "us", "the organization"]
+)
 def test_modifiers_and_nominals_do_not_link_on_the_vendored_dictionary(surface):
     assert ActorDictionary.default().link(surface) is None
 

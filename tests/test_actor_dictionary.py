@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
 
 import pytest
 
 from actorstance.actor_dictionary import (
+    PHOENIX_FILES,
     ActorDictionary,
     ActorEntry,
     AgentEntry,
@@ -304,3 +307,20 @@ def test_actor_key_splits_a_state_from_its_forces_but_not_a_group_from_its_fight
     assert keys == ["JOR", "JOR_MIL", "LBNREB", "JOR:Abdullah II"]
     assert actor_key(Link("JOR", "country", "Jordan", "GOV", "jordanian government")) == "JOR"
     assert actor_key(Link("NGAREB", "nonstate", "Boko Haram", "UAF", "boko haram fighters")) == "NGAREB"
+
+
+def test_vendored_files_are_unchanged():
+    """The Phoenix files ship byte-identical; their README records the SHA-256 of each."""
+    folder = default_paths()[-1].parent
+    recorded = re.findall(r"^([0-9a-f]{64})  (\S+)$", (folder / "README.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert sorted(name for _, name in recorded) == sorted(["LICENSE", *PHOENIX_FILES])
+    for digest, name in recorded:
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_real_leader_role_depends_on_the_date():
+    dictionary = ActorDictionary.default()
+    assert dictionary.link("King Abdullah II", datetime.date(1995, 1, 1)).agent == "ELI"
+    assert dictionary.link("King Abdullah II", datetime.date(2005, 1, 1)).agent == "GOV"
+    assert dictionary.link("the Taliban", datetime.date(2010, 1, 1)).code == "AFGREB"
+    assert dictionary.link("the Taliban", datetime.date(2025, 1, 1)).code == "AFG"

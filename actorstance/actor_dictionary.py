@@ -1,8 +1,9 @@
 """The actor dictionary: links mention surfaces to CAMEO / Phoenix actor codes.
 
-The project ships the PETRARCH2 / Phoenix dictionaries (MIT, `resources/phoenix/`) and a small
-supplement of its own (`resources/actor_supplement.txt`); this module reads their TABARI format
-and answers two questions about a mention: which actor it names (`ActorDictionary.link`) and which
+The project ships the PETRARCH2 / Phoenix dictionaries (MIT, `resources/phoenix/`, unchanged) and
+small supplements of its own (`resources/actor_supplement.txt`, `resources/agent_supplement.txt`);
+this module reads their TABARI format strictly (the few upstream lines that break it are listed
+in `resources/phoenix_errata.tsv`) and answers two questions about a mention: which actor it names (`ActorDictionary.link`) and which
 role a common noun phrase denotes (`ActorDictionary.agent`). The same actor gets the same code in
 every article, which is what grouping and cross-article aggregation need.
 """
@@ -33,6 +34,7 @@ __all__ = [
     "default_paths",
     "actor_key",
     "phoenix_errata",
+    "read_errata",
 ]
 
 PHOENIX_FILES = (
@@ -126,6 +128,11 @@ class AgentEntry:
 
 @dataclass(frozen=True)
 class Link:
+    """What a mention names: ``code`` the entity ("JOR", "IGOUNO", "LBNREB"; a person's country in
+    the role in force), ``kind`` "country" | "organisation" | "nonstate" | "person", ``name`` the
+    entry's name for display, ``agent`` the role ("GOV", "MIL", ...) from an agent noun or a
+    person's role, ``matched`` the normalised words that matched."""
+
     code: str
     kind: str
     name: str

@@ -35,7 +35,7 @@ __all__ = [
 
 DECISION_FILE = "decision.json"
 
-_THRESHOLDS = np.round(np.arange(0.30, 0.99, 0.02), 2)
+_THRESHOLDS = np.round(np.arange(0.02, 0.99, 0.02), 2)
 _MARGINS = (0.0, 0.05, 0.1, 0.2, 0.3, 1.0)
 
 

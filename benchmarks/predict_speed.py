@@ -10,6 +10,8 @@ machine may be shared, so the minimum is the fairest estimate of each):
               same whole texts, with an equivalent ``*ForTokenClassification`` model (the run's
               encoder and role head, saved to a temporary folder) and the same window settings
               (``roles.max_length`` tokens, ``roles.stride`` overlap) and batch size;
+* full_prediction  ``Predictor.predict(texts)`` with both heads (roles, actors and stance edges), for
+              the ratio of a full prediction's time to the roles-only one (target <= 3);
 * bare        the encoder + role head forward alone over the predictor's own pre-tokenised,
               pre-padded sentence batches: the floor no predictor can beat on this backend;
 * backends    ``Predictor.from_pretrained(..., backend=...)`` for each ``--backends`` entry other than
@@ -185,6 +187,10 @@ def main() -> None:
             token_pipeline(texts, batch_size=batch)
 
         contenders = {"predictor": run_predictor, "bare_forward": run_bare, "pipeline": run_pipeline}
+        full = Predictor.from_pretrained(run_dir, device="cpu")
+        if "stance" in full.models:  # roles + stances, against the roles-only predictor above
+            full.predict(texts[:4], batch_size=batch)
+            contenders["full_prediction"] = lambda: run_predictor(full, "full_prediction")
         loaded_backends = {}
         for name in [b.strip() for b in args.backends.split(",") if b.strip() and b.strip() != "torch"]:
             try:
@@ -233,6 +239,7 @@ def main() -> None:
         "tokens_per_s": {name: round(tokens / value, 1) for name, value in best.items()},
         "speedup_predictor_vs_pipeline": round(best["pipeline"] / best["predictor"], 2),
         "predictor_time_over_bare_forward": round(best["predictor"] / best["bare_forward"], 3),
+        "full_prediction_time_over_roles_only": round(best["full_prediction"] / best["predictor"], 2) if "full_prediction" in best else None,
         "backend_setup_s": loaded_backends,
         "peak_rss_mb": {"start": round(rss_start), "models_loaded": round(rss_loaded), **{f"after_{k}": round(v) for k, v in rss_after.items()}},
         "all_times_s": {name: [round(v, 3) for v in values] for name, values in times.items()},

@@ -1,0 +1,83 @@
+"""Ablation of the stance-graph changes on one trained run: each step's effect, with bootstrap intervals.
+
+    python scripts/stance_ablation.py RUN_DIR [--split validation] [--output benchmarks/results/stance-ablation-validation.json]
+
+Variants (the same weights; only how predictions are decided and grouped changes):
+  legacy       every pair with a context classified as a stance is an edge; actors by surface and alias table
+  decision     + one decision per pair with the fitted threshold and reverse margin (decision.json)
+  dictionary   + names linked to the actor dictionary
+  full         + nominals and short forms joined to a named actor (the shipped behaviour)
+Each variant is evaluated with ``eval.runner.evaluate_run`` on a copy of the run whose config and
+decision file say what the variant does; the JSON holds every headline number with its interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+import yaml
+
+from actorstance.atomic import atomic_write_text
+from actorstance.decision import DECISION_FILE
+from eval.runner import evaluate_run
+
+VARIANTS = {
+    "legacy": {"decision": False, "dictionary": False, "resolve_nominals": False},
+    "decision": {"decision": True, "dictionary": False, "resolve_nominals": False},
+    "dictionary": {"decision": True, "dictionary": True, "resolve_nominals": False},
+    "full": {"decision": True, "dictionary": True, "resolve_nominals": True},
+}
+REPORTED = ("e2e_stance_f1", "stance_macro_f1", "actor_f1", "coref_conll_f1", "mention_strict_f1", "actor_role_accuracy")
+
+
+def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Path:
+    copy = scratch / name
+    shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
+    config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
+    config["actors"] = {"dictionary": settings["dictionary"], "resolve_nominals": settings["resolve_nominals"]}
+    (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    if not settings["decision"]:
+        (copy / DECISION_FILE).unlink(missing_ok=True)
+    return copy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--split", default="validation")
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=list(VARIANTS))
+    args = parser.parse_args()
+    if not (args.run_dir / DECISION_FILE).is_file():
+        parser.error(f"{args.run_dir}: no {DECISION_FILE}; fit one with 'actorstance calibrate {args.run_dir}'")
+    output = args.output or Path("benchmarks/results") / f"stance-ablation-{args.split}.json"
+    results = {"run": str(args.run_dir), "split": args.split, "variants": {}}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in args.variants:
+            run = _variant_run(args.run_dir, Path(scratch), name, VARIANTS[name])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the legacy variant warns that it has no decision file
+                where = evaluate_run(run, split=args.split)
+            metrics = json.loads((where / "metrics.json").read_text(encoding="utf-8"))
+            e2e = metrics["end_to_end"]
+            results["variants"][name] = {
+                "settings": VARIANTS[name],
+                "headline": {key: metrics["headline"][key] for key in REPORTED},
+                "predicted_per_gold_edges": e2e["stances"]["predicted"] / max(e2e["stances"]["gold"], 1),
+                "predicted_per_gold_actors": e2e["actors"]["predicted_per_gold"],
+                "none_recall_gold_actors": metrics["gold_mentions"]["stances"]["per_label"]["NONE"]["recall"],
+                "edges": {"predicted": e2e["stances"]["predicted"], "gold": e2e["stances"]["gold"]},
+            }
+            print(name, json.dumps({k: round(v["value"], 3) for k, v in results["variants"][name]["headline"].items()}), flush=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(output, json.dumps(results, indent=2) + "\n")
+    print(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -81,6 +81,11 @@ class StanceConfig(_Section):
     include_author: bool = StanceOptions.include_author
     holder_markers: tuple[str, str] = StanceOptions.holder_markers
     target_markers: tuple[str, str] = StanceOptions.target_markers
+    design: Literal["pair_contexts", "windows"] = Field(
+        default=StanceOptions.design,
+        description="pair_contexts: one marked forward pass per actor pair and context; windows: each window of "
+        "sentences encoded once with every mention marked (holder_markers), all its pairs classified from pooled mentions",
+    )
 
     def options(self) -> StanceOptions:
         return StanceOptions(**self.model_dump())

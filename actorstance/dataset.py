@@ -224,12 +224,7 @@ def stance_contexts(
         return StanceContext(article.id, holder, target, start, end, inside(holder, start, end), inside(target, start, end), label)
 
     def label_for(holder: str, target: str, start: int, end: int) -> str:
-        stance = gold.get((holder, target))
-        if stance is None:
-            return NONE_LABEL
-        if not stance.evidence or any(span.start < end and start < span.end for span in stance.evidence):
-            return stance.label
-        return NONE_LABEL
+        return _gold_label(gold.get((holder, target)), start, end)
 
     holders = ([AUTHOR] if options.include_author else []) + actors
     for holder in holders:
@@ -254,6 +249,15 @@ def stance_contexts(
                 pair_contexts.append(_covering_context(article, sentences, by_actor, stance, make))
             contexts.extend(pair_contexts)
     return contexts
+
+
+def _gold_label(stance, start: int, end: int) -> str:
+    """A stance labels a stretch of text that overlaps its evidence (any stretch, when it has none)."""
+    if stance is None:
+        return NONE_LABEL
+    if not stance.evidence or any(span.start < end and start < span.end for span in stance.evidence):
+        return stance.label
+    return NONE_LABEL
 
 
 def _pair_ranges(holder_sentences: set[int], target_sentences: set[int], distance: int) -> set[tuple[int, int]]:
@@ -330,7 +334,8 @@ def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceC
 
 def _fit_window(ids: list[int], markers: dict[str, int | None], max_length: int) -> tuple[list[int], dict[str, int | None], int]:
     """Cut a too-long row to ``max_length`` tokens around its markers: ``[CLS] window [SEP]``, the window
-    centred between the first holder and the first target marker. Returns the row, the markers'
+    centred between the first holder and the first target marker (on the holder's when both cannot
+    fit). Returns the row, the markers'
     new indices (None for one that could not fit) and how many markers were lost."""
     if len(ids) <= max_length:
         return ids, markers, 0
@@ -338,10 +343,150 @@ def _fit_window(ids: list[int], markers: dict[str, int | None], max_length: int)
     content = ids[1:-1]
     inside = [index - 1 for index in markers.values() if index is not None]
     middle = (min(inside) + max(inside)) // 2 if inside else 0
+    if inside and max(inside) - min(inside) >= budget:  # both cannot fit: keep the first (the holder's)
+        middle = inside[0]
     start = min(max(middle - budget // 2, 0), len(content) - budget)
     moved = {kind: (index - start if index is not None and 0 <= index - 1 - start < budget else None) for kind, index in markers.items()}
     lost = sum(1 for kind in markers if markers[kind] is not None and moved[kind] is None)
     return [ids[0], *content[start : start + budget], ids[-1]], moved, lost
+
+
+# --------------------------------------------------------------------------- stance windows
+
+
+@dataclass
+class StanceWindow:
+    """Consecutive sentences encoded once with every mention marked; all actor pairs in it are
+    classified from that one encoding (pooled mention representations and a pair head)."""
+
+    article_id: str
+    start: int
+    end: int
+    input_ids: list[int]
+    mention_tokens: list[int]  # token index of each kept mention's opening marker
+    mention_actors: list[int]  # index into ``actors`` of each kept mention
+    actors: list[str]
+    pairs: list[tuple[int, int]]  # (holder, target) indices into ``actors``
+    labels: list[str]
+    markers_lost: int = 0
+
+
+def _sentence_groups(lengths: Sequence[int], budget: int, overlap: int) -> list[tuple[int, int]]:
+    """``(first, last)`` sentence ranges of at most ``budget`` tokens (a longer sentence stands alone);
+    each range starts ``overlap`` sentences before the previous one ended, so sentences at most
+    ``overlap`` apart share a range."""
+    groups: list[tuple[int, int]] = []
+    first = 0
+    while first < len(lengths):
+        last, total = first, lengths[first]
+        while last + 1 < len(lengths) and total + lengths[last + 1] <= budget:
+            last += 1
+            total += lengths[last]
+        groups.append((first, last))
+        if last == len(lengths) - 1:
+            break
+        first = max(last + 1 - overlap, first + 1)
+    return groups
+
+
+def stance_windows(article: Article, tokenizer, options: StanceOptions) -> list[StanceWindow]:
+    """The windows of one article and their candidate pairs (actors mentioned at most
+    ``max_sentence_distance`` sentences apart inside the window), labelled from the article's stances."""
+    sentences = sentence_spans(article.text)
+    mentions = sorted(article.mentions, key=lambda m: (m.start, m.end))
+    if not sentences or not mentions:
+        return []
+    opening, closing = options.holder_markers[0] + " ", " " + options.holder_markers[1]
+    marker_tokens = len(tokenizer(opening + closing, add_special_tokens=False)["input_ids"])
+    sentence_of = [sentence_index(sentences, m.start) for m in mentions]
+    lengths = [len(ids) for ids in tokenizer([article.text[a:b] for a, b in sentences], add_special_tokens=False)["input_ids"]]
+    for sentence in sentence_of:
+        lengths[sentence] += marker_tokens
+    gold = {(s.holder, s.target): s for s in article.stances}
+    windows = []
+    for first, last in _sentence_groups(lengths, options.max_length - 2, options.max_sentence_distance):
+        start, end = sentences[first][0], sentences[last][1]
+        inside = [i for i, m in enumerate(mentions) if start <= m.start and m.end <= end]
+        if len({mentions[i].actor for i in inside}) < 2:
+            continue
+        pieces, cursor, offsets = [], start, []
+        for i in inside:
+            pieces += [article.text[cursor : mentions[i].start], opening]
+            offsets.append(sum(len(piece) for piece in pieces) - len(opening))
+            pieces += [article.text[mentions[i].start : mentions[i].end], closing]
+            cursor = mentions[i].end
+        pieces.append(article.text[cursor:end])
+        encoding = tokenizer("".join(pieces), truncation=True, max_length=options.max_length)
+        kept = [(i, encoding.char_to_token(0, offset)) for i, offset in zip(inside, offsets)]
+        lost = sum(token is None for _, token in kept)
+        kept = [(i, token) for i, token in kept if token is not None]
+        actors = list(dict.fromkeys(mentions[i].actor for i, _ in kept))
+        index = {actor: position for position, actor in enumerate(actors)}
+        near: set[tuple[str, str]] = set()
+        for a, _ in kept:
+            for b, _ in kept:
+                if mentions[a].actor != mentions[b].actor and abs(sentence_of[a] - sentence_of[b]) <= options.max_sentence_distance:
+                    near.add((mentions[a].actor, mentions[b].actor))
+        pairs = sorted(near, key=lambda pair: (index[pair[0]], index[pair[1]]))
+        windows.append(
+            StanceWindow(
+                article.id, start, end, encoding["input_ids"], [token for _, token in kept],
+                [index[mentions[i].actor] for i, _ in kept], actors, [(index[h], index[t]) for h, t in pairs],
+                [_gold_label(gold.get(pair), start, end) for pair in pairs], lost,
+            )  # fmt: skip
+        )
+    return windows
+
+
+def window_row(window: StanceWindow) -> dict:
+    """The model inputs of one window (no labels)."""
+    return {
+        "input_ids": window.input_ids,
+        "mention_tokens": window.mention_tokens,
+        "mention_actors": window.mention_actors,
+        "pair_holders": [h for h, _ in window.pairs],
+        "pair_targets": [t for _, t in window.pairs],
+    }
+
+
+def stance_window_examples(
+    articles: Sequence[Article], tokenizer, labels: LabelSchema, options: StanceOptions,
+    negative_ratio: float | None = None, seed: int = 0,
+) -> list[dict]:  # fmt: skip
+    """One example per window; with ``negative_ratio`` NONE pairs are kept at random (their label is
+    ignored otherwise) so that about that many NONE pairs train per stated pair."""
+    class_ids = {label: index for index, label in enumerate(labels.stance_classes)}
+    windows = [window for article in articles for window in stance_windows(article, tokenizer, options)]
+    positives = sum(label != NONE_LABEL for window in windows for label in window.labels)
+    negatives = sum(label == NONE_LABEL for window in windows for label in window.labels)
+    keep = 1.0 if negative_ratio is None or not negatives else min(1.0, negative_ratio * max(positives, 1) / negatives)
+    draw = random.Random(seed)
+    examples = []
+    for window in windows:
+        stance_labels = [
+            class_ids[label] if label != NONE_LABEL or draw.random() < keep else IGNORE_INDEX for label in window.labels
+        ]
+        examples.append(
+            {
+                "task": "stance",
+                "article_id": window.article_id,
+                **window_row(window),
+                "labels": [IGNORE_INDEX] * len(window.input_ids),
+                "stance_labels": stance_labels,
+                "offsets": [[window.start, window.end]],
+            }
+        )
+    return examples
+
+
+def stance_pair_counts(articles: Sequence[Article], tokenizer, options: StanceOptions) -> tuple[int, int]:
+    """(stated, NONE) candidate pairs of ``articles`` as the stance design sees them."""
+    if options.design == "windows":
+        labels = [label for article in articles for window in stance_windows(article, tokenizer, options) for label in window.labels]
+    else:
+        labels = [context.label for article in articles for context in stance_contexts(article, options)]
+    positives = sum(label != NONE_LABEL for label in labels)
+    return positives, len(labels) - positives
 
 
 def stance_examples(
@@ -406,13 +551,25 @@ def build_dataset_dict(
     for name, group in split_articles(articles, splits).items():
         parts = []
         if "roles" in tasks:
-            parts.append(role_examples(group, tokenizer, labels, roles))
+            role_rows = role_examples(group, tokenizer, labels, roles)
+            parts.append([_as_window_row(row) for row in role_rows] if stance.design == "windows" and "stance" in tasks else role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
-            parts.append(stance_examples(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
+            build = stance_window_examples if stance.design == "windows" else stance_examples
+            parts.append(build(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
         rows = [row for part in parts for row in part]
         result[name] = Dataset.from_list(rows) if rows else _empty_dataset()
     return DatasetDict(result)
+
+
+def _as_window_row(row: dict) -> dict:
+    """A role row with the (empty) pair fields of the windows design, so both kinds share one schema."""
+    row = {key: value for key, value in row.items() if key not in ("holder_index", "target_index")}
+    return row | {"stance_labels": [], **{key: [] for key in _WINDOW_FIELDS}}
+
+
+_WINDOW_FIELDS = {"mention_tokens": 0, "mention_actors": -1, "pair_holders": 0, "pair_targets": 0}
+"""The per-window list inputs of the windows design, with their padding values."""
 
 
 def _empty_dataset() -> Dataset:
@@ -457,7 +614,13 @@ class PadCollator:
             batch["attention_mask"].append([1] * len(feature["input_ids"]) + [0] * padding)
             if has_labels:
                 batch["labels"].append(list(feature["labels"]) + [IGNORE_INDEX] * padding)
+        lists = {key: pad for key, pad in _WINDOW_FIELDS.items() if key in features[0]}
+        if lists and "stance_labels" in features[0]:
+            lists["stance_labels"] = IGNORE_INDEX
+        for key, pad in lists.items():  # at least one slot, so every batch has the same outputs
+            width = max(1, max(len(feature[key]) for feature in features))
+            batch[key] = [list(feature[key]) + [pad] * (width - len(feature[key])) for feature in features]
         for key in ("stance_labels", "holder_index", "target_index"):
-            if key in features[0]:
+            if key in features[0] and key not in batch:
                 batch[key] = [feature[key] for feature in features]
         return {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}

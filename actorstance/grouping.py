@@ -63,10 +63,25 @@ def article_date(article: Article) -> datetime.date | None:
         return None
 
 
-def _is_name(surface: str) -> bool:
-    """A name has a capitalised word after any leading determiner ("the Kremlin", "US officials")."""
-    words = _LEADING_THE.sub("", surface).split()
-    return any(word[:1].isupper() or any(c.isdigit() for c in word) for word in words)
+def _is_name(text: str, span: TaggedSpan, dictionary) -> bool:
+    """A name has a capitalised word (or a digit) after any leading "the". A sentence's first word is
+    capitalised anyway: it counts only when the text never writes it in lower case and the dictionary
+    does not know it as a common noun ("Residents fled" is no name, "Iran denied" is)."""
+    surface = text[span.start : span.end]
+    stripped = _LEADING_THE.sub("", surface)
+    words = stripped.split()
+    before = text[: span.start + len(surface) - len(stripped)].rstrip(" \t\"“‘'(")
+    starts_sentence = not before or before.endswith((".", "!", "?", "\n", ":"))
+    for position, word in enumerate(words):
+        if not (word[:1].isupper() or any(c.isdigit() for c in word)):
+            continue
+        if position > 0 or not starts_sentence:
+            return True
+        lower = word.lower()
+        common = re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+        if not common and (dictionary is None or dictionary.agent(word) is None):
+            return True
+    return False
 
 
 def _display(surface: str) -> str:
@@ -111,7 +126,7 @@ def resolve_actors(
     assignment: dict[TaggedSpan, str] = {}
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         surface = text[span.start : span.end]
-        named = _is_name(surface)
+        named = _is_name(text, span, dictionary)
         found = _dictionary_key(dictionary, surface, span.role, when) if named else None
         if found is None and named:
             canonical = aliases.get(normalize_surface(surface))
@@ -133,8 +148,16 @@ def resolve_actors(
     if resolve_nominals:
         _merge_short_forms(groups, assignment)
     for span in nominals:
-        key = _antecedent(span, groups, assignment) or "nominal:" + span.role + ":" + normalize_surface(text[span.start : span.end])
-        group = groups.setdefault(key, _Group(key, _display(text[span.start : span.end]), None, False))
+        surface = text[span.start : span.end]
+        possessor = _possessor(surface, span, groups, assignment, dictionary, when)
+        if possessor is not None:
+            key, code, name = possessor
+            group = groups.setdefault(key, _Group(key, name, code, True))
+            group.members.append(span)
+            assignment[span] = key
+            continue
+        key = _antecedent(span, groups, assignment) or "nominal:" + span.role + ":" + normalize_surface(surface)
+        group = groups.setdefault(key, _Group(key, _display(surface), None, False))
         group.members.append(span)
         assignment[span] = key
     return _records(text, groups)
@@ -175,6 +198,29 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
         for member in group.members:
             assignment[member] = target.key
         del groups[key]
+
+
+_POSSESSED = re.compile(r"^(?:(?i:its|their)|(?P<owner>.+?)[’']s)\s+\S")
+
+
+def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str, str, str] | None:
+    """A state's forces named through their state ("the kingdom's forces", "its troops", "Jordan's army"):
+    the state's code with the role ("JOR_MIL"), the state being a linked name or the nearest linked
+    GOV actor before the mention."""
+    match = _POSSESSED.match(surface)
+    if match is None or span.role == "GOV":
+        return None
+    owner = match.group("owner")
+    linked = _dictionary_key(dictionary, owner, span.role, when) if owner else None
+    if linked is not None:
+        return linked
+    states = [(other.start, groups[key]) for other, key in assignment.items()
+              if other.start < span.start and groups[key].code and _role(groups[key]) == "GOV"]  # fmt: skip
+    if not states:
+        return None
+    state = max(states, key=lambda item: item[0])[1]
+    code = f"{state.code}_{span.role}"
+    return code, code, f"{state.name} ({span.role})"
 
 
 def _antecedent(span: TaggedSpan, groups: dict[str, _Group], assignment: dict[TaggedSpan, str]) -> str | None:

@@ -24,7 +24,10 @@ ENCODER_DIR = "encoder"
 class ActorStanceModel(nn.Module):
     """``forward`` returns a dict with ``loss`` (when labels are given), ``role_logits`` and ``stance_logits``."""
 
-    def __init__(self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1):
+    def __init__(
+        self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
+        stance_design: str = "pair_contexts",
+    ):  # fmt: skip
         super().__init__()
         if not num_tags and not num_stance_classes:
             raise ValueError("a model needs at least one head (roles and/or stance)")
@@ -32,16 +35,26 @@ class ActorStanceModel(nn.Module):
         hidden = encoder.config.hidden_size
         self.num_tags = num_tags
         self.num_stance_classes = num_stance_classes
+        self.stance_design = stance_design
         self.dropout = nn.Dropout(dropout)
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
-        # [CLS] ; holder marker ; target marker  ->  stance class
-        self.stance_head = nn.Linear(3 * hidden, num_stance_classes) if num_stance_classes else None
+        if not num_stance_classes:
+            self.stance_head = None
+        elif stance_design == "windows":
+            # [CLS] ; holder ; target ; holder * target (actors pooled over their marked mentions) -> stance class
+            self.stance_head = nn.Sequential(
+                nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, num_stance_classes)
+            )
+        else:
+            # [CLS] ; holder marker ; target marker  ->  stance class
+            self.stance_head = nn.Linear(3 * hidden, num_stance_classes)
 
     @classmethod
     def from_encoder(
-        cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1
-    ) -> ActorStanceModel:
-        return cls(AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout)
+        cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
+        stance_design: str = "pair_contexts",
+    ) -> ActorStanceModel:  # fmt: skip
+        return cls(AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design)
 
     @property
     def config(self):
@@ -56,6 +69,10 @@ class ActorStanceModel(nn.Module):
         stance_labels: torch.Tensor | None = None,
         holder_index: torch.Tensor | None = None,
         target_index: torch.Tensor | None = None,
+        mention_tokens: torch.Tensor | None = None,
+        mention_actors: torch.Tensor | None = None,
+        pair_holders: torch.Tensor | None = None,
+        pair_targets: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         hidden = self.dropout(hidden)
@@ -67,7 +84,13 @@ class ActorStanceModel(nn.Module):
                 losses.append(
                     nn.functional.cross_entropy(outputs["role_logits"].flatten(0, 1), labels.flatten(), ignore_index=-100)
                 )
-        if self.stance_head is not None and holder_index is not None and target_index is not None:
+        if self.stance_head is not None and pair_holders is not None:
+            outputs["stance_logits"] = self.stance_head(self._window_pairs(hidden, mention_tokens, mention_actors, pair_holders, pair_targets))
+            if stance_labels is not None and (stance_labels != -100).any():
+                losses.append(
+                    nn.functional.cross_entropy(outputs["stance_logits"].flatten(0, 1), stance_labels.flatten(), ignore_index=-100)
+                )
+        elif self.stance_head is not None and holder_index is not None and target_index is not None:
             rows = torch.arange(hidden.size(0), device=hidden.device)
             pair = torch.cat([hidden[:, 0], hidden[rows, holder_index], hidden[rows, target_index]], dim=-1)
             outputs["stance_logits"] = self.stance_head(pair)
@@ -80,6 +103,21 @@ class ActorStanceModel(nn.Module):
             outputs["loss"] = hidden.sum() * 0.0
         return outputs
 
+    @staticmethod
+    def _window_pairs(hidden, mention_tokens, mention_actors, pair_holders, pair_targets) -> torch.Tensor:
+        """``(batch, pairs, 4 x hidden)``: per pair [CLS; holder; target; holder * target], each actor the
+        logsumexp of its mentions' opening-marker states in the window (padding: actor -1)."""
+        size = hidden.size(-1)
+        mentions = hidden.gather(1, mention_tokens.clamp(min=0).unsqueeze(-1).expand(-1, -1, size))
+        count = max(int(mention_actors.max().item()) + 1, 1)
+        member = mention_actors.unsqueeze(1) == torch.arange(count, device=hidden.device)[None, :, None]  # (B, A, M)
+        stacked = mentions.unsqueeze(1).expand(-1, count, -1, -1).masked_fill(~member.unsqueeze(-1), -1e4)
+        actors = torch.logsumexp(stacked, dim=2)  # (B, A, H)
+        holder = actors.gather(1, pair_holders.clamp(min=0).unsqueeze(-1).expand(-1, -1, size))
+        target = actors.gather(1, pair_targets.clamp(min=0).unsqueeze(-1).expand(-1, -1, size))
+        context = hidden[:, :1].expand_as(holder)
+        return torch.cat([context, holder, target, holder * target], dim=-1)
+
     def save_pretrained(self, directory: str | Path) -> None:
         directory = Path(directory)
         self.encoder.save_pretrained(directory / ENCODER_DIR)
@@ -87,7 +125,9 @@ class ActorStanceModel(nn.Module):
         heads.update({f"stance_head.{k}": v for k, v in (self.stance_head.state_dict().items() if self.stance_head else [])})
         save_file({k: v.contiguous() for k, v in heads.items()}, directory / HEADS_FILE)
         (directory / HEADS_CONFIG).write_text(
-            json.dumps({"num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes}, indent=2),
+            json.dumps(
+                {"num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design}, indent=2
+            ),
             encoding="utf-8",
         )
 
@@ -97,7 +137,10 @@ class ActorStanceModel(nn.Module):
         head_config = json.loads((directory / HEADS_CONFIG).read_text(encoding="utf-8"))
         encoder_config = AutoConfig.from_pretrained(directory / ENCODER_DIR)
         encoder = AutoModel.from_pretrained(directory / ENCODER_DIR, config=encoder_config)
-        model = cls(encoder, head_config["num_tags"], head_config["num_stance_classes"])
+        model = cls(
+            encoder, head_config["num_tags"], head_config["num_stance_classes"],
+            stance_design=head_config.get("stance_design", "pair_contexts"),
+        )  # fmt: skip
         state = load_file(directory / HEADS_FILE)
         for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head)):
             if head is not None:

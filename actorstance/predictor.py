@@ -21,7 +21,15 @@ from transformers import AutoTokenizer
 from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
 from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, pool_contexts
-from .dataset import PadCollator, encode_contexts, encode_sentences, stance_contexts
+from .dataset import (
+    PadCollator,
+    StanceContext,
+    encode_contexts,
+    encode_sentences,
+    stance_contexts,
+    stance_windows,
+    window_row,
+)
 from .grouping import TaggedSpan, article_date, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .machine import best_device
@@ -233,7 +241,12 @@ class Predictor:
             batch = {name: tensor.to(self.device) for name, tensor in batch.items()}
             probabilities = model(**batch)[key].float().softmax(-1).cpu().numpy()
             for position, row in enumerate(chunk):
-                outputs[row] = probabilities[position][: len(rows[row]["input_ids"])] if task == "roles" else probabilities[position]
+                if task == "roles":
+                    outputs[row] = probabilities[position][: len(rows[row]["input_ids"])]
+                elif "pair_holders" in rows[row]:  # windows design: one distribution per pair of the window
+                    outputs[row] = probabilities[position][: len(rows[row]["pair_holders"])]
+                else:
+                    outputs[row] = probabilities[position]
         return outputs  # type: ignore[return-value]
 
     def _tag_words(self, texts: list[str], batch_size: int) -> list[list[_Word]]:
@@ -377,18 +390,13 @@ class Predictor:
 
         ``stated_only`` pools only contexts whose most probable class is a stance (the rule of runs
         without a fitted decision)."""
-        contexts = [context for article in articles for context in stance_contexts(article, self._stance_options)]
+        contexts, probabilities = (
+            self._window_distributions(articles, batch_size)
+            if self._stance_options.design == "windows"
+            else self._context_distributions(articles, batch_size)
+        )
         if not contexts:
             return {}
-        texts = {article.id: article.text for article in articles}
-        encoded = encode_contexts(self.tokenizer, texts, contexts, self._stance_options)
-        if encoded["markers_lost"]:
-            warnings.warn(f"{encoded['markers_lost']} holder/target markers did not fit in stance.max_length tokens", stacklevel=2)
-        rows = [
-            {"input_ids": ids, "holder_index": holder, "target_index": target}
-            for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
-        ]
-        probabilities = self._forward("stance", rows, batch_size)
         correction = self.decision.none_odds_correction if self.decision else self._legacy_none_correction
         if correction != 1.0:  # undo the NONE subsampling of training (prior shift)
             none = self.labels.stance_classes.index(NONE_LABEL)
@@ -398,6 +406,37 @@ class Predictor:
             kept = [(c, p) for c, p in zip(contexts, probabilities) if self.labels.stance_classes[int(p.argmax())] != NONE_LABEL]
             contexts, probabilities = [c for c, _ in kept], [p for _, p in kept]
         return pool_contexts(contexts, probabilities, self.labels.stance_classes)
+
+    def _context_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
+        """Pair-contexts design: one marked forward pass per pair and context."""
+        contexts = [context for article in articles for context in stance_contexts(article, self._stance_options)]
+        if not contexts:
+            return [], []
+        texts = {article.id: article.text for article in articles}
+        encoded = encode_contexts(self.tokenizer, texts, contexts, self._stance_options)
+        if encoded["markers_lost"]:
+            warnings.warn(f"{encoded['markers_lost']} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
+        rows = [
+            {"input_ids": ids, "holder_index": holder, "target_index": target}
+            for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
+        ]
+        return contexts, self._forward("stance", rows, batch_size)
+
+    def _window_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
+        """Windows design: each window encoded once; a context per pair of a window (its character range)."""
+        windows = [window for article in articles for window in stance_windows(article, self.tokenizer, self._stance_options)]
+        windows = [window for window in windows if window.pairs]
+        lost = sum(window.markers_lost for window in windows)
+        if lost:
+            warnings.warn(f"{lost} mention markers did not fit in stance.max_length tokens", stacklevel=3)
+        if not windows:
+            return [], []
+        contexts, probabilities = [], []
+        for window, distributions in zip(windows, self._forward("stance", [window_row(w) for w in windows], batch_size)):
+            for (holder, target), distribution in zip(window.pairs, distributions):
+                contexts.append(StanceContext(window.article_id, window.actors[holder], window.actors[target], window.start, window.end, (), ()))
+                probabilities.append(distribution)
+        return contexts, probabilities
 
     def fit_decision(self, articles: Sequence[Article], batch_size: int = 32, fitted_on: dict | None = None) -> PairDecision:
         """Fit the stance decision on gold ``articles`` (their mentions and actors given); see `decision.fit_decision`."""

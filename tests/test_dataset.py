@@ -15,7 +15,10 @@ from actorstance.dataset import (
     split_articles,
     stance_contexts,
     stance_examples,
+    stance_window_examples,
+    stance_windows,
 )
+from actorstance.dataset import _fit_window, _sentence_groups
 from actorstance.labels import LabelSchema
 
 from .conftest import make_article
@@ -124,3 +127,48 @@ def test_dataset_dict_has_both_tasks_and_no_article_in_two_splits(tokenizer, sma
     assert not (article_sets[0] & article_sets[1] or article_sets[0] & article_sets[2] or article_sets[1] & article_sets[2])
     stance_rows = data["validation"].filter(lambda row: row["task"] == "stance")
     assert all(label == -100 for row in stance_rows["labels"] for label in row)
+
+
+def test_sentence_groups_share_overlapping_sentences():
+    # 10-token budget: [0, 1] (4 + 5 tokens), then again from sentence 1 (overlap 1): [1, 2]
+    assert _sentence_groups([4, 5, 5], 10, 1) == [(0, 1), (1, 2)]
+    # a 12-token sentence stands alone; the next range starts after it
+    assert _sentence_groups([4, 12, 3], 10, 1) == [(0, 0), (1, 1), (2, 2)]
+    assert _sentence_groups([3, 3, 3, 3], 100, 1) == [(0, 3)]
+    assert _sentence_groups([6, 6, 6], 10, 0) == [(0, 0), (1, 1), (2, 2)]
+
+
+def test_stance_windows_mark_every_mention_and_label_pairs(tokenizer):
+    article = make_article(
+        "w", "Iran backs Hezbollah. The UN condemned Iran. Reuters said nothing.",
+        [("Iran", "IRN"), ("Hezbollah", "HEZ"), ("The UN", "UN"), ("Iran", "IRN"), ("Reuters", "REU")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah"), ("UN", "IRN", "OPPOSE", "The UN condemned Iran")],
+    )  # fmt: skip
+    [window] = stance_windows(article, tokenizer, StanceOptions(design="windows", max_length=64))
+    assert (window.start, window.end) == (0, len(article.text))
+    assert tokenizer.decode(window.input_ids).startswith("[CLS] < < iran > > backs < < hezbollah > >. < < the un > > condemned")
+    tokens = tokenizer.convert_ids_to_tokens(window.input_ids)
+    assert [tokens[index] for index in window.mention_tokens] == ["<"] * 5
+    assert window.actors == ["IRN", "HEZ", "UN", "REU"] and window.mention_actors == [0, 1, 2, 0, 3]
+    labelled = {(window.actors[h], window.actors[t]): label for (h, t), label in zip(window.pairs, window.labels)}
+    # every ordered pair at most one sentence apart; REU (sentence 3) is two sentences from HEZ (sentence 1)
+    assert labelled == {
+        ("IRN", "HEZ"): "SUPPORT", ("IRN", "UN"): "NONE", ("IRN", "REU"): "NONE", ("HEZ", "IRN"): "NONE",
+        ("HEZ", "UN"): "NONE", ("UN", "IRN"): "OPPOSE", ("UN", "HEZ"): "NONE", ("UN", "REU"): "NONE",
+        ("REU", "IRN"): "NONE", ("REU", "UN"): "NONE",
+    }  # fmt: skip
+    [example] = stance_window_examples([article], tokenizer, LABELS, StanceOptions(design="windows", max_length=64), negative_ratio=0.5)
+    kept = [label for label in example["stance_labels"] if label != -100]
+    # 2 stated pairs; NONE pairs kept with probability 0.5 x 2 / 8
+    assert sorted(LABELS.stance_classes[label] for label in kept if LABELS.stance_classes[label] != "NONE") == ["OPPOSE", "SUPPORT"]
+    assert example["pair_holders"] == [h for h, _ in window.pairs]
+
+
+def test_too_long_rows_keep_their_markers_in_a_centred_window():
+    ids = [101, *range(1, 21), 102]  # [CLS] 1..20 [SEP]
+    row, markers, lost = _fit_window(ids, {"h": 12, "t": 16}, 8)
+    assert row == [101, 11, 12, 13, 14, 15, 16, 102] and markers == {"h": 2, "t": 6} and lost == 0
+    # 17 tokens apart: both cannot fit in 6, the window is centred on the holder's marker
+    row, markers, lost = _fit_window(ids, {"h": 2, "t": 19}, 8)
+    assert row == [101, 1, 2, 3, 4, 5, 6, 102] and markers == {"h": 2, "t": None} and lost == 1
+    assert _fit_window(ids[:6], {"h": 1}, 8) == (ids[:6], {"h": 1}, 0)

@@ -32,8 +32,8 @@ from actorstance.card import render_card
 from actorstance.config import RunConfig, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
-from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_contexts
-from actorstance.labels import NONE_LABEL, LabelSchema
+from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
+from actorstance.labels import LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import model_dirs
@@ -144,6 +144,7 @@ def build_trainer(
         num_tags=len(labels.bio_labels) if "roles" in tasks else None,
         num_stance_classes=len(labels.stance_classes) if "stance" in tasks else None,
         dropout=config.model.dropout,
+        stance_design=config.stance.design,
     )
     by_steps = training.eval_every_steps is not None
     strategy = "steps" if by_steps else "epoch"
@@ -283,7 +284,7 @@ def train(
         return run_dir
     summary = {
         "name": config.name,
-        "stance_none_per_positive": _none_per_positive(config, splits["train"]) if "stance" in config.tasks else None,
+        "stance_none_per_positive": _none_per_positive(config, splits["train"], tokenizer) if "stance" in config.tasks else None,
         "tasks": list(config.tasks),
         "architecture": config.model.architecture,
         "model": config.model.name,
@@ -341,12 +342,11 @@ def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summa
     return decision
 
 
-def _none_per_positive(config: RunConfig, articles) -> dict:
-    """NONE contexts per stated-stance context, as the data has them and as training saw them; the
+def _none_per_positive(config: RunConfig, articles, tokenizer) -> dict:
+    """NONE candidate pairs per stated-stance pair, as the data has them and as training saw them; the
     predictor divides the odds back out so its NONE rate matches real articles."""
-    contexts = [c for article in articles for c in stance_contexts(article, config.stance.options())]
-    positives = sum(context.label != NONE_LABEL for context in contexts) or 1
-    natural = (len(contexts) - positives) / positives
+    positives, negatives = stance_pair_counts(articles, tokenizer, config.stance.options())
+    natural = negatives / max(positives, 1)
     trained = config.stance.negative_ratio if config.stance.negative_ratio is not None else natural
     return {"natural": round(natural, 4), "trained": round(min(trained, natural), 4)}
 

@@ -156,7 +156,8 @@ def resolve_actors(
             group.members.append(span)
             assignment[span] = key
             continue
-        key = _antecedent(span, groups, assignment) or "nominal:" + span.role + ":" + normalize_surface(surface)
+        fallback = "unnamed:" + span.role if span.role in _STATE_ROLES else "nominal:" + span.role + ":" + normalize_surface(surface)
+        key = _antecedent(span, groups, assignment) or fallback
         group = groups.setdefault(key, _Group(key, _display(surface), None, False))
         group.members.append(span)
         assignment[span] = key
@@ -199,6 +200,10 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
             assignment[member] = target.key
         del groups[key]
 
+
+_STATE_ROLES = frozenset({"GOV", "MIL"})
+"""Without a named antecedent, an article's unnamed government voices ("the government", "officials",
+"the ministry") are one state actor, and its unnamed forces ("the army", "troops") one force."""
 
 _POSSESSED = re.compile(r"^(?:(?i:its|their)|(?P<owner>.+?)[’']s)\s+\S")
 

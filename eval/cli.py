@@ -32,7 +32,10 @@ errors = Console(stderr=True, soft_wrap=True)
 
 SplitOption = Annotated[Optional[str], typer.Option("--split", help="gold split to score (default: test; with --data: all)")]
 DataOption = Annotated[Optional[Path], typer.Option("--data", help="gold JSONL file or folder (default: the repo's data/corpus)")]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", help="output folder")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="output folder")]
+LabelsOption = Annotated[
+    Optional[str], typer.Option("--labels", help="label schema file, or a name from configs/labels/ (default: default)")
+]
 BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="bootstrap resamples for the intervals (0: none)")]
 SeedOption = Annotated[int, typer.Option("--seed", help="bootstrap seed")]
 
@@ -107,7 +110,7 @@ def score(
     gold: Annotated[Path, typer.Argument(help="gold JSONL corpus (file or folder)")],
     pred: Annotated[Path, typer.Argument(help="predicted JSONL corpus, same article ids")],
     as_json: Annotated[bool, typer.Option("--json", help="print the metrics as JSON")] = False,
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="label schema YAML/JSON (default: configs/labels/default.yaml)")] = None,
+    labels: LabelsOption = None,
     output: OutputOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
@@ -120,7 +123,7 @@ def score(
     from .runner import Evaluation, evaluate_predictions, write_evaluation
 
     def action():
-        schema = LabelSchema.load(labels) if labels else LabelSchema.default()
+        schema = LabelSchema.resolve(labels or "default")
         gold_articles = load_corpus(gold, schema)
         if not pred.exists():
             raise FileNotFoundError(f"{pred}: no such file or folder")
@@ -142,7 +145,7 @@ def score(
 @app.command()
 def compare(
     paths: Annotated[list[Path], typer.Argument(help="run folders or evaluation folders")],
-    output: Annotated[Path, typer.Option("--output", help="output folder")] = Path("runs/compare"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="output folder")] = Path("runs/compare"),
     split: SplitOption = None,
     data: DataOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
@@ -176,7 +179,7 @@ def baseline(
     split: SplitOption = None,
     data: DataOption = None,
     output: OutputOption = None,
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="label schema (default: configs/labels/default.yaml)")] = None,
+    labels: LabelsOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
     spacy_model: Annotated[
@@ -192,7 +195,7 @@ def baseline(
 
     if name not in BASELINES:
         raise _fail(f"unknown baseline {name!r}; known: {', '.join(BASELINES)}", 2)
-    schema = LabelSchema.load(labels) if labels else LabelSchema.default()
+    schema = _run_guarded(lambda: LabelSchema.resolve(labels or "default"))
 
     def fit():
         source = train if train is not None else DEFAULT_DATA

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -73,6 +75,24 @@ def _print_summary(metrics: dict, where: Path | None = None) -> None:
         console.print(f"Wrote {where}/ (metrics.json, report.md, report.html, predictions)", highlight=False, soft_wrap=True)
 
 
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr for each prediction phase of an evaluation (gone when it is done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("predicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+                   TimeElapsedColumn(), console=errors, transient=True)  # fmt: skip
+    phases: dict[str, int] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if phase not in phases:
+            phases[phase] = bar.add_task(phase, total=total)
+        bar.update(phases[phase], completed=done)
+
+    with bar:
+        yield report
+
+
 def _run_guarded(action):
     from actorstance.corpus import CorpusError
 
@@ -101,7 +121,10 @@ def run_command(
     from .runner import evaluate_run, load_evaluation
 
     # a broken run directory raises actorstance.run.RunDirError, a ValueError: reported, exit 1
-    where = _run_guarded(lambda: evaluate_run(run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed))
+    with _progress_bar() as progress:
+        where = _run_guarded(
+            lambda: evaluate_run(run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed, progress=progress)
+        )
     _print_summary(load_evaluation(where).metrics, where)
 
 
@@ -154,7 +177,8 @@ def compare(
     """One table of headline metrics (CIs, train time, size, best marked, paired p-values); writes .md/.csv/.html."""
     from .compare import _LOWER_IS_BETTER, cell_texts, compare_paths
 
-    result, where = _run_guarded(lambda: compare_paths(paths, output, split, data, bootstrap, seed))
+    with _progress_bar() as progress:
+        result, where = _run_guarded(lambda: compare_paths(paths, output, split, data, bootstrap, seed, progress))
     table = Table(title="Run comparison (value, 95% CI, paired p-value vs the column's best; * = best)")
     table.add_column("metric")
     for row in result["rows"]:
@@ -213,7 +237,8 @@ def baseline(
 
     def evaluate():
         gold, source = load_gold(data, split, schema)
-        evaluation = evaluate_predictor(model, gold, bootstrap, seed)
+        with _progress_bar() as progress:
+            evaluation = evaluate_predictor(model, gold, bootstrap, seed, progress)
         run_name = f"baseline-{name}"
         evaluation.metrics["run"] = {"name": run_name, "dir": None, "baseline": name, "train_time_s": round(fit_time, 3),
                                      "num_parameters": None, "train": str(train or DEFAULT_DATA)}  # fmt: skip

@@ -20,7 +20,7 @@ from actorstance.atomic import atomic_directory
 
 from .bootstrap import DEFAULT_RESAMPLES, paired_bootstrap
 from .metrics import HEADLINES
-from .runner import Evaluation, count_table, evaluate_run, evaluation_stem, headline_statistic, is_evaluation_dir, load_evaluation
+from .runner import Evaluation, Progress, count_table, evaluate_run, evaluation_stem, headline_statistic, is_evaluation_dir, load_evaluation
 
 __all__ = ["resolve_evaluation", "compare_evaluations", "write_comparison", "compare_paths", "cell_texts"]
 
@@ -28,7 +28,12 @@ _LOWER_IS_BETTER = ("train_time_s", "num_parameters")
 
 
 def resolve_evaluation(
-    path: str | Path, split: str | None = None, data: str | Path | None = None, n_bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0
+    path: str | Path,
+    split: str | None = None,
+    data: str | Path | None = None,
+    n_bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    progress: Progress | None = None,
 ) -> Path:
     """The evaluation folder for ``path``: itself, or ``path/eval/<stem>`` (evaluated now if missing)."""
     path = Path(path)
@@ -39,7 +44,7 @@ def resolve_evaluation(
         return candidate
     if not path.is_dir():
         raise ValueError(f"{path}: neither an evaluation folder nor a run folder")
-    return evaluate_run(path, split=split, data=data, output=candidate, n_bootstrap=n_bootstrap, seed=seed)
+    return evaluate_run(path, split=split, data=data, output=candidate, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
 
 
 def _names(evaluations: Sequence[Evaluation]) -> list[str]:
@@ -223,7 +228,8 @@ def compare_paths(
     data: str | Path | None = None,
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> tuple[dict, Path]:
-    evaluations = [load_evaluation(resolve_evaluation(path, split, data, n_bootstrap, seed)) for path in paths]
+    evaluations = [load_evaluation(resolve_evaluation(path, split, data, n_bootstrap, seed, progress)) for path in paths]
     result = compare_evaluations(evaluations, n_bootstrap, seed)
     return result, write_comparison(result, output)

@@ -18,7 +18,7 @@ import datetime as _datetime
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,6 +63,11 @@ EVAL_FILES = (
     "report.html",
 )
 LENGTH_BUCKETS = ((0, 250), (250, 500), (500, 1000), (1000, None))
+PREDICT_CHUNK = 8
+"""Articles per ``predict_articles`` call in an evaluation: the unit of its progress reports."""
+
+Progress = Callable[[str, int, int], None]
+"""Called with (phase, articles done, articles in the phase) after each chunk of predictions."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -211,14 +216,30 @@ def evaluate_predictions(
 # --------------------------------------------------------------------------- predictors
 
 
-def run_predictor(predictor: ArticlePredictor, gold: Sequence[Article]) -> tuple[list[Article], list[Article], dict]:
+def _predict_in_chunks(
+    predictor: ArticlePredictor, articles: list[Article], gold_mentions: bool, progress: Progress | None
+) -> list[Article]:
+    """``predict_articles`` over fixed chunks of articles, so a long evaluation can report progress
+    (the chunks are the same with or without a progress callback: the predictions do not depend on it)."""
+    phase = "gold mentions" if gold_mentions else "end to end"
+    results: list[Article] = []
+    for start in range(0, len(articles), PREDICT_CHUNK):
+        results += predictor.predict_articles(articles[start : start + PREDICT_CHUNK], gold_mentions=gold_mentions)
+        if progress is not None:
+            progress(phase, len(results), len(articles))
+    return results
+
+
+def run_predictor(
+    predictor: ArticlePredictor, gold: Sequence[Article], progress: Progress | None = None
+) -> tuple[list[Article], list[Article], dict]:
     """Both kinds of predictions, from inputs that hide what each must predict, and their timing."""
     plain = [a.model_copy(update={"actors": [], "mentions": [], "stances": []}, deep=True) for a in gold]
     given = [a.model_copy(update={"stances": []}, deep=True) for a in gold]
     started = time.perf_counter()
-    end_to_end = list(predictor.predict_articles(plain, gold_mentions=False))
+    end_to_end = _predict_in_chunks(predictor, plain, False, progress)
     middle = time.perf_counter()
-    gold_mentions = list(predictor.predict_articles(given, gold_mentions=True))
+    gold_mentions = _predict_in_chunks(predictor, given, True, progress)
     finished = time.perf_counter()
     timing = {"predict_end_to_end_s": round(middle - started, 3), "predict_gold_mentions_s": round(finished - middle, 3)}
     return end_to_end, gold_mentions, timing
@@ -229,8 +250,9 @@ def evaluate_predictor(
     gold: Sequence[Article],
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> Evaluation:
-    end_to_end, gold_mentions, timing = run_predictor(predictor, gold)
+    end_to_end, gold_mentions, timing = run_predictor(predictor, gold, progress)
     metrics = evaluate_predictions(gold, end_to_end, gold_mentions, predictor.labels, n_bootstrap, seed, tasks=predictor.tasks)
     metrics["timing"] = timing
     return Evaluation(metrics, list(gold), end_to_end, gold_mentions, predictor.labels)
@@ -279,11 +301,12 @@ def evaluate_run(
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     predictor: ArticlePredictor | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """``python -m eval RUN_DIR``: load the run's predictor, score it, write RUN_DIR/eval/<stem>/."""
     predictor = predictor if predictor is not None else load_predictor(run_dir)
     gold, source = load_gold(data, split, predictor.labels)
-    evaluation = evaluate_predictor(predictor, gold, n_bootstrap, seed)
+    evaluation = evaluate_predictor(predictor, gold, n_bootstrap, seed, progress)
     evaluation.metrics["run"] = read_run_info(run_dir)
     evaluation.metrics["data"] = source
     output = Path(output) if output is not None else Path(run_dir) / "eval" / source["stem"]

@@ -9,7 +9,8 @@ A predictor is anything with ``labels`` (a `LabelSchema`) and
   actor role accuracy and stances given gold actors.
 
 Outputs (one folder, written atomically): metrics.json, gold.jsonl,
-predictions_end_to_end.jsonl, predictions_gold_mentions.jsonl, report.md, report.html.
+predictions_end_to_end.jsonl, predictions_gold_mentions.jsonl, report.md, report.html, and
+articles/<id>.html (gold and predicted side by side, linked from the report's error tables).
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ EVAL_FILES = (
     "report.md",
     "report.html",
 )
-LENGTH_BUCKETS = ((0, 250), (250, 500), (500, 1000), (1000, None))
+LENGTH_GROUPS = 3
+MIN_GROUP_ARTICLES = 10
 PREDICT_CHUNK = 8
 """Articles per ``predict_articles`` call in an evaluation: the unit of its progress reports."""
 
@@ -140,22 +142,30 @@ def headline_statistic(labels: LabelSchema, has_gold_mentions: bool):
     return lambda totals: headline(totals, labels, "e2e", given)
 
 
+def length_groups(words: Sequence[int]) -> list[list[int]]:
+    """Article rows in up to `LENGTH_GROUPS` groups of near-equal size by word count (shortest first),
+    each with at least `MIN_GROUP_ARTICLES` articles, so every group's interval means something."""
+    count = max(1, min(LENGTH_GROUPS, len(words) // MIN_GROUP_ARTICLES))
+    order = sorted(range(len(words)), key=lambda row: (words[row], row))
+    return [order[len(order) * k // count : len(order) * (k + 1) // count] for k in range(count)]
+
+
 def _by_length(
-    gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool, judged: Sequence[str]
-) -> list[dict]:
+    gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool, judged: Sequence[str],
+    n_bootstrap: int, seed: int,
+) -> list[dict]:  # fmt: skip
     statistic = headline_statistic(labels, has_gold_mentions)
     words = [len(_WORD.findall(article.text)) for article in gold]
     buckets = []
-    for low, high in LENGTH_BUCKETS:
-        rows = [i for i, n in enumerate(words) if n >= low and (high is None or n < high)]
-        if not rows:
-            continue
-        values = statistic(table.subset(rows).totals())
-        label = f"{low}-{high - 1}" if high is not None else f"{low}+"
-        buckets.append(
-            {"label": f"{label} words", "min_words": low, "max_words": high, "articles": len(rows)}
-            | {name: float(values[name][0]) for name in LENGTH_METRICS if name in judged}
-        )
+    for rows in length_groups(words):
+        low, high = min(words[row] for row in rows), max(words[row] for row in rows)
+        intervals = confidence_intervals(table.subset(rows), statistic, n_bootstrap, seed)
+        bucket = {"label": f"{low}-{high} words" if low != high else f"{low} words", "min_words": low, "max_words": high, "articles": len(rows)}
+        for name in LENGTH_METRICS:
+            if name in judged:
+                entry = intervals[name]
+                bucket |= {name: entry["value"], f"{name}_ci_low": entry["ci_low"], f"{name}_ci_high": entry["ci_high"]}
+        buckets.append(bucket)
     return buckets
 
 
@@ -205,7 +215,7 @@ def evaluate_predictions(
         },
         "end_to_end": {"mentions": e2e["mentions"], "actors": e2e["actors"], "stances": e2e["end_to_end"]},
         "gold_mentions": {"mentions": given["mentions"], "actors": given["actors"], "stances": given["stances"]},
-        "by_length": _by_length(gold, table, labels, has_gold_mentions, judged),
+        "by_length": _by_length(gold, table, labels, has_gold_mentions, judged, n_bootstrap, seed),
         "errors": error_analysis(
             pair_articles(gold, end_to_end), pair_articles(gold, gold_mentions) if has_gold_mentions else None, error_limit
         ),
@@ -318,6 +328,7 @@ def evaluate_run(
 
 def write_evaluation(evaluation: Evaluation, output: str | Path) -> Path:
     """Write every output file into ``output`` in one atomic step (an old folder is replaced)."""
+    from .article_pages import render_article_pages
     from .report import render_html, render_markdown
 
     metrics = evaluation.metrics
@@ -331,6 +342,10 @@ def write_evaluation(evaluation: Evaluation, output: str | Path) -> Path:
             (staging / "predictions_gold_mentions.jsonl").write_text(dump_jsonl(evaluation.gold_mentions), encoding="utf-8")
         (staging / "report.md").write_text(render_markdown(metrics), encoding="utf-8")
         (staging / "report.html").write_text(render_html(metrics), encoding="utf-8")
+        pages = render_article_pages(evaluation.gold, evaluation.end_to_end, evaluation.gold_mentions, evaluation.labels)
+        for name, page in pages.items():
+            (staging / name).parent.mkdir(exist_ok=True)
+            (staging / name).write_text(page, encoding="utf-8")
     evaluation.path = output
     return output
 

@@ -36,8 +36,8 @@ th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: ta
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -1px; }
 .none { color: #888; font-style: italic; }
 svg text { font-size: 11px; font-family: inherit; }
-.panels { display: grid; gap: 1rem; align-items: start; }
-.panels > section { min-width: 0; } .panels table { font-size: .85rem; }
+.panels { display: grid; gap: 1rem; align-items: start; } body.wide { max-width: 110rem; }
+.panels > section { min-width: 0; overflow-x: auto; } .panels table { font-size: .85rem; } .panels td { overflow-wrap: break-word; }
 """
 
 
@@ -227,11 +227,12 @@ def render_html(articles: Sequence[Article], labels=None, title: str = "actorsta
     return _page(title, body, _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False))
 
 
-def _page(title: str, body: str, legends: str) -> str:
+def _page(title: str, body: str, legends: str, wide: bool = False) -> str:
+    body_tag = '<body class="wide">' if wide else "<body>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>{body_tag}"
         f"<h1>{escape(title)}</h1>{legends}{body}</body></html>\n"
     )
 
@@ -249,4 +250,4 @@ def render_side_by_side(panels: Sequence[tuple[str, Article]], labels=None, titl
     )
     body = f'{intro}<div class="panels" style="grid-template-columns:repeat({len(panels)},minmax(0,1fr))">{columns}</div>'
     legends = _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False)
-    return _page(title or (panels[0][1].id if panels else "article"), body, legends)
+    return _page(title or (panels[0][1].id if panels else "article"), body, legends, wide=len(panels) > 1)

@@ -213,7 +213,7 @@ def _html(result: dict) -> str:
         "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1340px;padding:0 1rem;color:#1f2933}"
         "table{border-collapse:collapse;font-size:.85rem;width:100%;table-layout:fixed}"
         "th,td{border:1px solid #d9e2ec;padding:.35rem .5rem;text-align:right;vertical-align:top;overflow-wrap:anywhere}"
-        "thead th{background:#f0f4f8}th[scope=row]{text-align:left;font-weight:600;background:#f8fafc;width:22%}"
+        "thead th{background:#f0f4f8}thead th:first-child{text-align:left}th[scope=row]{text-align:left;font-weight:600;background:#f8fafc;width:22%}"
         "td.best{background:#e3f8e6}.ci,.p,.meaning{color:#52606d;font-size:.8em}.meaning{font-weight:400}"
         "svg{max-width:100%;height:auto;margin:1rem 0}"
     )

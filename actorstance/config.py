@@ -136,6 +136,10 @@ class TrainingConfig(_Section):
     )
     save_total_limit: int = Field(default=2, ge=1, description="checkpoints kept in the work folder while training")
     dataloader_workers: int = Field(default=0, ge=0, description="worker processes loading batches (0: in the main process)")
+    threads: int | None = Field(
+        default=None, ge=1,
+        description="CPU threads for training (torch.set_num_threads); null = torch's default. The thread count changes the weights: pin it to retrain identically elsewhere",
+    )
     deterministic: bool = Field(
         default=True,
         description="deterministic kernels (torch.use_deterministic_algorithms), for repeatable weights",

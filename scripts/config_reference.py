@@ -13,6 +13,7 @@ import types
 import typing
 from pathlib import Path
 
+from generated_file import write_or_check
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -96,15 +97,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the page is stale instead of writing it")
     parser.add_argument("--page", type=Path, default=PAGE, help="the page to write or check")
     args = parser.parse_args()
-    page = render_reference()
-    if args.check:
-        if not args.page.is_file() or args.page.read_text(encoding="utf-8") != page:
-            print(f"{args.page} is stale: run python scripts/config_reference.py", file=sys.stderr)
-            return 1
-        return 0
-    args.page.write_text(page, encoding="utf-8")
-    print(f"wrote {args.page}")
-    return 0
+    return write_or_check(args.page, render_reference(), args.check, f"{args.page} is stale: run python scripts/config_reference.py")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
+
+from generated_file import write_or_check
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -91,15 +92,8 @@ def main() -> int:
     args = parser.parse_args()
     comparison = json.loads(args.comparison.read_text(encoding="utf-8"))
     readme = args.readme.read_text(encoding="utf-8")
-    updated = update_readme(readme, comparison)
-    if args.check:
-        if updated != readme:
-            print(f"{args.readme}: the result table differs from {args.comparison}", file=sys.stderr)
-            return 1
-        return 0
-    args.readme.write_text(updated, encoding="utf-8")
-    print(f"wrote the result table of {args.readme} from {args.comparison}")
-    return 0
+    stale = f"{args.readme}: the result table differs from {args.comparison}"
+    return write_or_check(args.readme, update_readme(readme, comparison), args.check, stale)
 
 
 if __name__ == "__main__":

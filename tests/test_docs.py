@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -27,10 +29,13 @@ def test_a_stale_config_reference_is_caught(tmp_path):
     assert done.stderr == f"{stale} is stale: run python scripts/config_reference.py\n"
 
 
-def _readme_tables():
+def _script(name: str):
+    """A module of scripts/ (they are run as files, not imported as a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("readme_tables", REPO / "scripts" / "readme_tables.py")
+    if str(REPO / "scripts") not in sys.path:
+        sys.path.insert(0, str(REPO / "scripts"))  # as when the script runs: its folder is on the path
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -55,7 +60,7 @@ def test_the_readme_table_is_written_from_the_comparison_and_keeps_rows_it_has_n
              stance_macro_f1=(0.3, 0.25, 0.35), e2e_stance_f1=(0.0834, 0.059, 0.11)),
         _row("baseline-majority", best=["mention_strict_f1"], train_time=0.01, mention_strict_f1=(0.0, 0.0, 0.0)),
     ]}  # fmt: skip
-    updated = _readme_tables().update_readme(readme, comparison)
+    updated = _script("readme_tables").update_readme(readme, comparison)
     assert updated == (
         "intro\n<!-- table:main -->\n"
         "| run | mention strict F1 | mention partial F1 | actor role acc. (gold mentions) | stance macro-F1 (gold actors) "
@@ -69,5 +74,14 @@ def test_the_readme_table_is_written_from_the_comparison_and_keeps_rows_it_has_n
 
 def test_the_shipped_readme_has_the_marked_result_table():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    match = _readme_tables()._region(readme, "main")
+    match = _script("readme_tables")._region(readme, "main")
     assert match[2].startswith("| run | mention strict F1 |") and "| roles-only |" in match[2]
+
+
+def test_the_seed_spread_is_mean_and_sample_deviation_of_the_reported_values():
+    seed_spread = _script("seed_spread")
+    summary = seed_spread.spread({1: {"a": 0.5, "b": None}, 2: {"a": 0.7, "b": None}, 3: {"a": 0.6, "b": None}})
+    assert list(summary) == ["a"]  # a metric no run reports is left out
+    assert summary["a"]["mean"] == pytest.approx(0.6) and summary["a"]["sd"] == pytest.approx(0.1)
+    assert (summary["a"]["min"], summary["a"]["max"], summary["a"]["values"]) == (0.5, 0.7, [0.5, 0.7, 0.6])
+    assert seed_spread.render_markdown(summary, [1, 2, 3]).splitlines()[2] == "| a | 0.600 ± 0.100 | 0.500 | 0.700 |"

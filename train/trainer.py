@@ -336,6 +336,8 @@ def train(
         shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True, exist_ok=True)
 
+    if config.training.threads is not None:
+        torch.set_num_threads(config.training.threads)  # sums split differently over other thread counts
     set_seed(config.seed)
     model_path = resolve_model_name(config.model.name)
     labels = config.data.label_schema()

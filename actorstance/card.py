@@ -53,7 +53,8 @@ a first pass for annotators (predictions convert to brat, Label Studio and docca
 ```
 python -m train config.yaml
 ```
-with the `config.yaml` saved beside this card.
+with the `config.yaml` saved beside this card. The weights repeat exactly with the same versions,
+the same kind of CPU or GPU and the same thread count ({threads}; pin it with `training.threads`).
 """
 
 
@@ -99,4 +100,5 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),
         distance=config.stance.max_sentence_distance,
+        threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
     )

@@ -298,8 +298,11 @@ def _find(data: Any, key: str) -> Any:
 
 
 def load_predictor(run_dir: str | Path) -> ArticlePredictor:
+    from transformers.utils import logging as transformers_logging
+
     from actorstance.predictor import Predictor
 
+    transformers_logging.disable_progress_bar()  # the evaluation shows its own progress
     return Predictor.from_pretrained(run_dir)
 
 

@@ -394,10 +394,11 @@ def render_html(metrics: dict) -> str:
     """One HTML file with inline CSS and inline SVG charts: it opens anywhere, offline."""
     title = _title(metrics)
     sections = _sections(metrics)
-    nav = " ".join(f'<a href="#s{i}">{escape(s.title)}</a>' for i, s in enumerate(sections) if s.level == 2)
+    ids = [section.anchor or f"s{index}" for index, section in enumerate(sections)]  # anchors: linked from other pages
+    nav = " ".join(f'<a href="#{ids[i]}">{escape(s.title)}</a>' for i, s in enumerate(sections) if s.level == 2)
     parts = [f"<h1>{escape(title)}</h1>", f"<nav>{nav}</nav>"]
     for index, section in enumerate(sections):
-        parts.append(f'<h{section.level} id="s{index}">{escape(section.title)}</h{section.level}>')
+        parts.append(f'<h{section.level} id="{ids[index]}">{escape(section.title)}</h{section.level}>')
         parts.extend(f"<p>{escape(paragraph)}</p>" for paragraph in section.text)
         if section.anchor == "headline":
             parts.append(_headline_html(metrics))

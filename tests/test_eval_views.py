@@ -78,6 +78,7 @@ def test_error_tables_link_each_article_to_its_side_by_side_page():
     assert [title for title in re.findall(r"<h2>(.*?)</h2>", page)] == ["gold", "predicted end to end"]
     assert page.count('data-actor="ARMY"') == 4  # two mentions in each panel
     assert ">Thai Army Region 4</mark>" in page and ">Thai Army</mark>" in page
+    assert '<a href="../report.html#errors">' in page and '<h2 id="errors">Error analysis</h2>' in render_html(metrics)
 
 
 def test_length_groups_are_near_equal_and_large_enough():

@@ -24,6 +24,7 @@ Tags actors and their roles in news text and classifies directed stances between
 | training data | {train_articles} articles, {train_mentions} mentions, {train_stances} stances ({paths}) |
 | split sizes | {splits} |
 | train time | {train_time:.0f} s on {device} |
+| kept checkpoint | {kept} |
 | parameters | {parameters:,} |
 
 ## Validation metrics
@@ -52,7 +53,8 @@ a first pass for annotators (predictions convert to brat, Label Studio and docca
 ```
 python -m train config.yaml
 ```
-with the `config.yaml` saved beside this card.
+with the `config.yaml` saved beside this card. The weights repeat exactly with the same versions,
+the same kind of CPU or GPU and the same thread count ({threads}; pin it with `training.threads`).
 """
 
 
@@ -62,6 +64,19 @@ def _metric_rows(validation: dict[str, Any]) -> str:
         return "No validation split was available."
     rows = "\n".join(f"| {key} | {validation[key]:.4f} |" for key in keys)
     return "| metric | value |\n|---|---|\n" + rows
+
+
+def _kept(summary: dict[str, Any], metric: str) -> str:
+    """Which checkpoint early stopping kept, per trained model."""
+    parts = []
+    for group, kept in summary.get("kept_checkpoints", {}).items():
+        if kept is None:
+            parts.append(f"{group}: the last (no validation split)")
+            continue
+        epoch = f"epoch {kept['epoch']:.2f}" if kept.get("epoch") is not None else "epoch ?"
+        value = f", {metric} {kept['metric_value']:.4f}" if kept.get("metric_value") is not None else ""
+        parts.append(f"{group}: {epoch} (step {kept['step']}{value})")
+    return "; ".join(parts) or "–"
 
 
 def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any], train_stats: dict[str, Any]) -> str:
@@ -80,8 +95,10 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         paths=", ".join(config.data.paths),
         splits=", ".join(f"{k} {v}" for k, v in summary.get("data", {}).items()),
         train_time=summary.get("train_time_s", 0.0),
+        kept=_kept(summary, config.training.early_stopping.metric),
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),
         distance=config.stance.max_sentence_distance,
+        threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
     )

@@ -68,13 +68,18 @@ def validate(
 @app.command()
 def convert(
     source: Annotated[Path, typer.Argument(help="input file or folder")],
-    destination: Annotated[Path, typer.Argument(help="output file or folder")],
+    destination: Annotated[Optional[Path], typer.Argument(help="output file or folder (or give it as --output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="output file or folder")] = None,
     from_format: Annotated[str, typer.Option("--from", help=f"one of: {', '.join(FORMATS)}")] = "jsonl",
     to_format: Annotated[str, typer.Option("--to", help=f"one of: {', '.join(FORMATS)}")] = "jsonl",
     labels: LabelsOption = None,
     check: Annotated[bool, typer.Option(help="refuse articles that break the spec's checks")] = True,
 ) -> None:
     """Convert a corpus between formats (jsonl, inline, brat, labelstudio, doccano, external data sets)."""
+    if (destination is None) == (output is None):
+        errors.print("[red]error:[/red] give the output location once: as DESTINATION or as --output", highlight=False)
+        raise typer.Exit(2)
+    destination = destination or output
     try:
         articles = read_articles(source, from_format)
         if check:

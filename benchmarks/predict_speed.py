@@ -62,7 +62,7 @@ def smoke_run(work: Path) -> Path:
     run_dir = work / "smoke"
     print(f"training a smoke run (configs/smoke.yaml) into {run_dir} ...", file=sys.stderr, flush=True)
     subprocess.run(
-        [sys.executable, "-m", "train", str(REPO / "configs" / "smoke.yaml"), "--output-dir", str(run_dir)],
+        [sys.executable, "-m", "train", str(REPO / "configs" / "smoke.yaml"), "--output", str(run_dir)],
         cwd=REPO, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return run_dir

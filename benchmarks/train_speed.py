@@ -100,7 +100,7 @@ def main() -> None:
     if args.full:
         with tempfile.TemporaryDirectory() as output:
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "train", args.config, "--output-dir", f"{output}/run"], cwd=REPO, check=True)
+            subprocess.run([sys.executable, "-m", "train", args.config, "--output", f"{output}/run"], cwd=REPO, check=True)
             result["full_run_wall_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, indent=2))
     print(f"speedup over pad-to-max HF Trainer: {result['speedup']:.2f}x")

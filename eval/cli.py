@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,7 +34,10 @@ errors = Console(stderr=True, soft_wrap=True)
 
 SplitOption = Annotated[Optional[str], typer.Option("--split", help="gold split to score (default: test; with --data: all)")]
 DataOption = Annotated[Optional[Path], typer.Option("--data", help="gold JSONL file or folder (default: the repo's data/corpus)")]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", help="output folder")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="output folder")]
+LabelsOption = Annotated[
+    Optional[str], typer.Option("--labels", help="label schema file, or a name from configs/labels/ (default: default)")
+]
 BootstrapOption = Annotated[int, typer.Option("--bootstrap", help="bootstrap resamples for the intervals (0: none)")]
 SeedOption = Annotated[int, typer.Option("--seed", help="bootstrap seed")]
 
@@ -70,6 +75,24 @@ def _print_summary(metrics: dict, where: Path | None = None) -> None:
         console.print(f"Wrote {where}/ (metrics.json, report.md, report.html, predictions)", highlight=False, soft_wrap=True)
 
 
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr for each prediction phase of an evaluation (gone when it is done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("predicting {task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+                   TimeElapsedColumn(), console=errors, transient=True)  # fmt: skip
+    phases: dict[str, int] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if phase not in phases:
+            phases[phase] = bar.add_task(phase, total=total)
+        bar.update(phases[phase], completed=done)
+
+    with bar:
+        yield report
+
+
 def _run_guarded(action):
     from actorstance.corpus import CorpusError
 
@@ -98,7 +121,10 @@ def run_command(
     from .runner import evaluate_run, load_evaluation
 
     # a broken run directory raises actorstance.run.RunDirError, a ValueError: reported, exit 1
-    where = _run_guarded(lambda: evaluate_run(run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed))
+    with _progress_bar() as progress:
+        where = _run_guarded(
+            lambda: evaluate_run(run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed, progress=progress)
+        )
     _print_summary(load_evaluation(where).metrics, where)
 
 
@@ -107,7 +133,7 @@ def score(
     gold: Annotated[Path, typer.Argument(help="gold JSONL corpus (file or folder)")],
     pred: Annotated[Path, typer.Argument(help="predicted JSONL corpus, same article ids")],
     as_json: Annotated[bool, typer.Option("--json", help="print the metrics as JSON")] = False,
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="label schema YAML/JSON (default: configs/labels/default.yaml)")] = None,
+    labels: LabelsOption = None,
     output: OutputOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
@@ -120,7 +146,7 @@ def score(
     from .runner import Evaluation, evaluate_predictions, write_evaluation
 
     def action():
-        schema = LabelSchema.load(labels) if labels else LabelSchema.default()
+        schema = LabelSchema.resolve(labels or "default")
         gold_articles = load_corpus(gold, schema)
         if not pred.exists():
             raise FileNotFoundError(f"{pred}: no such file or folder")
@@ -142,7 +168,7 @@ def score(
 @app.command()
 def compare(
     paths: Annotated[list[Path], typer.Argument(help="run folders or evaluation folders")],
-    output: Annotated[Path, typer.Option("--output", help="output folder")] = Path("runs/compare"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="output folder")] = Path("runs/compare"),
     split: SplitOption = None,
     data: DataOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
@@ -151,7 +177,8 @@ def compare(
     """One table of headline metrics (CIs, train time, size, best marked, paired p-values); writes .md/.csv/.html."""
     from .compare import _LOWER_IS_BETTER, cell_texts, compare_paths
 
-    result, where = _run_guarded(lambda: compare_paths(paths, output, split, data, bootstrap, seed))
+    with _progress_bar() as progress:
+        result, where = _run_guarded(lambda: compare_paths(paths, output, split, data, bootstrap, seed, progress))
     table = Table(title="Run comparison (value, 95% CI, paired p-value vs the column's best; * = best)")
     table.add_column("metric")
     for row in result["rows"]:
@@ -176,7 +203,7 @@ def baseline(
     split: SplitOption = None,
     data: DataOption = None,
     output: OutputOption = None,
-    labels: Annotated[Optional[Path], typer.Option("--labels", help="label schema (default: configs/labels/default.yaml)")] = None,
+    labels: LabelsOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
     spacy_model: Annotated[
@@ -192,7 +219,7 @@ def baseline(
 
     if name not in BASELINES:
         raise _fail(f"unknown baseline {name!r}; known: {', '.join(BASELINES)}", 2)
-    schema = LabelSchema.load(labels) if labels else LabelSchema.default()
+    schema = _run_guarded(lambda: LabelSchema.resolve(labels or "default"))
 
     def fit():
         source = train if train is not None else DEFAULT_DATA
@@ -210,7 +237,8 @@ def baseline(
 
     def evaluate():
         gold, source = load_gold(data, split, schema)
-        evaluation = evaluate_predictor(model, gold, bootstrap, seed)
+        with _progress_bar() as progress:
+            evaluation = evaluate_predictor(model, gold, bootstrap, seed, progress)
         run_name = f"baseline-{name}"
         evaluation.metrics["run"] = {"name": run_name, "dir": None, "baseline": name, "train_time_s": round(fit_time, 3),
                                      "num_parameters": None, "train": str(train or DEFAULT_DATA)}  # fmt: skip

@@ -20,15 +20,23 @@ from actorstance.atomic import atomic_directory
 
 from .bootstrap import DEFAULT_RESAMPLES, paired_bootstrap
 from .metrics import HEADLINES
-from .runner import Evaluation, count_table, evaluate_run, evaluation_stem, headline_statistic, is_evaluation_dir, load_evaluation
+from .plots import interval_bars
+from .runner import Evaluation, Progress, count_table, evaluate_run, evaluation_stem, headline_statistic, is_evaluation_dir, load_evaluation
 
 __all__ = ["resolve_evaluation", "compare_evaluations", "write_comparison", "compare_paths", "cell_texts"]
 
 _LOWER_IS_BETTER = ("train_time_s", "num_parameters")
+CHART_METRICS = ("mention_strict_f1", "mention_partial_f1", "actor_role_accuracy", "stance_macro_f1", "e2e_stance_f1")
+"""The headline metrics drawn in comparison.html's chart (the README's table columns)."""
 
 
 def resolve_evaluation(
-    path: str | Path, split: str | None = None, data: str | Path | None = None, n_bootstrap: int = DEFAULT_RESAMPLES, seed: int = 0
+    path: str | Path,
+    split: str | None = None,
+    data: str | Path | None = None,
+    n_bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    progress: Progress | None = None,
 ) -> Path:
     """The evaluation folder for ``path``: itself, or ``path/eval/<stem>`` (evaluated now if missing)."""
     path = Path(path)
@@ -39,7 +47,7 @@ def resolve_evaluation(
         return candidate
     if not path.is_dir():
         raise ValueError(f"{path}: neither an evaluation folder nor a run folder")
-    return evaluate_run(path, split=split, data=data, output=candidate, n_bootstrap=n_bootstrap, seed=seed)
+    return evaluate_run(path, split=split, data=data, output=candidate, n_bootstrap=n_bootstrap, seed=seed, progress=progress)
 
 
 def _names(evaluations: Sequence[Evaluation]) -> list[str]:
@@ -177,30 +185,43 @@ def _csv(result: dict) -> str:
 
 
 def _html(result: dict) -> str:
-    columns = [*result["metrics"], *_LOWER_IS_BETTER]
-    head = "".join(f"<th>{escape(c)}</th>" for c in ["run", *columns])
+    """Runs as columns and metrics as rows (fits a laptop screen for a handful of runs), under a chart
+    of the main headline metrics with their intervals."""
+    runs = [row["run"] for row in result["rows"]]
+    head = "<th>metric</th>" + "".join(f"<th>{escape(run)}</th>" for run in runs)
     body = []
-    for row in result["rows"]:
-        cells = [f"<td>{escape(row['run'])}</td>"]
-        for column in columns:
+    for column in [*result["metrics"], *_LOWER_IS_BETTER]:
+        meaning = HEADLINES.get(column, "lower is better")
+        cells = [f'<th scope="row">{escape(column)}<br><span class="meaning">{escape(meaning)}</span></th>']
+        for row in result["rows"]:
             value, interval, p_value = cell_texts(row, column)
             best = column in row["best"]
             text = (f"<b>★ {escape(value)}</b>" if best else escape(value)) + (
-                f'<br><span class="ci">{escape(interval)}</span>' if interval else ""
+                f' <span class="ci">{escape(interval)}</span>' if interval else ""
             ) + (f'<br><span class="p">{escape(p_value)}</span>' if p_value else "")
             cells.append(f'<td class="{"best" if best else ""}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
+    charted = [metric for metric in CHART_METRICS if metric in result["metrics"]]
+    chart = interval_bars(
+        charted,
+        {row["run"]: [(row[m], row.get(f"{m}_ci_low"), row.get(f"{m}_ci_high")) for m in charted] for row in result["rows"]},
+        "Headline metrics with 95% bootstrap intervals",
+        note="A run that does not do a task has no bar for its metrics.",
+    ) if charted else ""  # fmt: skip
     notes = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
     style = (
-        "body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;font-size:.85rem}"
-        "th,td{border:1px solid #d9e2ec;padding:.35rem .5rem;text-align:right;vertical-align:top}th{background:#f0f4f8}"
-        "td:first-child,th:first-child{text-align:left}td.best{background:#e3f8e6}.ci,.p{color:#52606d;font-size:.8em}"
+        "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1340px;padding:0 1rem;color:#1f2933}"
+        "table{border-collapse:collapse;font-size:.85rem;width:100%;table-layout:fixed}"
+        "th,td{border:1px solid #d9e2ec;padding:.35rem .5rem;text-align:right;vertical-align:top;overflow-wrap:anywhere}"
+        "thead th{background:#f0f4f8}thead th:first-child{text-align:left}th[scope=row]{text-align:left;font-weight:600;background:#f8fafc;width:22%}"
+        "td.best{background:#e3f8e6}.ci,.p,.meaning{color:#52606d;font-size:.8em}.meaning{font-weight:400}"
+        "svg{max-width:100%;height:auto;margin:1rem 0}"
     )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Run comparison</title><style>{style}</style></head>'
-        "<body><h1>Run comparison</h1><p>Values with 95% bootstrap intervals; ★ = best in the column; p = one-sided "
-        "paired bootstrap p-value of the column's best run against this run.</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        "<body><h1>Run comparison</h1><p>Values with 95% bootstrap intervals; ★ = best in the row; p = one-sided "
+        "paired bootstrap p-value of the row's best run against this run.</p>"
+        f"{chart}<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         + (f"<ul>{notes}</ul>" if notes else "")
         + "</body></html>\n"
     )
@@ -223,7 +244,8 @@ def compare_paths(
     data: str | Path | None = None,
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> tuple[dict, Path]:
-    evaluations = [load_evaluation(resolve_evaluation(path, split, data, n_bootstrap, seed)) for path in paths]
+    evaluations = [load_evaluation(resolve_evaluation(path, split, data, n_bootstrap, seed, progress)) for path in paths]
     result = compare_evaluations(evaluations, n_bootstrap, seed)
     return result, write_comparison(result, output)

@@ -38,15 +38,19 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return min(first[0], start), max(last[1], end)
 
 
-def _context(text: str, highlights: Sequence[tuple[int, int]]) -> dict:
-    """Sentence text plus highlight offsets relative to it."""
-    if not highlights:
-        return {"sentence": "", "highlights": []}
-    start, end = sentence_around(text, min(s for s, _ in highlights), max(e for _, e in highlights))
+def _context(text: str, marks: Sequence[tuple[int, int, str]]) -> dict:
+    """The sentence(s) around ``marks`` and the marks as ``[start, end, kind]`` relative to it.
+
+    Kinds: ``predicted`` / ``gold`` (mention spans; a boundary error has one of each, overlapping)
+    and ``holder`` / ``target`` (the mentions of a stance's two actors).
+    """
+    if not marks:
+        return {"sentence": "", "marks": []}
+    start, end = sentence_around(text, min(s for s, _, _ in marks), max(e for _, e, _ in marks))
     if end - start > 600:  # spans far apart: the sentence of the first one only
-        start, end = sentence_around(text, *highlights[0])
-    inside = sorted({(s - start, e - start) for s, e in highlights if start <= s and e <= end})
-    return {"sentence": text[start:end], "highlights": [list(span) for span in inside]}
+        start, end = sentence_around(text, *marks[0][:2])
+    inside = sorted({(s - start, e - start, kind) for s, e, kind in marks if start <= s and e <= end})
+    return {"sentence": text[start:end], "marks": [list(mark) for mark in inside]}
 
 
 def _mention_score(article: Article, span: tuple[int, int, str]) -> float | None:
@@ -80,13 +84,15 @@ def mention_errors(pairs: Sequence[tuple[Article, Article]], limit: int = DEFAUL
                     "kind": {"spurious": "spurious", "exact_diff": "wrong role"}.get(match.kind, "boundary"),
                     "score": _mention_score(predicted, match.pred),
                 }  # fmt: skip
-                highlights = [(start, end)] + ([match.gold[:2]] if match.gold else [])
-                false_positives.append((entry, partial(_context, gold.text, highlights)))
+                marks = [(start, end, "predicted")]
+                if match.gold and match.gold[:2] != (start, end):
+                    marks.append((*match.gold[:2], "gold"))
+                false_positives.append((entry, partial(_context, gold.text, marks)))
             else:
                 start, end, role = match.gold
                 entry = {"article": gold.id, "start": start, "end": end, "text": gold.text[start:end], "gold": role,
                          "predicted": NONE_LABEL, "kind": "missed", "score": None}  # fmt: skip
-                false_negatives.append((entry, partial(_context, gold.text, [(start, end)])))
+                false_negatives.append((entry, partial(_context, gold.text, [(start, end, "gold")])))
     return {
         "false_positive_count": len(false_positives),
         "false_negative_count": len(false_negatives),
@@ -95,29 +101,36 @@ def mention_errors(pairs: Sequence[tuple[Article, Article]], limit: int = DEFAUL
     }
 
 
-def _stance_highlights(gold: Article, predicted: Article, holder: str, target: str, use_predicted: bool) -> list[tuple[int, int]]:
-    """Evidence of the stance (predicted or gold), else the nearest co-occurring mentions of the pair."""
+def _stance_region(gold: Article, predicted: Article, holder: str, target: str, use_predicted: bool) -> tuple[int, int]:
+    """Where the stance is: its evidence (predicted or gold), else the first sentence with mentions of both
+    actors, else the target's first mention."""
     sources = (predicted, gold) if use_predicted else (gold, predicted)
     for article in sources:
         for stance in article.stances:
             if (stance.holder, stance.target) == (holder, target) and stance.evidence:
-                return [(span.start, span.end) for span in stance.evidence[:1]]
+                return stance.evidence[0].start, stance.evidence[0].end
     spans = _sentences(gold.text)
-    by_sentence: dict[int, dict[str, tuple[int, int]]] = {}
+    actors_by_sentence: dict[int, set[str]] = {}
     for mention in gold.mentions:
         if spans:
-            by_sentence.setdefault(sentence_index(spans, mention.start), {}).setdefault(
-                mention.actor, (mention.start, mention.end)
-            )
-    for index in sorted(by_sentence):
-        found = by_sentence[index]
-        if target in found and (holder == AUTHOR or holder in found):
-            return [found[actor] for actor in (holder, target) if actor in found]
-    return [(m.start, m.end) for m in gold.mentions if m.actor == target][:1]
+            actors_by_sentence.setdefault(sentence_index(spans, mention.start), set()).add(mention.actor)
+    for index in sorted(actors_by_sentence):
+        if target in actors_by_sentence[index] and (holder == AUTHOR or holder in actors_by_sentence[index]):
+            return spans[index]
+    first = next((m for m in gold.mentions if m.actor == target), None)
+    return (first.start, first.end) if first else (0, 0)
 
 
 def _stance_context(gold: Article, predicted: Article, holder: str, target: str, use_predicted: bool) -> dict:
-    return _context(gold.text, _stance_highlights(gold, predicted, holder, target, use_predicted))
+    """The stance's sentence with the mentions of its holder and its target marked."""
+    start, end = sentence_around(gold.text, *_stance_region(gold, predicted, holder, target, use_predicted))
+    marks = [
+        (mention.start, mention.end, kind)
+        for mention in gold.mentions
+        for actor, kind in ((holder, "holder"), (target, "target"))
+        if mention.actor == actor and start <= mention.start and mention.end <= end
+    ]
+    return _context(gold.text, marks or [(start, end, "evidence")])
 
 
 def stance_errors(pairs: Sequence[tuple[Article, Article]], limit: int = DEFAULT_LIMIT) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["heatmap", "bar_chart", "grouped_bars", "curve_chart", "PALETTE"]
+__all__ = ["heatmap", "bar_chart", "interval_bars", "curve_chart", "PALETTE"]
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"'
@@ -79,36 +79,61 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, maximum: float = 1
     return _svg(width, height, title, body)
 
 
-def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], title: str, maximum: float = 1.0) -> str:
-    """Vertical bars grouped by category (e.g. article length bucket), one colour per series."""
-    plot_height, group_gap = 180, 24
-    bar = 18
-    group_width = bar * max(len(series), 1) + group_gap
+def interval_bars(
+    categories: Sequence[str],
+    series: dict[str, Sequence[tuple[float | None, float | None, float | None]]],
+    title: str,
+    maximum: float = 1.0,
+    note: str = "",
+) -> str:
+    """Vertical bars grouped by category, one colour per series, each with its interval as a whisker.
+
+    ``series`` maps a name to one ``(value, low, high)`` per category; a None value leaves a gap
+    (a metric the run does not report), a None interval draws the bar alone. Category labels may
+    hold a newline (two lines); groups are wide enough that labels never overlap.
+    """
+    plot_height, bar = 200, 16
+    lines = [category.split("\n") for category in categories]
+    label_width = 7 * max((len(line) for group in lines for line in group), default=4)
+    group_width = max(bar * max(len(series), 1), label_width) + 22
     left, top = 44, 40
-    legend_width = 14 + 8 * max((len(name) for name in series), default=4)
-    width = left + group_width * max(len(categories), 1) + legend_width + 30
-    height = top + plot_height + 56
+    legend_width = 18 + 7 * max((len(name) for name in series), default=4)
+    plot_right = left + group_width * max(len(categories), 1)
+    width = plot_right + legend_width + 24
+    height = top + plot_height + 24 + 14 * max((len(group) for group in lines), default=1) + (18 if note else 0)
+    scale = plot_height / maximum if maximum else 0.0
     body = [_text(10, 20, title, 14, extra='font-weight="600"')]
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = top + plot_height * (1 - tick)
-        body.append(f'<line x1="{left}" x2="{left + group_width * len(categories)}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>')
+        body.append(f'<line x1="{left}" x2="{plot_right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>')
         body.append(_text(left - 6, y + 4, f"{tick * maximum:.2f}", 10, "end"))
     for c, category in enumerate(categories):
-        x0 = left + group_width * c + group_gap / 2
+        x0 = left + group_width * c + (group_width - bar * len(series)) / 2
         for s, (name, values) in enumerate(series.items()):
-            value = values[c]
-            bar_height = plot_height * (value / maximum if maximum else 0.0)
+            value, low, high = values[c]
+            if value is None:
+                continue
             x = x0 + bar * s
+            interval = f" [{low:.3f}, {high:.3f}]" if low is not None and high is not None else ""
+            label = escape(f"{name}, {category.replace(chr(10), ' ')}: {value:.3f}{interval}")
             body.append(
-                f'<rect x="{x:.1f}" y="{top + plot_height - bar_height:.1f}" width="{bar - 3}" height="{max(bar_height, 0):.1f}" '
-                f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(name)} {escape(category)}: {value:.3f}</title></rect>'
+                f'<rect x="{x:.1f}" y="{top + plot_height - value * scale:.1f}" width="{bar - 3}" height="{max(value * scale, 0):.1f}" '
+                f'fill="{PALETTE[s % len(PALETTE)]}"><title>{label}</title></rect>'
             )
-        body.append(_text(x0 + bar * len(series) / 2, top + plot_height + 18, category, 10, "middle"))
-    legend_x = left + group_width * len(categories) + 16
+            if low is not None and high is not None:
+                middle, y_low, y_high = x + (bar - 3) / 2, top + plot_height - low * scale, top + plot_height - high * scale
+                body.append(
+                    f'<path d="M{middle:.1f},{y_low:.1f} V{y_high:.1f} M{middle - 3:.1f},{y_low:.1f} H{middle + 3:.1f} '
+                    f'M{middle - 3:.1f},{y_high:.1f} H{middle + 3:.1f}" stroke="#1f2933" stroke-width="1.2" fill="none"/>'
+                )
+        for number, line in enumerate(lines[c]):
+            body.append(_text(left + group_width * c + group_width / 2, top + plot_height + 18 + 14 * number, line, 11, "middle"))
     for s, name in enumerate(series):
         y = top + 16 * s
-        body.append(f'<rect x="{legend_x}" y="{y}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
-        body.append(_text(legend_x + 14, y + 9, name, 10))
+        body.append(f'<rect x="{plot_right + 14}" y="{y}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
+        body.append(_text(plot_right + 28, y + 9, name, 10))
+    if note:
+        body.append(_text(10, height - 8, note, 10, extra='fill="#52606d"'))
     return _svg(width, height, title, body)
 
 

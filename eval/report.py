@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .metrics import HEADLINES, LENGTH_METRICS, MODES
-from .plots import bar_chart, curve_chart, grouped_bars, heatmap
+from .article_pages import article_page
+from .plots import bar_chart, curve_chart, heatmap, interval_bars
 
 __all__ = ["render_markdown", "render_html", "format_ci", "format_number"]
 
@@ -35,10 +36,31 @@ class _Section:
 
 @dataclass
 class _Marked:
-    """A sentence with highlighted character spans (rendered with <mark> in HTML, **bold** in Markdown)."""
+    """A sentence with marked character spans ``(start, end, kind)``: <mark class=KIND> in HTML, **bold**
+    in Markdown. Overlapping marks (a boundary error's gold and predicted spans) are shown as one
+    version of the sentence per kind, so no text is repeated inside a version."""
 
     text: str
-    spans: list[tuple[int, int]]
+    marks: list[tuple[int, int, str]]
+
+    def versions(self) -> list[tuple[str, list[tuple[int, int, str]]]]:
+        """``(label, marks)`` per line: one unlabelled line, or one line per kind when marks overlap."""
+        ordered = sorted(self.marks)
+        if all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:])):
+            return [("", ordered)]
+        kinds = [kind for kind in _MARK_ORDER if any(mark[2] == kind for mark in ordered)]
+        return [(kind, [mark for mark in ordered if mark[2] == kind]) for kind in kinds]
+
+
+_MARK_ORDER = ("gold", "predicted", "holder", "target", "evidence")
+
+
+@dataclass
+class _Link:
+    """A table cell that links to another page of the evaluation folder."""
+
+    text: str
+    href: str
 
 
 def _decision_section(decision: dict) -> _Section:
@@ -237,12 +259,20 @@ def _sections(metrics: dict) -> list[_Section]:
     buckets = metrics.get("by_length", [])
     if buckets:
         names = [name for name in LENGTH_METRICS if name in buckets[0]]
+        interval = lambda b, n: format_ci({"ci_low": b.get(f"{n}_ci_low"), "ci_high": b.get(f"{n}_ci_high")})  # noqa: E731
         sections.append(
             _Section(
                 "By article length",
-                tables=[_Table(["length", "articles", *names], [[b["label"], b["articles"], *(format_number(b[n]) for n in names)] for b in buckets])],
-                plots=[grouped_bars([f"{b['label']} (n={b['articles']})" for b in buckets], {n: [b[n] for b in buckets] for n in names}, "F1 by article length")],
-            )
+                text=[
+                    f"The articles sorted by word count and cut into {len(buckets)} group(s) of near-equal size (at least "
+                    "10 articles each); each headline metric per group with its 95% bootstrap interval over the group's articles."
+                ],
+                tables=[_Table(["words", "articles", *names],
+                               [[b["label"], b["articles"], *(f"{format_number(b[n])} {interval(b, n)}" for n in names)] for b in buckets])],
+                plots=[interval_bars([f"{b['label']}\n{b['articles']} articles" for b in buckets],
+                                     {n: [(b[n], b.get(f"{n}_ci_low"), b.get(f"{n}_ci_high")) for b in buckets] for n in names},
+                                     "Headline metrics by article length (95% bootstrap intervals)")],
+            )  # fmt: skip
         )
 
     errors = metrics.get("errors")
@@ -255,20 +285,26 @@ def _sections(metrics: dict) -> list[_Section]:
                     f"Mentions (end to end): {mention_errors['false_positive_count']} predicted spans not strictly correct, "
                     f"{mention_errors['false_negative_count']} gold spans missed. Stances (gold actors): "
                     f"{stance_errors['false_positive_count']} wrong or spurious edges, {stance_errors['false_negative_count']} "
-                    "gold edges not predicted right. False positives most confident first."
+                    "gold edges not predicted right. False positives most confident first. In the sentences, a boundary "
+                    "error shows the gold span and the predicted span as two versions of the sentence; stance errors mark "
+                    "the holder's and the target's mentions. Each article links to its page with gold and predicted side by side."
                 ],
                 anchor="errors",
             )
         )
         mention_headers = ["article", "span", "predicted", "gold", "kind", "score", "sentence"]
 
+        def marked(e: dict) -> _Marked:
+            return _Marked(e["sentence"], [tuple(mark) for mark in e["marks"]])
+
         def mention_row(e: dict) -> list:
-            return [e["article"], e["text"], e["predicted"], e["gold"] + (f" ({e['gold_text']})" if e.get("gold_text") else ""),
-                    e["kind"], format_number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
+            return [_Link(e["article"], article_page(e["article"])), e["text"], e["predicted"],
+                    e["gold"] + (f" ({e['gold_text']})" if e.get("gold_text") else ""), e["kind"], format_number(e.get("score")),
+                    marked(e)]  # fmt: skip
 
         def stance_row(e: dict) -> list:
-            return [e["article"], f"{e['holder_name']} → {e['target_name']}", e["predicted"], e["gold"],
-                    format_number(e.get("score")), _Marked(e["sentence"], e["highlights"])]  # fmt: skip
+            return [_Link(e["article"], article_page(e["article"])), f"{e['holder_name']} → {e['target_name']}", e["predicted"],
+                    e["gold"], format_number(e.get("score")), marked(e)]  # fmt: skip
 
         stance_headers = ["article", "holder → target", "predicted", "gold", "score", "sentence"]
         for title, rows, headers, build in (
@@ -292,15 +328,20 @@ def _sections(metrics: dict) -> list[_Section]:
 # --------------------------------------------------------------------------- Markdown
 
 
+def _md_version(text: str, marks: list[tuple[int, int, str]]) -> str:
+    parts, cursor = [], 0
+    for start, end, kind in marks:
+        tag = f" ({kind})" if kind in ("holder", "target") else ""
+        parts += [text[cursor:start], f"**{text[start:end]}**{tag}"]
+        cursor = end
+    return "".join(parts + [text[cursor:]]).replace("\n", " ")
+
+
 def _md_cell(value) -> str:
     if isinstance(value, _Marked):
-        text, cursor, parts = value.text, 0, []
-        for start, end in value.spans:
-            parts.append(text[cursor:start])
-            parts.append(f"**{text[start:end]}**")
-            cursor = end
-        parts.append(text[cursor:])
-        value = "".join(parts)
+        value = "<br>".join((f"{label}: " if label else "") + _md_version(value.text, marks) for label, marks in value.versions())
+    elif isinstance(value, _Link):
+        value = f"[{value.text}]({value.href})"
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
@@ -334,19 +375,30 @@ th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{caption-side:top;text-align:left;font-style:italic;padding-bottom:.3rem}
 mark{background:#ffe08a;padding:0 .1rem}.plots{display:flex;flex-wrap:wrap;gap:1.2rem;align-items:flex-start}
 .headline td.value{font-weight:600}.ci{color:#52606d}nav a{margin-right:.8rem}
-td.sentence{max-width:520px}
+td.sentence{max-width:520px}td.sentence div+div{margin-top:.25rem}
+mark.gold{background:#b7ebc6}mark.predicted{background:#ffe08a}mark.holder{background:#c6dbf7}mark.target{background:#f9cfa8}
+mark.holder::after,mark.target::after{content:attr(title);font-size:.65em;font-weight:600;margin-left:2px;vertical-align:sub}
+.version{display:inline-block;min-width:4.8rem;font-size:.75em;color:#52606d;text-transform:uppercase}
 """
+
+
+def _html_version(text: str, marks: list[tuple[int, int, str]]) -> str:
+    parts, cursor = [], 0
+    for start, end, kind in marks:
+        parts += [escape(text[cursor:start]), f'<mark class="{kind}" title="{kind}">{escape(text[start:end])}</mark>']
+        cursor = end
+    return "".join(parts + [escape(text[cursor:])])
 
 
 def _html_cell(value) -> str:
     if isinstance(value, _Marked):
-        text, cursor, parts = value.text, 0, []
-        for start, end in value.spans:
-            parts.append(escape(text[cursor:start]))
-            parts.append(f"<mark>{escape(text[start:end])}</mark>")
-            cursor = end
-        parts.append(escape(text[cursor:]))
-        return f'<td class="sentence">{"".join(parts)}</td>'
+        lines = [
+            (f'<span class="version">{escape(label)}</span> ' if label else "") + _html_version(value.text, marks)
+            for label, marks in value.versions()
+        ]
+        return '<td class="sentence">' + "".join(f"<div>{line}</div>" for line in lines) + "</td>"
+    if isinstance(value, _Link):
+        return f'<td><a href="{escape(value.href)}">{escape(value.text)}</a></td>'
     text = str(value)
     numeric = text.replace(".", "", 1).replace("-", "", 1).isdigit() or text == "–"
     return f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
@@ -377,10 +429,11 @@ def render_html(metrics: dict) -> str:
     """One HTML file with inline CSS and inline SVG charts: it opens anywhere, offline."""
     title = _title(metrics)
     sections = _sections(metrics)
-    nav = " ".join(f'<a href="#s{i}">{escape(s.title)}</a>' for i, s in enumerate(sections) if s.level == 2)
+    ids = [section.anchor or f"s{index}" for index, section in enumerate(sections)]  # anchors: linked from other pages
+    nav = " ".join(f'<a href="#{ids[i]}">{escape(s.title)}</a>' for i, s in enumerate(sections) if s.level == 2)
     parts = [f"<h1>{escape(title)}</h1>", f"<nav>{nav}</nav>"]
     for index, section in enumerate(sections):
-        parts.append(f'<h{section.level} id="s{index}">{escape(section.title)}</h{section.level}>')
+        parts.append(f'<h{section.level} id="{ids[index]}">{escape(section.title)}</h{section.level}>')
         parts.extend(f"<p>{escape(paragraph)}</p>" for paragraph in section.text)
         if section.anchor == "headline":
             parts.append(_headline_html(metrics))

@@ -9,7 +9,8 @@ A predictor is anything with ``labels`` (a `LabelSchema`) and
   actor role accuracy and stances given gold actors.
 
 Outputs (one folder, written atomically): metrics.json, gold.jsonl,
-predictions_end_to_end.jsonl, predictions_gold_mentions.jsonl, report.md, report.html.
+predictions_end_to_end.jsonl, predictions_gold_mentions.jsonl, report.md, report.html, and
+articles/<id>.html (gold and predicted side by side, linked from the report's error tables).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import datetime as _datetime
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -64,7 +65,13 @@ EVAL_FILES = (
     "report.md",
     "report.html",
 )
-LENGTH_BUCKETS = ((0, 250), (250, 500), (500, 1000), (1000, None))
+LENGTH_GROUPS = 3
+MIN_GROUP_ARTICLES = 10
+PREDICT_CHUNK = 8
+"""Articles per ``predict_articles`` call in an evaluation: the unit of its progress reports."""
+
+Progress = Callable[[str, int, int], None]
+"""Called with (phase, articles done, articles in the phase) after each chunk of predictions."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -137,22 +144,30 @@ def headline_statistic(labels: LabelSchema, has_gold_mentions: bool):
     return lambda totals: headline(totals, labels, "e2e", given)
 
 
+def length_groups(words: Sequence[int]) -> list[list[int]]:
+    """Article rows in up to `LENGTH_GROUPS` groups of near-equal size by word count (shortest first),
+    each with at least `MIN_GROUP_ARTICLES` articles, so every group's interval means something."""
+    count = max(1, min(LENGTH_GROUPS, len(words) // MIN_GROUP_ARTICLES))
+    order = sorted(range(len(words)), key=lambda row: (words[row], row))
+    return [order[len(order) * k // count : len(order) * (k + 1) // count] for k in range(count)]
+
+
 def _by_length(
-    gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool, judged: Sequence[str]
-) -> list[dict]:
+    gold: Sequence[Article], table: CountTable, labels: LabelSchema, has_gold_mentions: bool, judged: Sequence[str],
+    n_bootstrap: int, seed: int,
+) -> list[dict]:  # fmt: skip
     statistic = headline_statistic(labels, has_gold_mentions)
     words = [len(_WORD.findall(article.text)) for article in gold]
     buckets = []
-    for low, high in LENGTH_BUCKETS:
-        rows = [i for i, n in enumerate(words) if n >= low and (high is None or n < high)]
-        if not rows:
-            continue
-        values = statistic(table.subset(rows).totals())
-        label = f"{low}-{high - 1}" if high is not None else f"{low}+"
-        buckets.append(
-            {"label": f"{label} words", "min_words": low, "max_words": high, "articles": len(rows)}
-            | {name: float(values[name][0]) for name in LENGTH_METRICS if name in judged}
-        )
+    for rows in length_groups(words):
+        low, high = min(words[row] for row in rows), max(words[row] for row in rows)
+        intervals = confidence_intervals(table.subset(rows), statistic, n_bootstrap, seed)
+        bucket = {"label": f"{low}-{high} words" if low != high else f"{low} words", "min_words": low, "max_words": high, "articles": len(rows)}
+        for name in LENGTH_METRICS:
+            if name in judged:
+                entry = intervals[name]
+                bucket |= {name: entry["value"], f"{name}_ci_low": entry["ci_low"], f"{name}_ci_high": entry["ci_high"]}
+        buckets.append(bucket)
     return buckets
 
 
@@ -202,7 +217,7 @@ def evaluate_predictions(
         },
         "end_to_end": {"mentions": e2e["mentions"], "actors": e2e["actors"], "stances": e2e["end_to_end"]},
         "gold_mentions": {"mentions": given["mentions"], "actors": given["actors"], "stances": given["stances"]},
-        "by_length": _by_length(gold, table, labels, has_gold_mentions, judged),
+        "by_length": _by_length(gold, table, labels, has_gold_mentions, judged, n_bootstrap, seed),
         "errors": error_analysis(
             pair_articles(gold, end_to_end), pair_articles(gold, gold_mentions) if has_gold_mentions else None, error_limit
         ),
@@ -223,8 +238,22 @@ def _above(articles: list[Article], threshold: float) -> list[Article]:
     return [a.model_copy(update={"stances": [s for s in a.stances if (s.score or 0.0) >= threshold]}) for a in articles]
 
 
+def _predict_in_chunks(
+    predictor: ArticlePredictor, articles: list[Article], gold_mentions: bool, progress: Progress | None, **options
+) -> list[Article]:
+    """``predict_articles`` over fixed chunks of articles, so a long evaluation can report progress
+    (the chunks are the same with or without a progress callback: the predictions do not depend on it)."""
+    phase = "gold mentions" if gold_mentions else "end to end"
+    results: list[Article] = []
+    for start in range(0, len(articles), PREDICT_CHUNK):
+        results += predictor.predict_articles(articles[start : start + PREDICT_CHUNK], gold_mentions=gold_mentions, **options)
+        if progress is not None:
+            progress(phase, len(results), len(articles))
+    return results
+
+
 def run_predictor(
-    predictor: ArticlePredictor, gold: Sequence[Article]
+    predictor: ArticlePredictor, gold: Sequence[Article], progress: Progress | None = None
 ) -> tuple[list[Article], list[Article], dict, list[Article] | None]:
     """Both kinds of predictions, from inputs that hide what each must predict, and their timing.
 
@@ -236,9 +265,9 @@ def run_predictor(
     threshold = _decision_threshold(predictor)
     options = {} if threshold is None else {"min_score": 0.0}
     started = time.perf_counter()
-    end_to_end = list(predictor.predict_articles(plain, gold_mentions=False, **options))
+    end_to_end = _predict_in_chunks(predictor, plain, False, progress, **options)
     middle = time.perf_counter()
-    gold_mentions = list(predictor.predict_articles(given, gold_mentions=True, **options))
+    gold_mentions = _predict_in_chunks(predictor, given, True, progress, **options)
     finished = time.perf_counter()
     timing = {"predict_end_to_end_s": round(middle - started, 3), "predict_gold_mentions_s": round(finished - middle, 3)}
     if threshold is None:
@@ -251,8 +280,9 @@ def evaluate_predictor(
     gold: Sequence[Article],
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    progress: Progress | None = None,
 ) -> Evaluation:
-    end_to_end, gold_mentions, timing, scored = run_predictor(predictor, gold)
+    end_to_end, gold_mentions, timing, scored = run_predictor(predictor, gold, progress)
     metrics = evaluate_predictions(gold, end_to_end, gold_mentions, predictor.labels, n_bootstrap, seed, tasks=predictor.tasks)
     metrics["timing"] = timing
     if scored is not None:
@@ -302,11 +332,16 @@ def evaluate_run(
     n_bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     predictor: ArticlePredictor | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """``python -m eval RUN_DIR``: load the run's predictor, score it, write RUN_DIR/eval/<stem>/."""
-    predictor = predictor if predictor is not None else load_predictor(run_dir)
+    if predictor is None:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # the evaluation shows its own progress
+        predictor = load_predictor(run_dir)
     gold, source = load_gold(data, split, predictor.labels)
-    evaluation = evaluate_predictor(predictor, gold, n_bootstrap, seed)
+    evaluation = evaluate_predictor(predictor, gold, n_bootstrap, seed, progress)
     evaluation.metrics["run"] = read_run_info(run_dir)
     evaluation.metrics["data"] = source
     output = Path(output) if output is not None else Path(run_dir) / "eval" / source["stem"]
@@ -318,6 +353,7 @@ def evaluate_run(
 
 def write_evaluation(evaluation: Evaluation, output: str | Path) -> Path:
     """Write every output file into ``output`` in one atomic step (an old folder is replaced)."""
+    from .article_pages import render_article_pages
     from .report import render_html, render_markdown
 
     metrics = evaluation.metrics
@@ -331,6 +367,10 @@ def write_evaluation(evaluation: Evaluation, output: str | Path) -> Path:
             (staging / "predictions_gold_mentions.jsonl").write_text(dump_jsonl(evaluation.gold_mentions), encoding="utf-8")
         (staging / "report.md").write_text(render_markdown(metrics), encoding="utf-8")
         (staging / "report.html").write_text(render_html(metrics), encoding="utf-8")
+        pages = render_article_pages(evaluation.gold, evaluation.end_to_end, evaluation.gold_mentions, evaluation.labels)
+        for name, page in pages.items():
+            (staging / name).parent.mkdir(exist_ok=True)
+            (staging / name).write_text(page, encoding="utf-8")
     evaluation.path = output
     return output
 

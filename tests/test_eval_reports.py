@@ -56,7 +56,7 @@ def test_evaluate_run_writes_every_output_with_intervals_and_plots(tmp_path, tin
     stances = metrics["gold_mentions"]["stances"]
     assert stances["confusion"][0] == [6, 1, 1, 0] and stances["pairs"] == 13
     html = (where / "report.html").read_text()
-    assert html.count("<svg") >= 5 and "<mark>" in html
+    assert html.count("<svg") >= 5 and "<mark class=" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "the report must not load anything"
     assert "[0." in (where / "report.md").read_text() or "[1." in (where / "report.md").read_text()
     errors = metrics["errors"]["stances"]
@@ -168,3 +168,28 @@ def test_a_stance_only_run_is_not_scored_on_the_roles_it_copies(tmp_path, tiny):
     assert result["best"]["actor_role_accuracy"] == "both"  # the copied gold roles (accuracy 1.0) do not win
     assert rows["stance-only"]["actor_role_accuracy"] is None
     assert rows["stance-only"]["actor_role_accuracy_p_vs_best"] is None
+
+
+class _EchoPredictor:
+    """Returns its inputs; records how many articles each call got."""
+
+    labels = LABELS
+    tasks = ("roles", "stance")
+
+    def __init__(self):
+        self.calls: list[tuple[int, bool]] = []
+
+    def predict_articles(self, articles, *, gold_mentions=False):
+        self.calls.append((len(articles), gold_mentions))
+        return [article.model_copy(deep=True) for article in articles]
+
+
+def test_predictions_are_made_in_chunks_that_report_progress(tiny):
+    articles = [tiny[0].model_copy(update={"id": f"a{number}"}) for number in range(runner.PREDICT_CHUNK + 2)]
+    predictor, reports = _EchoPredictor(), []
+    end_to_end, gold_mentions, _ = runner.run_predictor(predictor, articles, lambda *report: reports.append(report))
+    total = runner.PREDICT_CHUNK + 2
+    assert predictor.calls == [(runner.PREDICT_CHUNK, False), (2, False), (runner.PREDICT_CHUNK, True), (2, True)]
+    assert reports == [("end to end", runner.PREDICT_CHUNK, total), ("end to end", total, total),
+                       ("gold mentions", runner.PREDICT_CHUNK, total), ("gold mentions", total, total)]  # fmt: skip
+    assert [a.id for a in end_to_end] == [a.id for a in gold_mentions] == [a.id for a in articles]

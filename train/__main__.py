@@ -1,4 +1,7 @@
-"""``python -m train CONFIG [--set key.sub=value ...] [--output-dir DIR] [--resume] [--overwrite]``."""
+"""``python -m train CONFIG [--set key.sub=value ...] [--output DIR] [--resume] [--overwrite]``.
+
+Only typer is imported up front: ``--help`` and ``--version`` answer without loading torch.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,28 @@ import typer
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from actorstance import __version__
+
+        typer.echo(f"actorstance {__version__}")
+        raise typer.Exit()
+
+
 @app.command()
 def main(
     config: Annotated[Path, typer.Argument(help="run config YAML, e.g. configs/default.yaml")],
     overrides: Annotated[
         Optional[list[str]], typer.Option("--set", help="override a config key, e.g. --set training.epochs=3")
     ] = None,
-    output_dir: Annotated[Optional[Path], typer.Option(help="run directory (default: output_dir/name from the config)")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="run directory (default: output_dir/name from the config)")
+    ] = None,
     resume: Annotated[bool, typer.Option(help="continue from the last checkpoint of an interrupted run")] = False,
     overwrite: Annotated[bool, typer.Option(help="replace an existing run directory")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="print the actorstance version and exit")
+    ] = False,
 ) -> None:
     """Fine-tune the role tagger and/or stance classifier described by CONFIG."""
     from actorstance.config import ConfigError, load_config
@@ -32,7 +48,7 @@ def main(
     from .trainer import train
 
     try:
-        run_dir = train(run_config, output_dir=output_dir, resume=resume, overwrite=overwrite)
+        run_dir = train(run_config, output_dir=output, resume=resume, overwrite=overwrite)
     except (CorpusError, FileExistsError, ConfigError, ValueError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None

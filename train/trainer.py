@@ -20,6 +20,7 @@ import transformers
 from transformers import (
     AutoTokenizer,
     EarlyStoppingCallback,
+    ProgressCallback,
     Trainer,
     TrainerCallback,
     TrainingArguments,
@@ -54,6 +55,59 @@ class JsonlLogCallback(TrainerCallback):
         if state.is_world_process_zero and logs:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
+
+
+class EvaluationLineCallback(ProgressCallback):
+    """The progress bar, plus one readable line per evaluation instead of HF's raw log dicts
+    (the full records go to ``train.log``)."""
+
+    def __init__(self, metric: str, greater_is_better: bool):
+        super().__init__()
+        self.metric, self.greater_is_better = metric, greater_is_better
+        self.loss: float | None = None
+        self.best: tuple[float, float] | None = None  # (value, epoch)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        logs = logs or {}
+        if "loss" in logs:
+            self.loss = logs["loss"]
+        value = logs.get(f"eval_{self.metric}")
+        if value is None or not state.is_world_process_zero:
+            return
+        epoch = state.epoch or 0.0
+        if self.best is None or (value > self.best[0] if self.greater_is_better else value < self.best[0]):
+            self.best = (value, epoch)
+        parts = [f"epoch {epoch:.2f} (step {state.global_step})"]
+        if self.loss is not None:
+            parts.append(f"train loss {self.loss:.4f}")
+        if "eval_loss" in logs and self.metric != "loss":
+            parts.append(f"validation loss {logs['eval_loss']:.4f}")
+        parts.append(f"{self.metric} {value:.4f} (best {self.best[0]:.4f} at epoch {self.best[1]:.2f})")
+        line = " · ".join(parts)
+        if self.training_bar is not None:
+            self.training_bar.write(line)
+        else:
+            print(line, flush=True)
+
+
+def _tensorboard_callback(directory: Path) -> TrainerCallback:
+    """HF's TensorBoard callback writing to ``directory`` (copied into RUN/tensorboard/ with the run)."""
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        raise ValueError("training.tensorboard: the tensorboard package is missing; pip install 'actorstance[tensorboard]'") from None
+    from transformers.integrations import TensorBoardCallback
+
+    return TensorBoardCallback(SummaryWriter(log_dir=str(directory)))
+
+
+def _kept_checkpoint(state) -> dict | None:
+    """Step, epoch and metric of the checkpoint that ``load_best_model_at_end`` kept (None without evaluation)."""
+    if state.best_global_step is None:
+        return None
+    epochs = [record.get("epoch") for record in state.log_history if record.get("step") == state.best_global_step]
+    epoch = next((value for value in epochs if value is not None), None)
+    return {"step": state.best_global_step, "epoch": epoch, "metric_value": state.best_metric}
 
 
 def _precision_flags(precision: str) -> dict:
@@ -168,9 +222,10 @@ def build_trainer(
         metric_for_best_model=f"eval_{training.early_stopping.metric}" if has_validation else None,
         greater_is_better=training.early_stopping.metric != "loss",
         logging_steps=training.logging_steps,
-        report_to=["tensorboard"] if training.tensorboard else [],
+        report_to=[],  # TensorBoard, when asked for, is added below with its folder in the run
         seed=config.seed,
         data_seed=config.seed,
+        full_determinism=training.deterministic,  # torch.use_deterministic_algorithms (+ cuDNN/cuBLAS settings)
         train_sampling_strategy="group_by_length" if training.group_by_length else "random",
         dataloader_num_workers=training.dataloader_workers,
         label_names=["labels", "stance_labels"],
@@ -182,7 +237,9 @@ def build_trainer(
     callbacks: list[TrainerCallback] = [JsonlLogCallback(log_path)]
     if has_validation and training.early_stopping.patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping.patience))
-    return Trainer(
+    if training.tensorboard:
+        callbacks.append(_tensorboard_callback(log_path.parent / "tensorboard" / work_dir.name))
+    trainer = Trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
@@ -192,6 +249,9 @@ def build_trainer(
         preprocess_logits_for_metrics=_argmax_logits,
         callbacks=callbacks,
     )
+    trainer.remove_callback(ProgressCallback)
+    trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
+    return trainer
 
 
 def _train_model(
@@ -223,8 +283,15 @@ def _train_model(
         "resumed_from": Path(checkpoint).name if checkpoint else None,
         "train_examples": len(datasets["train"]),
         "validation_examples": len(datasets["validation"]),
+        "epochs_trained": trainer.state.epoch,
+        "kept_checkpoint": _kept_checkpoint(trainer.state),
     }
+    kept = metrics["kept_checkpoint"]
     if has_validation:
+        trainer.remove_callback(EvaluationLineCallback)  # the final evaluation re-scores the kept checkpoint
+        if kept is not None and trainer.is_world_process_zero():
+            print(f"kept the checkpoint of epoch {kept['epoch']:.2f} (step {kept['step']}): "
+                  f"{config.training.early_stopping.metric} {kept['metric_value']:.4f}", flush=True)  # fmt: skip
         evaluation = trainer.evaluate()
         timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch"}
         metrics["validation"] = {
@@ -247,6 +314,8 @@ def train(
         shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True, exist_ok=True)
 
+    if config.training.threads is not None:
+        torch.set_num_threads(config.training.threads)  # sums split differently over other thread counts
     set_seed(config.seed)
     model_path = resolve_model_name(config.model.name)
     labels = config.data.label_schema()
@@ -289,6 +358,7 @@ def train(
         "architecture": config.model.architecture,
         "model": config.model.name,
         "validation": _merged_validation(metrics),
+        "kept_checkpoints": {group: group_metrics.get("kept_checkpoint") for group, group_metrics in metrics.items()},
         "runs": metrics,
         "train_time_s": round(time.perf_counter() - started, 2),
         "num_parameters": sum(sum(p.numel() for p in model.parameters()) for _, model in trained),
@@ -317,6 +387,8 @@ def train(
         if decision is not None:
             decision.save(staging)
         atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
+        if (work_dir / "tensorboard").is_dir():
+            shutil.copytree(work_dir / "tensorboard", staging / "tensorboard")
         log = work_dir / "train.log"
         shutil.copyfile(log, staging / "train.log") if log.exists() else (staging / "train.log").touch()
         atomic_write_text(staging / "README.md", render_card(config, labels, summary, corpus_stats(splits["train"])))

@@ -1,4 +1,4 @@
-"""The checks of ANNOTATION-SPEC section 7, reported as located issues, never as tracebacks."""
+"""The checks of the annotation spec (docs/annotation-spec.md) section 7, reported as located issues, never as tracebacks."""
 
 from __future__ import annotations
 

@@ -1,0 +1,100 @@
+"""Write the README's result table from the comparison that `python -m eval compare` wrote.
+
+    python scripts/readme_tables.py runs/compare/comparison.json [--readme README.md] [--check]
+
+The table sits between ``<!-- table:main -->`` and ``<!-- /table:main -->`` in the README; everything
+else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
+the best value of each metric column in bold, "–" for a task a run does not do. A row of the
+README table whose run is not in the comparison (e.g. the spaCy baseline when spaCy was not run)
+is kept as it was. ``--check`` exits 1 if the README's table differs from the comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from generated_file import write_or_check
+
+REPO = Path(__file__).resolve().parent.parent
+
+COLUMNS = (
+    ("mention_strict_f1", "mention strict F1"),
+    ("mention_partial_f1", "mention partial F1"),
+    ("actor_role_accuracy", "actor role acc. (gold mentions)"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("e2e_stance_f1", "end-to-end stance F1"),
+)
+ROW_NAMES = {
+    "default": "default (shared encoder, both tasks)",
+    "roles-only": "roles-only",
+    "stance-only": "stance-only",
+    "baseline-gazetteer": "baseline: gazetteer from train",
+    "baseline-spacy": "baseline: spaCy `en_core_web_sm` NER mapped to roles",
+    "baseline-majority": "baseline: majority label",
+}
+"""Comparison run name -> the README's row name (other runs keep their own name)."""
+
+
+def _cell(row: dict, metric: str) -> str:
+    value = row.get(metric)
+    if value is None:
+        return "–"
+    text = f"{value:.3f}"
+    if metric in row.get("best", []):
+        text = f"**{text}**"
+    low, high = row.get(f"{metric}_ci_low"), row.get(f"{metric}_ci_high")
+    if low is not None and high is not None and (low, high) != (value, value):
+        text += f" [{low:.3f}, {high:.3f}]"
+    return text
+
+
+def render_main(comparison: dict, old_rows: dict[str, str]) -> str:
+    """The table's Markdown; rows of ``old_rows`` (README row name -> line) missing from the comparison are kept."""
+    header = "| run | " + " | ".join(title for _, title in COLUMNS) + " | train time (s) |"
+    lines = [header, "|---|" + "---|" * (len(COLUMNS) + 1)]
+    present = {}
+    for row in comparison["rows"]:
+        name = ROW_NAMES.get(row["run"], row["run"])
+        seconds = row.get("train_time_s")
+        time = "–" if seconds is None else f"{seconds:.0f}"
+        present[name] = f"| {name} | " + " | ".join(_cell(row, metric) for metric, _ in COLUMNS) + f" | {time} |"
+    order = list(ROW_NAMES.values()) + [name for name in present if name not in ROW_NAMES.values()]
+    for name in order:
+        if name in present:
+            lines.append(present[name])
+        elif name in old_rows:
+            lines.append(old_rows[name])
+    return "\n".join(lines)
+
+
+def _region(readme: str, name: str) -> re.Match:
+    pattern = re.compile(rf"(<!-- table:{name} -->\n)(.*?)(\n<!-- /table:{name} -->)", re.DOTALL)
+    match = pattern.search(readme)
+    if match is None:
+        raise SystemExit(f"README has no <!-- table:{name} --> ... <!-- /table:{name} --> region")
+    return match
+
+
+def update_readme(readme: str, comparison: dict) -> str:
+    match = _region(readme, "main")
+    old_rows = {line.split("|")[1].strip(): line for line in match[2].splitlines()[2:] if line.startswith("|")}
+    return readme[: match.start(2)] + render_main(comparison, old_rows) + readme[match.end(2) :]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("comparison", type=Path, help="comparison.json written by python -m eval compare")
+    parser.add_argument("--readme", type=Path, default=REPO / "README.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the README's table differs instead of writing it")
+    args = parser.parse_args()
+    comparison = json.loads(args.comparison.read_text(encoding="utf-8"))
+    readme = args.readme.read_text(encoding="utf-8")
+    stale = f"{args.readme}: the result table differs from {args.comparison}"
+    return write_or_check(args.readme, update_readme(readme, comparison), args.check, stale)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""What training tells its user: one line per evaluation, the kept checkpoint, TensorBoard files, a fast --help."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .tiny_run import tiny_config
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_EVALUATE_OFFLINE": "1"}
+
+
+def test_a_run_prints_one_line_per_evaluation_and_records_the_kept_checkpoint(small_corpus_file, tiny_model_path, tmp_path):
+    config = tmp_path / "tiny.yaml"
+    overrides = ("training.early_stopping.metric=loss", "training.early_stopping.patience=null", "training.tensorboard=true")
+    config.write_text(tiny_config(small_corpus_file, tiny_model_path, tmp_path / "runs", *overrides).to_yaml())
+    done = subprocess.run([sys.executable, "-m", "train", str(config)], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    run = tmp_path / "runs" / "tiny"
+    log = [json.loads(line) for line in (run / "train.log").read_text().splitlines()]
+    during = log[: next(index for index, record in enumerate(log) if "train_runtime" in record)]
+    evaluations = [record for record in during if "eval_loss" in record]
+    assert [record["step"] for record in evaluations] == [3, 6]
+    best = min(evaluations, key=lambda record: record["eval_loss"])
+
+    lines = [line for line in done.stdout.splitlines() if line.startswith("epoch ")]
+    assert len(lines) == 2 and "{" not in done.stdout  # no raw log dicts
+    first = evaluations[0]
+    assert lines[0] == (
+        f"epoch {first['epoch']:.2f} (step 3) · train loss {log[2]['loss']:.4f} · "
+        f"loss {first['eval_loss']:.4f} (best {first['eval_loss']:.4f} at epoch {first['epoch']:.2f})"
+    )
+    assert lines[1].endswith(f"(best {best['eval_loss']:.4f} at epoch {best['epoch']:.2f})")
+    assert f"kept the checkpoint of epoch {best['epoch']:.2f} (step {best['step']}): loss {best['eval_loss']:.4f}" in done.stdout
+
+    kept = json.loads((run / "metrics.json").read_text())["kept_checkpoints"]["roles-stance"]
+    assert kept == {"step": best["step"], "epoch": best["epoch"], "metric_value": best["eval_loss"]}
+    card = (run / "README.md").read_text()
+    assert f"| kept checkpoint | roles-stance: epoch {best['epoch']:.2f} (step {best['step']}, loss {best['eval_loss']:.4f}) |" in card
+
+    events = list((run / "tensorboard").rglob("events.out.tfevents.*"))
+    assert events and all(path.stat().st_size > 0 for path in events)
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    accumulator = EventAccumulator(str(events[0].parent))
+    accumulator.Reload()
+    assert [event.step for event in accumulator.Scalars("eval/loss")] == [3, 6]
+
+
+def test_help_and_version_do_not_load_torch():
+    for argument, expected in (("--help", "Fine-tune the role tagger"), ("--version", "actorstance 0.1.0")):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "train", argument], cwd=REPO, env=ENV,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0 and expected in done.stdout
+        imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        assert "torch" not in imported and "transformers" not in imported, argument
+    assert re.fullmatch(r"actorstance \d+\.\d+\.\d+\n", done.stdout)

@@ -78,10 +78,16 @@ def _region(readme: str, name: str) -> re.Match:
     return match
 
 
+def replace_region(readme: str, name: str, body: str) -> str:
+    """``readme`` with the text between the ``table:NAME`` markers replaced by ``body``."""
+    match = _region(readme, name)
+    return readme[: match.start(2)] + body + readme[match.end(2) :]
+
+
 def update_readme(readme: str, comparison: dict) -> str:
     match = _region(readme, "main")
     old_rows = {line.split("|")[1].strip(): line for line in match[2].splitlines()[2:] if line.startswith("|")}
-    return readme[: match.start(2)] + render_main(comparison, old_rows) + readme[match.end(2) :]
+    return replace_region(readme, "main", render_main(comparison, old_rows))
 
 
 def main() -> int:

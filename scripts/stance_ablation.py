@@ -56,7 +56,8 @@ def main() -> None:
     if not (args.run_dir / DECISION_FILE).is_file():
         parser.error(f"{args.run_dir}: no {DECISION_FILE}; fit one with 'actorstance calibrate {args.run_dir}'")
     output = args.output or Path("benchmarks/results") / f"stance-ablation-{args.split}.json"
-    results = {"run": str(args.run_dir), "split": args.split, "variants": {}}
+    decision = json.loads((args.run_dir / DECISION_FILE).read_text(encoding="utf-8"))
+    results = {"run": str(args.run_dir), "split": args.split, "decision": decision, "variants": {}}
     with tempfile.TemporaryDirectory() as scratch:
         for name in args.variants:
             run = _variant_run(args.run_dir, Path(scratch), name, VARIANTS[name])

@@ -187,7 +187,8 @@ class _EchoPredictor:
 def test_predictions_are_made_in_chunks_that_report_progress(tiny):
     articles = [tiny[0].model_copy(update={"id": f"a{number}"}) for number in range(runner.PREDICT_CHUNK + 2)]
     predictor, reports = _EchoPredictor(), []
-    end_to_end, gold_mentions, _ = runner.run_predictor(predictor, articles, lambda *report: reports.append(report))
+    end_to_end, gold_mentions, _, scored = runner.run_predictor(predictor, articles, lambda *report: reports.append(report))
+    assert scored is None  # no fitted stance decision: nothing is asked at min_score=0
     total = runner.PREDICT_CHUNK + 2
     assert predictor.calls == [(runner.PREDICT_CHUNK, False), (2, False), (runner.PREDICT_CHUNK, True), (2, True)]
     assert reports == [("end to end", runner.PREDICT_CHUNK, total), ("end to end", total, total),

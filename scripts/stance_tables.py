@@ -1,0 +1,129 @@
+"""Write the README's stance-graph tables from the result files that produced them.
+
+    python scripts/stance_tables.py [--readme README.md] [--check]
+
+Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
+  stance-ablation  benchmarks/results/stance-ablation-validation.json (scripts/stance_ablation.py, validation split)
+  stance-design    stance-ablation-validation.json and stance-ablation-validation-windows.json (the runs of
+                   the two designs, validation split) and predict-speed-{default,windows}.json
+  stance-test      benchmarks/results/stance-ablation-test.json (the test split, scored once)
+  seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
+``--check`` exits 1 if the README differs from what the result files say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from generated_file import write_or_check
+from readme_tables import replace_region
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+VARIANT_NAMES = {
+    "legacy": "every pair with a context classified as a stance; actors by surface (before)",
+    "decision": "+ one decision per pair, threshold fitted on validation",
+    "dictionary": "+ names linked to the actor dictionary",
+    "full": "+ nominals and short forms joined to a named actor (shipped)",
+}
+
+
+def _value(entry: dict) -> str:
+    text = f"{entry['value']:.3f}"
+    if entry.get("ci_low") is not None:
+        text += f" [{entry['ci_low']:.3f}, {entry['ci_high']:.3f}]"
+    return text
+
+
+def render_ablation(results: dict) -> str:
+    lines = [
+        "| variant | end-to-end stance F1 | stance macro-F1 (gold actors) | actor F1 | actor grouping CoNLL F1 "
+        "| predicted / gold actors | predicted / gold edges | NONE recall (gold actors) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, variant in results["variants"].items():
+        headline = variant["headline"]
+        lines.append(
+            f"| {VARIANT_NAMES.get(name, name)} | {_value(headline['e2e_stance_f1'])} | {_value(headline['stance_macro_f1'])} "
+            f"| {_value(headline['actor_f1'])} | {_value(headline['coref_conll_f1'])} | {variant['predicted_per_gold_actors']:.2f} "
+            f"| {variant['predicted_per_gold_edges']:.2f} | {variant['none_recall_gold_actors']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+TARGETS = (
+    ("end-to-end stance F1", lambda v: v["headline"]["e2e_stance_f1"]["value"], ">= 0.35"),
+    ("predicted / gold stance edges", lambda v: v["predicted_per_gold_edges"], "0.6 - 1.4"),
+    ("stance macro-F1 given gold actors", lambda v: v["headline"]["stance_macro_f1"]["value"], ">= 0.55"),
+    ("NONE recall given gold actors", lambda v: v["none_recall_gold_actors"], ">= 0.6"),
+    ("actor F1 end to end", lambda v: v["headline"]["actor_f1"]["value"], ">= 0.80"),
+    ("predicted / gold actors", lambda v: v["predicted_per_gold_actors"], "<= 1.25"),
+    ("strict mention F1", lambda v: v["headline"]["mention_strict_f1"]["value"], ">= 0.60"),
+    ("actor role accuracy (gold mentions)", lambda v: v["headline"]["actor_role_accuracy"]["value"], ">= 0.82"),
+)
+
+
+def render_test(results: dict) -> str:
+    before, after = results["variants"]["legacy"], results["variants"]["full"]
+    lines = ["| measure (test split) | before (same weights) | now | target |", "|---|---|---|---|"]
+    for title, read, target in TARGETS:
+        lines.append(f"| {title} | {read(before):.3f} | {read(after):.3f} | {target} |")
+    return "\n".join(lines)
+
+
+def render_design(designs: dict[str, tuple[dict, dict]]) -> str:
+    """Design name -> (its run's ablation results, its predict-speed results)."""
+    lines = [
+        "| stance design | edge F1 given gold actors (at the fitted threshold) | end-to-end stance F1 | full / roles-only predict time |",
+        "|---|---|---|---|",
+    ]
+    for name, (ablation, speed) in designs.items():
+        decision = ablation["decision"]
+        e2e = ablation["variants"]["full"]["headline"]["e2e_stance_f1"]
+        ratio = speed["full_prediction_time_over_roles_only"]
+        lines.append(f"| {name} | {decision['fitted_on']['edge_f1']:.3f} (threshold {decision['threshold']:.2f}) | {_value(e2e)} | {ratio:.2f}x |")
+    return "\n".join(lines)
+
+
+def render_seed(seed: dict) -> str:
+    counts = seed["counts"]
+    lines = [
+        f"{counts['mentions']} mentions, {counts['actors']} actors, {counts['stances']} stance edges predicted "
+        f"(gold: {counts['gold_mentions']}, {counts['gold_actors']}, {counts['gold_stances']}); "
+        f"{counts['correct_stances']} edges right end to end. Edges, most confident first (✓ = a gold edge):",
+        "",
+        "```",
+        *(f"{'✓' if e['correct'] else ' '} {e['holder']} -> {e['target']}  {e['label']}  {e['score']:.2f}" for e in seed["stances"]),
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+def update(readme: str) -> str:
+    def load(name: str) -> dict:
+        return json.loads((RESULTS / name).read_text(encoding="utf-8"))
+
+    ablation = load("stance-ablation-validation.json")
+    readme = replace_region(readme, "stance-ablation", render_ablation(ablation))
+    designs = {
+        "pair contexts (default)": (ablation, load("predict-speed-default.json")),
+        "windows": (load("stance-ablation-validation-windows.json"), load("predict-speed-windows.json")),
+    }
+    readme = replace_region(readme, "stance-design", render_design(designs))
+    readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json")))
+    return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", type=Path, default=REPO / "README.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the README differs instead of writing it")
+    args = parser.parse_args()
+    readme = args.readme.read_text(encoding="utf-8")
+    return write_or_check(args.readme, update(readme), args.check, f"{args.readme}: stance tables differ from the result files")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

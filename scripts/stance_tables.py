@@ -92,7 +92,7 @@ def render_seed(seed: dict) -> str:
     lines = [
         f"{counts['mentions']} mentions, {counts['actors']} actors, {counts['stances']} stance edges predicted "
         f"(gold: {counts['gold_mentions']}, {counts['gold_actors']}, {counts['gold_stances']}); "
-        f"{counts['correct_stances']} edges right end to end. Edges, most confident first (✓ = a gold edge):",
+        f"right end to end: {counts['correct_stances']} of the gold edges. Edges, most confident first (✓ = a gold edge):",
         "",
         "```",
         *(f"{'✓' if e['correct'] else ' '} {e['holder']} -> {e['target']}  {e['label']}  {e['score']:.2f}" for e in seed["stances"]),

@@ -34,7 +34,7 @@ from actorstance.config import RunConfig, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
 from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
-from actorstance.labels import LabelSchema
+from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import model_dirs
@@ -145,7 +145,7 @@ def _metrics_function(labels: LabelSchema, tasks: tuple[str, ...]):
             gold = label_ids[-1]
             keep = gold != IGNORE_INDEX
             scores = label_scores(
-                [classes[i] for i in gold[keep]], [classes[i] for i in by_task["stance"][keep]], labels.stances, classes[0]
+                [classes[i] for i in gold[keep]], [classes[i] for i in by_task["stance"][keep]], labels.stances, NONE_LABEL
             )
             results.update({f"stance_{k}": v for k, v in scores.items() if isinstance(v, (int, float))})
             headline.append(scores["macro_f1"])

@@ -269,7 +269,7 @@ def calibrate(
     if split != "all":
         articles = [article for article in articles if article.split == split]
     if not articles:
-        errors.print(f"[red]error:[/red] {escape(str(data))}: no article with split {split!r}", highlight=False)
+        errors.print(f"[red]error:[/red] {escape(str(data))}: no article with split {split!r}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     decision = predictor.fit_decision(articles, fitted_on={"data": str(data), "split": split, "articles": len(articles)})
     path = decision.save(run_dir)

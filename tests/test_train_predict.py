@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_run_directory_is_complete(run_dir):
     names = {p.name for p in run_dir.iterdir()}
-    assert names == {"config.yaml", "labels.yaml", "aliases.json", "metrics.json", "train.log", "README.md", "model"}
+    assert names == {"config.yaml", "labels.yaml", "aliases.json", "metrics.json", "decision.json", "train.log", "README.md", "model"}
     assert {p.name for p in (run_dir / "model").iterdir()} >= {"encoder", "heads.safetensors", "heads.json", "tokenizer.json"}
     assert not list(run_dir.parent.glob(".*"))  # no work folder or staging folder left behind
     metrics = json.loads((run_dir / "metrics.json").read_text())

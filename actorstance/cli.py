@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from . import limits
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
@@ -226,21 +227,26 @@ def serve(
     run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8000,
-    max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = 1_000_000,
-    max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = 100_000,
-    max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = 32,
+    max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = limits.MAX_BODY_BYTES,
+    max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = limits.MAX_TEXT_CHARS,
+    max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = limits.MAX_TEXTS_PER_REQUEST,
+    request_seconds: Annotated[float, typer.Option(min=0.001, help="time budget per request, waiting included (503 if it cannot start, 504 if cancelled)")] = limits.REQUEST_SECONDS,
+    max_waiting: Annotated[int, typer.Option(min=0, help="requests that may wait for the model (503 above)")] = limits.MAX_WAITING_REQUESTS,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="model batch size")] = 32,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
-    """Serve the run over HTTP: POST /predict, GET /health, GET /metadata, docs at /docs."""
+    """Serve the run over HTTP: POST /predict, GET /health, GET /metadata, docs at /docs and /redoc (offline)."""
     import uvicorn
 
     from .server import ServeLimits, create_app
 
-    limits = ServeLimits(max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size, batch_size=batch_size)
-    app_ = create_app(_load(run_dir, device, backend), limits)
+    serve_limits = ServeLimits(
+        max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size,
+        batch_size=batch_size, request_seconds=request_seconds, max_waiting=max_waiting,
+    )  # fmt: skip
+    app_ = create_app(_load(run_dir, device, backend), serve_limits)
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 

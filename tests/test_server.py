@@ -71,11 +71,9 @@ def test_health_metadata_and_docs(client, run_dir):
     assert metadata["labels"]["roles"][:3] == ["GOV", "MIL", "REB"] and metadata["labels"]["stances"] == ["SUPPORT", "OPPOSE", "NEUTRAL"]
     assert "tiny-bert" in metadata["model"]
     assert metadata["limits"] == LIMITS.model_dump() and metadata["backend"] == "torch"
-    docs = client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
     schema = client.get("/openapi.json").json()
     assert {"/predict", "/health", "/metadata"} <= set(schema["paths"])
-    assert {"text", "texts", "mentions"} <= set(schema["components"]["schemas"]["PredictRequest"]["properties"])
+    assert {"text", "texts", "mentions", "min_score"} <= set(schema["components"]["schemas"]["PredictRequest"]["properties"])
 
 
 @pytest.mark.parametrize(
@@ -147,8 +145,8 @@ def test_one_megabyte_text_under_raised_limits(predictor):
         ({"texts": "a"}, "texts: Input should be a valid list"),
         ({"texts": []}, "texts: at least one text is required"),
         ({"texts": ["a"] * 5}, "texts: 5 texts, over the limit of 4 per request"),
-        ({"text": "y" * 5_001}, "text: 5001 characters, over the limit of 5000"),
-        ({"texts": ["ok", "y" * 5_001]}, "texts.1: 5001 characters, over the limit of 5000"),
+        ({"text": "y" * 5_001}, "text: 5,001 characters, over the limit of 5,000"),
+        ({"texts": ["ok", "y" * 5_001]}, "texts.1: 5,001 characters, over the limit of 5,000"),
         ({"text": "\ud800 lone surrogate"}, "text: invalid Unicode at character 0"),
         ({"text": "a", "language": "en"}, "language: Extra inputs are not permitted"),
         ({"text": "Iran", "mentions": [{"start": 2, "end": 9}]}, "mentions.0: span [2, 9) is empty or outside the text (length 4)"),
@@ -219,7 +217,7 @@ def test_real_server_answers_concurrent_requests(run_dir, predictor):
 
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "actorstance", "serve", str(run_dir), "--port", str(port), "--log-level", "warning"]
+    command = [sys.executable, "-m", "actorstance", "serve", str(run_dir), "--port", str(port), "--log-level", "warning", "--max-waiting", "20"]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

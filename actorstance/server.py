@@ -16,13 +16,14 @@ answer; it is logged).
 
 Scheduling: one prediction at a time (the model already uses every core), in a worker thread so
 the event loop keeps answering ``/health``. At most ``max_waiting`` requests wait behind it, and
-each has ``request_seconds`` from its arrival, waiting included. A forward pre-hook checks that
-deadline before every model batch, so a request over budget stops within one batch (about a
-second on CPU) and the next request starts: one long text can no longer hold the model for minutes.
+each has ``request_seconds`` from its arrival, waiting included; a prediction still running at its
+deadline is stopped (see `_Scheduler`) and the next request starts, so one long text can no longer
+hold the model for minutes.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -284,28 +285,31 @@ def _check(request: PredictRequest, limits: ServeLimits) -> tuple[list[str], lis
     return texts, mentions, single
 
 
-class _OverBudget(Exception):
-    """Raised inside the model's forward when the running request is past its deadline."""
+class _OverBudget(BaseException):
+    """Raised in the worker thread when its request passes its deadline; a BaseException, so no
+    ``except Exception`` inside the predictor can swallow it."""
 
 
-_budget = threading.local()  # .deadline of the request the current worker thread is predicting
-
-
-def _stop_when_over_budget(module, args) -> None:
-    deadline = getattr(_budget, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline:
-        raise _OverBudget
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in another thread at its next Python instruction (None drops a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception))
 
 
 class _Scheduler:
-    """One prediction at a time; at most ``max_waiting`` waiting; each cancelled past ``request_seconds``."""
+    """One prediction at a time; at most ``max_waiting`` waiting; each stopped at ``request_seconds``.
+
+    A watchdog timer raises `_OverBudget` in the predicting thread at the deadline. It lands at the
+    next Python instruction: between two model batches (a forward pass is not interrupted, about a
+    second on CPU) or anywhere in the Python work around them (sentence splitting, actor grouping,
+    building stance candidates), so no phase of a prediction can hold the model past the budget.
+    """
 
     def __init__(self, predictor, limits: ServeLimits):
         self.predictor, self.limits = predictor, limits
-        self.lock = threading.Lock()
+        self.model_lock = threading.Lock()
+        self.state = threading.Lock()  # guards `running` between the worker and its watchdog
+        self.running: int | None = None  # thread id of the prediction in progress
         self.admitted = 0  # running + waiting; changed only on the event loop, so no lock
-        models = {id(model): model for model in getattr(predictor, "models", {}).values()}
-        self.modules = [model for model in models.values() if hasattr(model, "register_forward_pre_hook")]  # not ONNX
 
     async def predict(self, texts: list[str], mentions: list | None, min_score: float | None) -> list[dict]:
         if self.admitted > self.limits.max_waiting:
@@ -317,19 +321,37 @@ class _Scheduler:
         finally:
             self.admitted -= 1
 
+    def _cancel(self, worker: int) -> None:
+        with self.state:
+            if self.running == worker:
+                _raise_in(worker, _OverBudget)
+
+    def _finish(self, worker: int) -> None:
+        with self.state:
+            self.running = None
+            _raise_in(worker, None)  # a cancellation that came after the prediction ended is dropped
+
     def _run(self, texts: list[str], mentions: list | None, min_score: float | None, arrival: float) -> list[dict]:
         budget = self.limits.request_seconds
         deadline = arrival + budget
-        if not self.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        if not self.model_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             message = f"the model stayed busy for this request's whole time budget ({budget:g} s); retry later"
             raise _Problem(503, "busy", message, headers={"Retry-After": "5"})
         started = time.monotonic()
-        hooks = [module.register_forward_pre_hook(_stop_when_over_budget) for module in self.modules]
-        _budget.deadline = deadline
+        worker = threading.get_ident()
         given = None if mentions is None else [[m.model_dump(exclude_none=True) for m in items] for items in mentions]
+        watchdog = threading.Timer(max(0.0, deadline - started), self._cancel, args=(worker,))
         try:
-            results = self.predictor.predict(texts, mentions=given, batch_size=self.limits.batch_size, min_score=min_score)
+            try:
+                with self.state:
+                    self.running = worker
+                watchdog.start()
+                results = self.predictor.predict(texts, mentions=given, batch_size=self.limits.batch_size, min_score=min_score)
+            finally:
+                watchdog.cancel()
+                self._finish(worker)
         except _OverBudget:
+            self._finish(worker)  # in case it landed inside the first _finish
             ran, waited = time.monotonic() - started, started - arrival
             message = (
                 f"prediction cancelled after {ran:.1f} s (and {waited:.1f} s waiting for the model): over the time budget "
@@ -337,10 +359,7 @@ class _Scheduler:
             )
             raise _Problem(504, "over_time_budget", message) from None
         finally:
-            _budget.deadline = None
-            for hook in hooks:
-                hook.remove()
-            self.lock.release()
+            self.model_lock.release()
         return [article.to_dict() for article in results]
 
 

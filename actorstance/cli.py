@@ -230,7 +230,8 @@ def serve(
     max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = limits.MAX_BODY_BYTES,
     max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = limits.MAX_TEXT_CHARS,
     max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = limits.MAX_TEXTS_PER_REQUEST,
-    request_seconds: Annotated[float, typer.Option(min=0.001, help="time budget per request, waiting included (503 if it cannot start, 504 if cancelled)")] = limits.REQUEST_SECONDS,
+    wait_seconds: Annotated[float, typer.Option(min=0.001, help="longest a request waits for the model (503 above)")] = limits.WAIT_SECONDS,
+    predict_seconds: Annotated[float, typer.Option(min=0.001, help="longest a request may predict (cancelled with 504 above)")] = limits.PREDICT_SECONDS,
     max_waiting: Annotated[int, typer.Option(min=0, help="requests that may wait for the model (503 above)")] = limits.MAX_WAITING_REQUESTS,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="model batch size")] = 32,
     backend: BackendOption = "torch",
@@ -244,7 +245,7 @@ def serve(
 
     serve_limits = ServeLimits(
         max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size,
-        batch_size=batch_size, request_seconds=request_seconds, max_waiting=max_waiting,
+        batch_size=batch_size, wait_seconds=wait_seconds, predict_seconds=predict_seconds, max_waiting=max_waiting,
     )  # fmt: skip
     app_ = create_app(_load(run_dir, device, backend), serve_limits)
     uvicorn.run(app_, host=host, port=port, log_level=log_level)

@@ -14,7 +14,8 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_WINDOWS_PER_ARTICLE",
     "MAX_STANCE_CANDIDATES_PER_ARTICLE",
-    "REQUEST_SECONDS",
+    "WAIT_SECONDS",
+    "PREDICT_SECONDS",
     "MAX_WAITING_REQUESTS",
     "LimitExceeded",
     "check_limit",
@@ -37,9 +38,13 @@ MAX_STANCE_CANDIDATES_PER_ARTICLE = 20_000
 """Most stance contexts (actor pair x sentence window) classified for one article: the count that
 grows with the square of the actors, so a list-like text with hundreds of names cannot run for hours."""
 
-REQUEST_SECONDS = 60.0
-"""Time budget of one server request, waiting for the model included: a request that cannot start
-within it is refused (503), one whose prediction runs past it is cancelled (504)."""
+WAIT_SECONDS = 60.0
+"""Longest a server request waits for the model; one that cannot start within it is refused (503)."""
+
+PREDICT_SECONDS = 60.0
+"""Longest one server request may predict; past it the prediction is cancelled (504) and the model
+serves the next request. Separate from the wait, so a request that started gets its whole budget
+and no work is thrown away because of time spent in the queue."""
 
 MAX_WAITING_REQUESTS = 16
 """Requests the server lets wait behind the one being predicted; more are refused at once (503)."""

@@ -15,10 +15,9 @@ past the time budget and was cancelled, 500 only when the model itself fails (no
 answer; it is logged).
 
 Scheduling: one prediction at a time (the model already uses every core), in a worker thread so
-the event loop keeps answering ``/health``. At most ``max_waiting`` requests wait behind it, and
-each has ``request_seconds`` from its arrival, waiting included; a prediction still running at its
-deadline is stopped (see `_Scheduler`) and the next request starts, so one long text can no longer
-hold the model for minutes.
+the event loop keeps answering ``/health``. At most ``max_waiting`` requests wait behind it, each at
+most ``wait_seconds``; a prediction still running after ``predict_seconds`` is stopped (see
+`_Scheduler`) and the next request starts, so one long text can no longer hold the model for minutes.
 """
 
 from __future__ import annotations
@@ -42,7 +41,8 @@ from .limits import (
     MAX_TEXT_CHARS,
     MAX_TEXTS_PER_REQUEST,
     MAX_WAITING_REQUESTS,
-    REQUEST_SECONDS,
+    PREDICT_SECONDS,
+    WAIT_SECONDS,
     LimitExceeded,
 )
 from .schema import Article
@@ -71,9 +71,8 @@ class ServeLimits(BaseModel):
     max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, description="longest text accepted, in characters (422 above)")
     max_batch_size: int = Field(default=MAX_TEXTS_PER_REQUEST, ge=1, description="most texts in one request (422 above)")
     batch_size: int = Field(default=32, ge=1, description="model batch size used for each request")
-    request_seconds: float = Field(
-        default=REQUEST_SECONDS, gt=0, description="time budget of a request from its arrival, waiting included (503 if it cannot start, 504 if cancelled)"
-    )
+    wait_seconds: float = Field(default=WAIT_SECONDS, gt=0, description="longest a request waits for the model (503 above)")
+    predict_seconds: float = Field(default=PREDICT_SECONDS, gt=0, description="longest a request may predict (cancelled with 504 above)")
     max_waiting: int = Field(default=MAX_WAITING_REQUESTS, ge=0, description="requests that may wait behind the running one (503 above)")
 
 
@@ -296,7 +295,7 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
 
 
 class _Scheduler:
-    """One prediction at a time; at most ``max_waiting`` waiting; each stopped at ``request_seconds``.
+    """One prediction at a time; at most ``max_waiting`` waiting, each up to ``wait_seconds``; each stopped at ``predict_seconds``.
 
     A watchdog timer raises `_OverBudget` in the predicting thread at the deadline. It lands at the
     next Python instruction: between two model batches (a forward pass is not interrupted, about a
@@ -332,15 +331,14 @@ class _Scheduler:
             _raise_in(worker, None)  # a cancellation that came after the prediction ended is dropped
 
     def _run(self, texts: list[str], mentions: list | None, min_score: float | None, arrival: float) -> list[dict]:
-        budget = self.limits.request_seconds
-        deadline = arrival + budget
-        if not self.model_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            message = f"the model stayed busy for this request's whole time budget ({budget:g} s); retry later"
+        if not self.model_lock.acquire(timeout=max(0.0, arrival + self.limits.wait_seconds - time.monotonic())):
+            message = f"the model stayed busy for the longest wait of {self.limits.wait_seconds:g} s; retry later"
             raise _Problem(503, "busy", message, headers={"Retry-After": "5"})
         started = time.monotonic()
+        budget = self.limits.predict_seconds
         worker = threading.get_ident()
         given = None if mentions is None else [[m.model_dump(exclude_none=True) for m in items] for items in mentions]
-        watchdog = threading.Timer(max(0.0, deadline - started), self._cancel, args=(worker,))
+        watchdog = threading.Timer(budget, self._cancel, args=(worker,))
         try:
             try:
                 with self.state:
@@ -354,8 +352,8 @@ class _Scheduler:
             self._finish(worker)  # in case it landed inside the first _finish
             ran, waited = time.monotonic() - started, started - arrival
             message = (
-                f"prediction cancelled after {ran:.1f} s (and {waited:.1f} s waiting for the model): over the time budget "
-                f"of {budget:g} s per request; send shorter texts or fewer per request"
+                f"prediction cancelled after {ran:.1f} s (it had waited {waited:.1f} s for the model): over the limit "
+                f"of {budget:g} s per prediction; send shorter texts or fewer per request"
             )
             raise _Problem(504, "over_time_budget", message) from None
         finally:
@@ -432,8 +430,8 @@ def create_app(predictor, limits: ServeLimits | None = None) -> FastAPI:
             415: answer("body not sent with Content-Type: application/json"),
             422: answer("a field is missing, of the wrong type or over a limit"),
             500: answer("the model failed"),
-            503: answer("the model is busy: too many requests waiting, or none could start within request_seconds (see Retry-After)"),
-            504: answer("the prediction ran past request_seconds and was cancelled"),
+            503: answer("the model is busy: too many requests waiting, or this one could not start within wait_seconds (see Retry-After)"),
+            504: answer("the prediction ran past predict_seconds and was cancelled"),
         },
     )
     async def predict(request: Annotated[PredictRequest, Body(openapi_examples=_REQUEST_EXAMPLES)]) -> JSONResponse:

@@ -1,17 +1,20 @@
 """Load test of ``actorstance serve``: throughput and latency with 1, 4 and 8 concurrent clients.
 
-Starts the server of a checkout (``--repo``, default this one) on 127.0.0.1 on a free port, sends
-one article (default: the seed article) from N clients in a closed loop (each sends its next request
-when its last one is answered) for ``--seconds`` per client count, probes ``/health`` every half
-second meanwhile, then stops the server. Everything is bounded: a phase ends after ``--seconds``
-(requests already sent are still waited for, at most ``--request-timeout``), and the whole run
-stops after ``--deadline`` seconds whatever happens. Only 127.0.0.1 is ever contacted.
+For each client count the server of a checkout (``--repo``, default this one) is started afresh on
+127.0.0.1 on a free port (so no phase inherits another's queue); N clients send one article
+(default: the seed article) in a closed loop, each sending its next request when its last one is
+answered, while ``/health`` is probed every half second; after ``--seconds`` the phase ends,
+requests still unanswered are abandoned and counted as unfinished, and the server is stopped.
+With ``--long-chars N`` one more client sends a single text of N characters (the seed repeated)
+at the start of each phase: does one long request hold up everybody else? The whole run stops
+after ``--deadline`` seconds whatever happens. Only 127.0.0.1 is ever contacted.
 
     python benchmarks/server_load.py RUN_DIR [--repo PATH] [--label NAME] [--clients 1,4,8]
-        [--seconds 30] [--text FILE] [--serve-option=--max-waiting=16 ...] [--json PATH]
+        [--seconds 90] [--long-chars 100000] [--serve-option=--max-waiting=16 ...] [--json PATH]
 
-Per client count: requests answered 200, refused (503/504) and failed, throughput (200s per second
-of the phase), p50/p95/max latency of the 200s, and p50/max latency of ``/health``.
+Per phase: answers by status (and "unfinished"), throughput (200s per second of the phase),
+latency p50/p95 over every request sent ("unfinished" counts as longer than the phase, so a
+percentile that falls on one is reported as ``">90"``), and p50/max latency of ``/health``.
 """
 
 from __future__ import annotations
@@ -40,11 +43,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _percentile(values: list[float], share: float) -> float | None:
-    if not values:
+def _percentile(latencies: list[float], share: float, phase_s: float) -> float | str | None:
+    """The ``share`` quantile; unfinished requests (inf) count as longer than the phase."""
+    if not latencies:
         return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 3)
+    value = sorted(latencies)[min(len(latencies) - 1, int(share * len(latencies)))]
+    return f">{phase_s:g}" if value == float("inf") else round(value, 3)
+
+
+def text_of_length(seed: str, characters: int) -> str:
+    return "\n\n".join([seed] * (characters // len(seed) + 1))[:characters]
 
 
 def start_server(run_dir: Path, repo: Path, options: list[str], wait_s: float) -> tuple[subprocess.Popen, str]:
@@ -77,26 +85,44 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-async def _phase(base: str, text: str, clients: int, seconds: float, request_timeout: float) -> dict:
-    """``clients`` closed-loop clients for ``seconds``; /health probed every 0.5 s meanwhile."""
-    latencies: list[float] = []
+async def _phase(base: str, text: str, clients: int, seconds: float, long_text: str | None) -> dict:
+    """``clients`` closed-loop clients for ``seconds`` (plus one long request if given); /health probed meanwhile."""
+    latencies: list[float] = []  # one per request sent, inf when unanswered at the end of the phase
     statuses: dict[str, int] = {}
     health: list[float] = []
+    long_request: dict = {}
     started = time.monotonic()
     stop_at = started + seconds
-    limits = httpx.Limits(max_connections=clients + 2)
-    async with httpx.AsyncClient(base_url=base, timeout=request_timeout, limits=limits) as session:
+
+    def record(status: str, sent: float, into: dict) -> float:
+        into[status] = into.get(status, 0) + 1
+        return time.monotonic() - sent
+
+    async with httpx.AsyncClient(base_url=base, timeout=seconds + 5, limits=httpx.Limits(max_connections=clients + 3)) as session:
 
         async def client() -> None:
             while time.monotonic() < stop_at:
                 sent = time.monotonic()
+                latencies.append(float("inf"))
+                slot = len(latencies) - 1
+                retry_after = 0.0
                 try:
-                    status = str((await session.post("/predict", json={"text": text})).status_code)
+                    response = await session.post("/predict", json={"text": text})
+                    status, retry_after = str(response.status_code), float(response.headers.get("retry-after", 0))
                 except httpx.HTTPError as error:
                     status = type(error).__name__
-                statuses[status] = statuses.get(status, 0) + 1
-                if status == "200":
-                    latencies.append(time.monotonic() - sent)
+                latency = record(status, sent, statuses)
+                # a refusal is answered, but without a prediction: left out of the percentiles (NaN)
+                latencies[slot] = latency if status == "200" else float("nan")
+                await asyncio.sleep(min(retry_after, max(0.0, stop_at - time.monotonic())))  # as a polite client would
+
+        async def long_client() -> None:
+            sent = time.monotonic()
+            try:
+                status = str((await session.post("/predict", json={"text": long_text})).status_code)
+            except httpx.HTTPError as error:
+                status = type(error).__name__
+            long_request.update(status=status, seconds=round(time.monotonic() - sent, 1), characters=len(long_text or ""))
 
         async def probe() -> None:
             while time.monotonic() < stop_at:
@@ -108,36 +134,44 @@ async def _phase(base: str, text: str, clients: int, seconds: float, request_tim
                     health.append(float("inf"))
                 await asyncio.sleep(0.5)
 
-        await asyncio.gather(probe(), *(client() for _ in range(clients)))
+        tasks = [asyncio.ensure_future(job) for job in (probe(), *(client() for _ in range(clients)))]
+        if long_text:
+            tasks.append(asyncio.ensure_future(long_client()))
+        await asyncio.wait(tasks, timeout=max(0.0, stop_at - time.monotonic()) + 0.5)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
     elapsed = time.monotonic() - started
+    predicted = [value for value in latencies if value == value]  # without NaN (refused requests)
+    unfinished = sum(1 for value in latencies if value == float("inf"))
+    if unfinished:
+        statuses["unfinished"] = unfinished
     return {
         "clients": clients,
         "seconds": round(elapsed, 1),
         "statuses": dict(sorted(statuses.items())),
-        "throughput_per_s": round(len(latencies) / elapsed, 3),
-        "latency_p50_s": _percentile(latencies, 0.50),
-        "latency_p95_s": _percentile(latencies, 0.95),
-        "latency_max_s": round(max(latencies), 3) if latencies else None,
+        "throughput_per_s": round(sum(1 for value in predicted if value != float("inf")) / elapsed, 4),
+        "latency_p50_s": _percentile(predicted, 0.50, seconds),
+        "latency_p95_s": _percentile(predicted, 0.95, seconds),
         "health_p50_ms": round(1000 * statistics.median(health), 1) if health else None,
         "health_max_ms": round(1000 * max(health), 1) if health else None,
+        **({"long_request": long_request or {"status": "unfinished", "characters": len(long_text)}} if long_text else {}),
     }
 
 
 def run(args: argparse.Namespace) -> dict:
     text = Path(args.text).read_text(encoding="utf-8")
-    process, base = start_server(Path(args.run_dir), Path(args.repo), args.serve_option, wait_s=120)
-    try:
-        httpx.post(f"{base}/predict", json={"text": text}, timeout=args.request_timeout)  # warm-up, not counted
-        phases = [
-            asyncio.run(_phase(base, text, clients, args.seconds, args.request_timeout))
-            for clients in (int(c) for c in args.clients.split(","))
-        ]
-    finally:
-        stop_server(process)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.repo, capture_output=True, text=True).stdout.strip()
+    long_text = text_of_length(text, args.long_chars) if args.long_chars else None
+    phases = []
+    for clients in (int(c) for c in args.clients.split(",")):
+        process, base = start_server(Path(args.run_dir), Path(args.repo), args.serve_option, wait_s=120)
+        try:
+            phases.append(asyncio.run(_phase(base, text, clients, args.seconds, long_text)))
+        finally:
+            stop_server(process)
+        print(json.dumps(phases[-1]), flush=True)
     return {
         "label": args.label,
-        "commit": commit,
         "run_dir": str(args.run_dir),
         "text": {"file": Path(args.text).name, "characters": len(text)},
         "serve_options": args.serve_option,
@@ -151,11 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run_dir")
     parser.add_argument("--repo", default=str(REPO), help="checkout whose server is measured (its actorstance package)")
-    parser.add_argument("--label", default="after")
+    parser.add_argument("--label", default="after", help="name of this measurement in the result file (e.g. the commit)")
     parser.add_argument("--clients", default="1,4,8")
-    parser.add_argument("--seconds", type=float, default=30.0, help="length of each client-count phase")
-    parser.add_argument("--request-timeout", type=float, default=120.0)
-    parser.add_argument("--deadline", type=float, default=600.0, help="the whole run stops after this many seconds")
+    parser.add_argument("--seconds", type=float, default=90.0, help="length of each client-count phase")
+    parser.add_argument("--long-chars", type=int, default=0, help="also send one text of this many characters per phase")
+    parser.add_argument("--deadline", type=float, default=900.0, help="the whole run stops after this many seconds")
     parser.add_argument("--text", default=str(SEED_TEXT))
     parser.add_argument("--serve-option", action="append", default=[], help="extra option for actorstance serve (repeatable)")
     parser.add_argument("--json", dest="json_path")
@@ -166,7 +200,6 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGALRM, lambda *_: sys.exit(f"stopped: over --deadline {args.deadline:.0f} s"))
         signal.alarm(int(args.deadline))
     result = run(args)
-    print(json.dumps(result, indent=2))
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_TEXT_CHARS",
-    "MAX_TEXTS_PER_REQUEST",
     "MAX_BODY_BYTES",
+    "MAX_BATCH_SIZE",
+    "BATCH_SIZE",
     "MAX_WINDOWS_PER_ARTICLE",
     "MAX_STANCE_CANDIDATES_PER_ARTICLE",
     "WAIT_SECONDS",
@@ -24,11 +25,14 @@ __all__ = [
 MAX_TEXT_CHARS = 100_000
 """Longest article text predicted, in characters (about 15,000 words; a long report, not a book)."""
 
-MAX_TEXTS_PER_REQUEST = 32
-"""Most texts in one server request (one model batch of short articles)."""
-
 MAX_BODY_BYTES = 1_000_000
-"""Largest server request body: the longest text plus JSON escaping, with room for a batch."""
+"""Largest HTTP request body the server reads (room for ten texts at the text limit)."""
+
+MAX_BATCH_SIZE = 32
+"""Most texts in one HTTP request."""
+
+BATCH_SIZE = 32
+"""Texts the model runs at once when serving."""
 
 MAX_WINDOWS_PER_ARTICLE = 2_000
 """Most role-tagging windows (sentences, or 128-token pieces of longer ones) in one article;

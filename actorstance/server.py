@@ -37,9 +37,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .limits import (
+    BATCH_SIZE,
+    MAX_BATCH_SIZE,
     MAX_BODY_BYTES,
     MAX_TEXT_CHARS,
-    MAX_TEXTS_PER_REQUEST,
     MAX_WAITING_REQUESTS,
     PREDICT_SECONDS,
     WAIT_SECONDS,
@@ -69,8 +70,8 @@ class ServeLimits(BaseModel):
 
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1, description="largest request body accepted, in bytes (413 above)")
     max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, description="longest text accepted, in characters (422 above)")
-    max_batch_size: int = Field(default=MAX_TEXTS_PER_REQUEST, ge=1, description="most texts in one request (422 above)")
-    batch_size: int = Field(default=32, ge=1, description="model batch size used for each request")
+    max_batch_size: int = Field(default=MAX_BATCH_SIZE, ge=1, description="most texts in one request (422 above)")
+    batch_size: int = Field(default=BATCH_SIZE, ge=1, description="model batch size used for each request")
     wait_seconds: float = Field(default=WAIT_SECONDS, gt=0, description="longest a request waits for the model (503 above)")
     predict_seconds: float = Field(default=PREDICT_SECONDS, gt=0, description="longest a request may predict (cancelled with 504 above)")
     max_waiting: int = Field(default=MAX_WAITING_REQUESTS, ge=0, description="requests that may wait behind the running one (503 above)")

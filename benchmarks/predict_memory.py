@@ -3,8 +3,8 @@
 The text is the seed article repeated (cut at a sentence end) to each length, so every length has
 news prose with the seed's density of actors. Each process loads the run, records its peak RSS
 after loading, predicts once and records the peak RSS again; a length that runs past
-``--timeout`` seconds is killed and reported as such (bounded: the whole run takes at most
-``len(lengths) x timeout``).
+``--timeout`` seconds is killed and reported with the peak RSS it had reached (read from
+/proc while it runs), so the whole run takes at most ``len(lengths) x timeout``.
 
     python benchmarks/predict_memory.py RUN_DIR [--lengths 2500,10000,25000,50000,100000]
                                         [--timeout 100] [--json PATH]
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -56,6 +57,35 @@ def measure_one(run_dir: str, characters: int) -> dict:
     }
 
 
+def _peak_rss_of(pid: int) -> float | None:
+    """Peak RSS so far of a running process (VmHWM, Linux), in MB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return round(int(match.group(1)) / 1024, 1) if match else None
+
+
+def _measure_in_child(run_dir: str, characters: int, timeout: float) -> dict:
+    """One length in a fresh process; killed after ``timeout`` s, its peak RSS up to then still reported."""
+    command = [sys.executable, __file__, run_dir, "--one", str(characters)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    stop_at, peak = time.monotonic() + timeout, None
+    while child.poll() is None and time.monotonic() < stop_at:
+        peak = _peak_rss_of(child.pid) or peak
+        time.sleep(0.2)
+    if child.poll() is None:
+        peak = _peak_rss_of(child.pid) or peak
+        child.kill()
+        child.communicate()
+        return {"characters": characters, "error": f"over {timeout:g} s, loading included (killed)", "peak_rss_mb": peak}
+    out, err = child.communicate()
+    if child.returncode != 0:
+        return {"characters": characters, "error": err[-500:]}
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run_dir")
@@ -69,14 +99,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     rows = []
     for characters in (int(value) for value in args.lengths.split(",")):
-        command = [sys.executable, __file__, args.run_dir, "--one", str(characters)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, cwd=REPO)
-            row = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {"characters": characters, "error": done.stderr[-500:]}
-        except subprocess.TimeoutExpired:
-            row = {"characters": characters, "error": f"over {args.timeout:g} s (killed)"}
-        print(json.dumps(row), flush=True)
-        rows.append(row)
+        rows.append(_measure_in_child(args.run_dir, characters, args.timeout))
+        print(json.dumps(rows[-1]), flush=True)
     result = {"run_dir": args.run_dir, "timeout_s": args.timeout, "rows": rows}
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

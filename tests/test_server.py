@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -206,32 +203,13 @@ def test_serve_command_refuses_a_broken_run_directory(tmp_path):
 # --------------------------------------------------------------------------- a real server
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_real_server_answers_concurrent_requests(run_dir, predictor):
     import httpx
 
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "actorstance", "serve", str(run_dir), "--port", str(port), "--log-level", "warning", "--max-waiting", "20"]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, process.stdout.read().decode(errors="replace")[-3000:]
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start within 120 s"
-            time.sleep(0.2)
+    from benchmarks.server_load import start_server, stop_server
 
+    process, base = start_server(run_dir, REPO, ["--max-waiting", "20"], wait_s=120)
+    try:
         texts = [TEXT, "Russian troops fought rebels near Idlib. Reuters reported heavy losses."]
 
         async def fire() -> list:
@@ -248,9 +226,4 @@ def test_real_server_answers_concurrent_requests(run_dir, predictor):
         assert bodies[0] == predictor.predict(texts[0]).to_dict()
         assert httpx.get(f"{base}/metadata", timeout=10).json()["run"] == "tiny"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_server(process)

@@ -10,8 +10,8 @@
 Errors are JSON ``{"error": KIND, "message": "...", "detail": [...]}`` (`ErrorBody`): 400 body is not
 JSON, 413 body over ``max_body_bytes``, 415 body not sent as JSON, 422 a field is missing, of the
 wrong type or over a limit (the message names the field), 503 the model is busy (the queue is full,
-or the request could not start within its time budget; with Retry-After), 504 the prediction ran
-past the time budget and was cancelled, 500 only when the model itself fails (no traceback in the
+or the request could not start within ``wait_seconds``; with Retry-After), 504 the prediction ran
+past ``predict_seconds`` and was cancelled, 500 only when the model itself fails (no traceback in the
 answer; it is logged).
 
 Scheduling: one prediction at a time (the model already uses every core), in a worker thread so

@@ -14,7 +14,7 @@ from rich.table import Table
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
-from .limits import BATCH_SIZE, MAX_BATCH_SIZE, MAX_BODY_BYTES, MAX_TEXT_CHARS
+from .limits import BATCH_SIZE, MAX_BATCH_SIZE, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_WAITING_REQUESTS, PREDICT_SECONDS, WAIT_SECONDS
 
 __all__ = ["app", "main"]
 
@@ -235,17 +235,23 @@ def serve(
     max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = MAX_BODY_BYTES,
     max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = MAX_TEXT_CHARS,
     max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = MAX_BATCH_SIZE,
+    wait_seconds: Annotated[float, typer.Option(min=0.001, help="longest a request waits for the model (503 above)")] = WAIT_SECONDS,
+    predict_seconds: Annotated[float, typer.Option(min=0.001, help="longest a request may predict (cancelled with 504 above)")] = PREDICT_SECONDS,
+    max_waiting: Annotated[int, typer.Option(min=0, help="requests that may wait for the model (503 above)")] = MAX_WAITING_REQUESTS,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="model batch size")] = BATCH_SIZE,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
-    """Serve the run over HTTP: POST /predict, GET /health, GET /metadata, docs at /docs."""
+    """Serve the run over HTTP: POST /predict, GET /health, GET /metadata, docs at /docs and /redoc (offline)."""
     import uvicorn
 
     from .server import ServeLimits, create_app
 
-    limits = ServeLimits(max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size, batch_size=batch_size)
+    limits = ServeLimits(
+        max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size,
+        batch_size=batch_size, wait_seconds=wait_seconds, predict_seconds=predict_seconds, max_waiting=max_waiting,
+    )  # fmt: skip
     app_ = create_app(_load(run_dir, device, backend), limits)
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 

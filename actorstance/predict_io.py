@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 
+from .corpus.jsonl import jsonl_lines
 from .run import RunDirError
 from .schema import Article
 from .text import text_problem
@@ -71,9 +72,7 @@ def _read_text(path: Path | None, label: str) -> str:
 
 def _jsonl_docs(content: str, label: str, default_id: str) -> tuple[list[InputDoc], list[str]]:
     docs, problems = [], []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line, _ in jsonl_lines(content):  # records end at "\n" only, as the corpus reader reads them
         where = f"{label}:{number}"
         try:
             record = json.loads(line)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,9 +32,10 @@ from .dataset import (
 )
 from .grouping import TaggedSpan, article_date, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
+from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .machine import best_device
 from .modeling import ActorStanceModel
-from .run import RunDirError, check_run_dir, model_dirs
+from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
 from .text import text_problem, trim_span
 
@@ -69,6 +70,46 @@ def _equal_length_batches(order: list[int], lengths: list[int], budget: int) -> 
     if current:
         batches.append(current)
     return batches
+
+
+def _checked_inputs(
+    texts: object, mentions: object, batch_size: object
+) -> tuple[bool, list[str], list[Sequence[Mention | dict]] | None]:
+    """``predict``'s arguments as (one text?, texts, mention lists), or an error saying what was expected and what came."""
+    if texts is None or isinstance(texts, (bytes, bytearray)) or not isinstance(texts, (str, Iterable)):
+        hint = " (decode it first, e.g. data.decode('utf-8'))" if isinstance(texts, (bytes, bytearray)) else ""
+        raise TypeError(f"texts: expected a string or a list of strings, got {type(texts).__name__}{hint}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
+    single = isinstance(texts, str)
+    batch = [texts] if single else list(texts)  # type: ignore[list-item]
+    for index, text in enumerate(batch):
+        if not isinstance(text, str):
+            raise TypeError(f"text {index}: expected str, got {type(text).__name__}")
+        if problem := text_problem(text):
+            raise ValueError(f"text {index}: {problem}")
+    if mentions is None:
+        return single, batch, None
+    if isinstance(mentions, (str, bytes, dict, Mention)) or not isinstance(mentions, Iterable):
+        raise TypeError(f"mentions: expected a list of mentions{'' if single else ' per text'}, got {type(mentions).__name__}")
+    given = [list(mentions)] if single else list(mentions)
+    if not single and any(isinstance(item, (Mention, dict)) for item in given):
+        raise TypeError("mentions: with a list of texts, expected one list of mentions per text, got a flat list of mentions (wrap it: [[...], ...])")
+    if len(given) != len(batch):
+        raise ValueError(f"mentions: got {len(given)} lists for {len(batch)} texts")
+    for text_index, items in enumerate(given):
+        where = "mentions" if single else f"mentions[{text_index}]"
+        if isinstance(items, (str, bytes, dict)) or not isinstance(items, Iterable):
+            raise TypeError(f"{where}: expected a list of mentions, got {type(items).__name__}")
+        given[text_index] = items = list(items)
+        for index, item in enumerate(items):
+            if not isinstance(item, (Mention, dict)):
+                raise TypeError(f"{where}[{index}]: expected a Mention or a dict with 'start' and 'end', got {type(item).__name__}")
+            for key in ("start", "end"):
+                value = getattr(item, key) if isinstance(item, Mention) else item.get(key)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise TypeError(f"{where}[{index}].{key}: expected an integer character offset, got {value!r}")
+    return single, batch, given
 
 
 class Predictor:
@@ -129,7 +170,9 @@ class Predictor:
         target = best_device(device)
         models: dict[str, ActorStanceModel] = {}
         loaded: dict[Path, ActorStanceModel] = {}
-        for task, directory in model_dirs(run_dir, list(config.tasks), config.model.architecture).items():
+        directories = model_dirs(run_dir, list(config.tasks), config.model.architecture)
+        check_model_files(run_dir, labels, directories.values())
+        for task, directory in directories.items():
             if directory not in loaded:
                 try:
                     loaded[directory] = ActorStanceModel.from_pretrained(directory).to(target)
@@ -176,18 +219,7 @@ class Predictor:
         ``min_score`` (0-1) overrides the run's stance decision threshold: a stance edge is kept only
         when its score reaches it.
         """
-        single = isinstance(texts, str)
-        batch = [texts] if single else list(texts)
-        for index, text in enumerate(batch):
-            if not isinstance(text, str):
-                raise TypeError(f"text {index}: expected str, got {type(text).__name__}")
-            if problem := text_problem(text):
-                raise ValueError(f"text {index}: {problem}")
-        given = None
-        if mentions is not None:
-            given = [mentions] if single else list(mentions)
-            if len(given) != len(batch):
-                raise ValueError(f"mentions: got {len(given)} lists for {len(batch)} texts")
+        single, batch, given = _checked_inputs(texts, mentions, batch_size)
         articles = [
             Article(id=f"doc-{index}", text=text, mentions=self._given_mentions(text, given[index]) if given else [])
             for index, text in enumerate(batch)
@@ -409,7 +441,11 @@ class Predictor:
 
     def _context_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
         """Pair-contexts design: one marked forward pass per pair and context."""
-        contexts = [context for article in articles for context in stance_contexts(article, self._stance_options)]
+        contexts = []
+        for article in articles:
+            found = stance_contexts(article, self._stance_options)
+            check_limit("stance candidates", len(found), MAX_STANCE_CANDIDATES_PER_ARTICLE, f"article {article.id}")
+            contexts += found
         if not contexts:
             return [], []
         texts = {article.id: article.text for article in articles}
@@ -424,8 +460,11 @@ class Predictor:
 
     def _window_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
         """Windows design: each window encoded once; a context per pair of a window (its character range)."""
-        windows = [window for article in articles for window in stance_windows(article, self.tokenizer, self._stance_options)]
-        windows = [window for window in windows if window.pairs]
+        windows = []
+        for article in articles:
+            found = [window for window in stance_windows(article, self.tokenizer, self._stance_options) if window.pairs]
+            check_limit("stance candidates", sum(len(w.pairs) for w in found), MAX_STANCE_CANDIDATES_PER_ARTICLE, f"article {article.id}")
+            windows += found
         lost = sum(window.markers_lost for window in windows)
         if lost:
             warnings.warn(f"{lost} mention markers did not fit in stance.max_length tokens", stacklevel=3)

@@ -14,9 +14,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["RUN_FILES", "model_dirs", "check_run_dir", "RunDirError"]
+from .labels import LabelSchema
+
+__all__ = ["RUN_FILES", "model_dirs", "check_run_dir", "check_model_files", "safetensors_problem", "RunDirError"]
 
 RUN_FILES = ("config.yaml", "labels.yaml", "aliases.json", "metrics.json")
 
@@ -47,3 +50,52 @@ def check_run_dir(run_dir: str | Path) -> Path:
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
                 raise RunDirError(f"{path}: corrupt JSON ({error})") from None
     return run_dir
+
+
+def safetensors_problem(path: Path) -> str | None:
+    """Why a safetensors file cannot be whole (shorter than its own header says: a cut-short copy), else None."""
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        prefix = stream.read(8)
+        header_length = int.from_bytes(prefix, "little") if len(prefix) == 8 else None
+        if header_length is None or header_length > size - 8:
+            return f"{path}: truncated or not a safetensors file ({size:,} bytes, no complete header)"
+        try:
+            header = json.loads(stream.read(header_length))
+            data_end = max((entry["data_offsets"][1] for key, entry in header.items() if key != "__metadata__"), default=0)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return f"{path}: corrupt safetensors header"
+    expected = 8 + header_length + data_end
+    if size < expected:
+        return f"{path}: truncated ({size:,} bytes; its header describes {expected:,}); copy the file again"
+    return None
+
+
+def check_model_files(run_dir: Path, labels: LabelSchema, directories: Iterable[Path]) -> None:
+    """Refuse a run whose labels.yaml does not fit the heads' sizes, or whose weights are cut short.
+
+    A labels.yaml with one role less than the heads were trained with would otherwise load and give
+    shifted roles on some texts and an IndexError on others. Messages name the file.
+    """
+    from .modeling import HEADS_CONFIG
+
+    expected = {  # heads.json key: (outputs the labels need, what the labels hold, head, what an output count means)
+        "num_tags": (len(labels.bio_labels), f"{len(labels.roles)} roles ({len(labels.bio_labels)} BIO tags)", "role", lambda n: f"{(n - 1) // 2} roles"),
+        "num_stance_classes": (len(labels.stance_classes), f"{len(labels.stances)} stance labels ({len(labels.stance_classes)} classes with NONE)", "stance", lambda n: f"{n - 1} stance labels"),
+    }  # fmt: skip
+    for directory in dict.fromkeys(directories):
+        problem = next(filter(None, map(safetensors_problem, sorted(directory.rglob("*.safetensors")))), None)
+        if problem:
+            raise RunDirError(f"{directory}: cannot load model: {problem}")
+        heads = directory / HEADS_CONFIG
+        try:
+            sizes = json.loads(heads.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise RunDirError(f"{directory}: cannot load model: {heads}: {getattr(error, 'strerror', None) or error}") from None
+        for key, (count, described, head, trained) in expected.items():
+            size = sizes.get(key) if isinstance(sizes, dict) else None
+            if isinstance(size, int) and size != count:
+                raise RunDirError(
+                    f"{run_dir / 'labels.yaml'} does not match {heads}: labels.yaml has {described}, "
+                    f"but the {head} head has {size} outputs ({trained(size)}); use the labels.yaml this run was trained with"
+                )

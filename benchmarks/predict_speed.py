@@ -53,8 +53,10 @@ def _peak_rss_mb() -> float:
 
 
 def load_texts(limit: int | None) -> list[str]:
+    from actorstance.corpus.jsonl import read_jsonl_unchecked
+
     files = sorted((REPO / "data" / "corpus").glob("*.jsonl")) + sorted((REPO / "seeds").glob("*.jsonl"))
-    texts = [json.loads(line)["text"] for path in files for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [article.text for path in files for article in read_jsonl_unchecked(path)]
     return texts[:limit] if limit else texts
 
 

@@ -22,7 +22,7 @@ from ._tool_articles import assemble, decompose
 from ._tool_io import raise_if, read_export, split_meta
 from ._tool_records import EVIDENCE, ToolDocument, ToolRelation, ToolSpan, Where
 from ._utf16 import Utf16
-from .jsonl import read_utf8
+from .jsonl import jsonl_records, read_bytes
 from .validation import CorpusIssue
 
 __all__ = ["read_doccano", "write_doccano", "render_doccano"]
@@ -145,22 +145,17 @@ def _read_line(path: Path, line: int, record: dict[str, Any]) -> tuple[Article |
 
 
 def _records(file: Path) -> Iterator[CorpusIssue | tuple[int, int, Any]]:
-    content, issue = read_utf8(file)
-    if issue:
-        yield issue
+    data, problem = read_bytes(file)
+    if data is None:
+        yield problem  # type: ignore[misc]
         return
-    for number, line in enumerate(content.split("\n"), start=1):  # type: ignore[union-attr]
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield CorpusIssue(str(file), number, None, "json", f"invalid JSON: {error.msg} at column {error.colno}")
-            continue
-        if not isinstance(record, dict):
-            yield CorpusIssue(str(file), number, None, "example", "expected a JSON object")
-            continue
-        yield number, number, record
+    for item in jsonl_records(data, str(file)):
+        if isinstance(item, CorpusIssue):
+            yield item
+        elif not isinstance(item[1], dict):
+            yield CorpusIssue(str(file), item[0], None, "example", "expected a JSON object")
+        else:
+            yield item[0], item[0], item[1]
 
 
 def read_doccano(path: Path) -> list[Article]:

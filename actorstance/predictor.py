@@ -192,7 +192,7 @@ class Predictor:
         if decision is None and "stance" in config.tasks:
             warnings.warn(
                 f"{run_dir}: no {DECISION_FILE} (a run from an older version): every pair with a context classified as a "
-                "stance becomes an edge; fit a decision with `python -m train calibrate RUN`",
+                "stance becomes an edge; fit one with `actorstance calibrate RUN`",
                 stacklevel=2,
             )
             prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}

@@ -5,6 +5,8 @@
       labels.yaml     the label schema the heads were sized from
       aliases.json    normalised surface -> canonical actor name, from the training split
       metrics.json    validation metrics, timing, device, versions, git commit
+      decision.json   the stance decision fitted on validation (threshold, reverse margin, NONE prior);
+                      runs with a stance head; older runs without it keep the old rule (actorstance.decision)
       train.log       one JSON object per logged step
       README.md       model card
       model/          (shared encoder) or model-roles/ + model-stance/ (separate models)

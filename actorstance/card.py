@@ -25,6 +25,7 @@ Tags actors and their roles in news text and classifies directed stances between
 | split sizes | {splits} |
 | train time | {train_time:.0f} s on {device} |
 | kept checkpoint | {kept} |
+| stance decision | {decision} |
 | parameters | {parameters:,} |
 
 ## Validation metrics
@@ -56,6 +57,15 @@ python -m train config.yaml
 with the `config.yaml` saved beside this card. The weights repeat exactly with the same versions,
 the same kind of CPU or GPU and the same thread count ({threads}; pin it with `training.threads`).
 """
+
+
+def _decision(summary: dict[str, Any]) -> str:
+    """The fitted stance threshold (decision.json) and what it gave on validation."""
+    decision = summary.get("decision")
+    if not decision:
+        return "none (no stance head or no validation split)"
+    return (f"edges kept from score {decision['threshold']:.2f}, reverse margin {decision['reverse_margin']:.2f} "
+            f"(edge F1 {decision['edge_f1']:.3f} given gold actors on {decision['articles']} validation articles)")  # fmt: skip
 
 
 def _metric_rows(validation: dict[str, Any]) -> str:
@@ -96,6 +106,7 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         splits=", ".join(f"{k} {v}" for k, v in summary.get("data", {}).items()),
         train_time=summary.get("train_time_s", 0.0),
         kept=_kept(summary, config.training.early_stopping.metric),
+        decision=_decision(summary),
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from actorstance.corpus import check_article
+from actorstance.limits import LimitExceeded
 from actorstance.predictor import Predictor
 from actorstance.run import RunDirError
 from actorstance.schema import Actor, Article, Mention
@@ -135,10 +136,15 @@ def test_odd_text_gets_an_answer_with_valid_offsets(run_dir, text):
 def test_batch_and_long_document(run_dir):
     predictor = Predictor.from_pretrained(run_dir)
     sentence = "Iran backs Hezbollah while the UN condemned Russian troops near Idlib. "
-    long_text = sentence * 1500 + "Daesh attacked villagers."  # ~16,000 words
+    long_text = sentence * 600 + "Daesh attacked villagers."  # ~6,600 words
     short, long_result = predictor.predict(["Iran backs Hezbollah.", long_text], batch_size=64)
     assert short.text == "Iran backs Hezbollah." and long_result.text == long_text
     assert all(long_text[m.start : m.end] == m.text for m in long_result.mentions)
+    # 2,000 sentences that each name the same four actors: 12 ordered pairs x 2,000 one-sentence contexts is over the bound
+    given = [{"start": i * len(sentence) + sentence.index(name), "end": i * len(sentence) + sentence.index(name) + len(name), "actor": name}
+             for i in range(2000) for name in ("Iran", "Hezbollah", "the UN", "Russian troops")]  # fmt: skip
+    with pytest.raises(LimitExceeded, match=r"article doc-0: 24,000 stance candidates, over the limit of 20,000"):
+        predictor.predict(sentence * 2000, mentions=given)
     with pytest.raises(TypeError, match="text 1: expected str, got int"):
         predictor.predict(["fine", 3])
 

@@ -308,6 +308,38 @@ def _summary(writer, rejected, output: Path | None, output_format: str) -> None:
 
 
 @app.command()
+def network(
+    predictions: Annotated[list[Path], typer.Argument(help="prediction files from actorstance predict (JSONL, or *.parquet)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="net.json, net.graphml, net.gexf or net.html (format by suffix)")],
+    min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="leave out stances scoring below this")] = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="keep edges seen in at least this many articles")] = 1,
+    by: Annotated[Optional[str], typer.Option("--by", help="time slices from meta.date: month or week (default: none)")] = None,
+    include_author: Annotated[bool, typer.Option("--include-author", help="add the articles' own stances as one AUTHOR node")] = False,
+    title: Annotated[str, typer.Option("--title", help="title of the HTML page")] = "stance network",
+) -> None:
+    """Aggregate stance edges across articles into one network: who supports or opposes whom, over time."""
+    from .archive import PredictionFileError, read_predictions
+    from .network import EXPORT_FORMATS, build_network, write_network
+
+    if by not in (None, "month", "week"):
+        _fail(f"--by: {by!r} is not one of month, week", 2)
+    if output.suffix.lower().lstrip(".") not in EXPORT_FORMATS:
+        _fail(f"--output: {output} must end in one of {', '.join('.' + f for f in EXPORT_FORMATS)}", 2)
+    articles = (article for path in predictions for article in read_predictions(path))
+    try:
+        graph = build_network(articles, min_score=min_score, min_articles=min_articles, by=by, include_author=include_author)
+        write_network(graph, output, title=title)
+    except PredictionFileError as error:
+        _fail(str(error), 1)
+    except OSError as error:
+        _fail(f"{output}: cannot write ({error.strerror or error})", 1)
+    errors.print(
+        f"wrote {graph.number_of_nodes()} actor(s) and {graph.number_of_edges()} edge(s) to {escape(str(output))}",
+        highlight=False, soft_wrap=True,
+    )  # fmt: skip
+
+
+@app.command()
 def serve(
     run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",

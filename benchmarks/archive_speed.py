@@ -50,22 +50,40 @@ ENGINES = {
 def build_archive(path: Path, count: int, max_chars: int) -> dict:
     """``count`` articles from the bundled corpus, repeated with new ids, each cut at a sentence end."""
     texts = []
-    for corpus in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
-        for line in corpus.read_text(encoding="utf-8").split("\n"):
-            if line.strip():
-                text = json.loads(line)["text"]
-                if len(text) > max_chars:
-                    ends = [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s", text[:max_chars])]
-                    text = text[: ends[-1]].rstrip() if ends else text[:max_chars]
-                texts.append(text)
+    for text in corpus_texts():
+        if len(text) > max_chars:
+            ends = [m.end() for m in re.finditer(r"[.!?][\"'”’)]*\s", text[:max_chars])]
+            text = text[: ends[-1]].rstrip() if ends else text[:max_chars]
+        texts.append(text)
     with path.open("w", encoding="utf-8") as stream:
         for index in range(count):
             stream.write(json.dumps({"id": f"a{index:06d}", "text": texts[index % len(texts)]}, ensure_ascii=False) + "\n")
     return {"articles": count, "characters": sum(len(texts[i % len(texts)]) for i in range(count)), "distinct_texts": len(texts)}
 
 
-def run_engine(run_dir: Path, archive: Path, output: Path, options: list[str], extra_env: dict) -> dict:
-    """Run one ``actorstance predict`` and sample the RSS of its process tree until it exits."""
+def corpus_texts() -> list[str]:
+    return [
+        json.loads(line)["text"]
+        for corpus in sorted((REPO / "data" / "corpus").glob("*.jsonl"))
+        for line in corpus.read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+
+
+def build_long_article(path: Path, chars: int) -> int:
+    """One article of ``chars`` characters: the corpus's articles one after another (real sentences, many actors)."""
+    texts, pieces, size = corpus_texts(), [], 0
+    while size < chars:
+        piece = texts[len(pieces) % len(texts)]
+        pieces.append(piece)
+        size += len(piece) + 2
+    text = "\n\n".join(pieces)[:chars]
+    path.write_text(text, encoding="utf-8")
+    return len(text)
+
+
+def run_engine(run_dir: Path, archive: Path, output: Path, options: list[str], extra_env: dict, timeout: float | None = None) -> dict:
+    """Run one ``actorstance predict`` and sample the RSS of its process tree until it exits (or ``timeout``)."""
     command = [sys.executable, "-m", "actorstance", "predict", str(run_dir), str(archive), "-o", str(output), "--no-progress", *options]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra_env}
     started = time.perf_counter()
@@ -73,6 +91,12 @@ def run_engine(run_dir: Path, archive: Path, output: Path, options: list[str], e
     root = psutil.Process(process.pid)
     peak = 0
     while process.poll() is None:
+        if timeout is not None and time.perf_counter() - started > timeout:
+            for child in root.children(recursive=True):
+                child.kill()
+            process.kill()
+            process.wait()
+            return {"wall_s": None, "timed_out_after_s": timeout, "peak_rss_mb": round(peak / 1024**2)}
         try:
             tree = [root, *root.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
@@ -100,6 +124,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--max-chars", type=int, default=600, help="cut articles at a sentence end before this many characters")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, from {', '.join(ENGINES)}")
+    parser.add_argument("--long-article-chars", type=int, default=1_000_000, help="also predict one article this long (0: skip)")
+    parser.add_argument("--long-article-timeout", type=float, default=150.0, help="seconds before the long article is given up")
     parser.add_argument("--json", dest="json_path", type=Path, help="also write the results here")
     args = parser.parse_args()
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
@@ -126,6 +152,15 @@ def main() -> None:
             measured["same_as_first_engine"] = predicted == reference
             results["engines"][name] = measured
             print(f"  {measured}", file=sys.stderr, flush=True)
+        if args.long_article_chars:
+            long_path = work / "long.txt"
+            size = build_long_article(long_path, args.long_article_chars)
+            print(f"one article of {size:,} characters ...", file=sys.stderr, flush=True)
+            long = run_engine(
+                args.run_dir, long_path, work / "long.jsonl", ["--max-text-chars", str(size)], {}, timeout=args.long_article_timeout
+            )  # fmt: skip
+            results["long_article"] = {"characters": size, **long, "target_peak_rss_mb": 1536}
+            print(f"  {long}", file=sys.stderr, flush=True)
     measured = results["engines"]
     if "local-1t" in measured and "ray-1" in measured:
         overhead = measured["local-1t"]["articles_per_s"] / measured["ray-1"]["articles_per_s"] - 1

@@ -199,7 +199,8 @@ def predict(
         predictor = None if engine == "ray" else _load(run_dir, device, backend)
         writer.labels = predictor.labels if predictor is not None else None
         total = count_inputs(inputs or ["-"], input_format)
-        docs = _accepted(iter_inputs(inputs or ["-"], input_format, max_text_chars), writer.done, rejected)
+        consumed = [0]  # records read but not predicted: rejected, or done by an earlier run
+        docs = _accepted(iter_inputs(inputs or ["-"], input_format, max_text_chars), writer.done, rejected, consumed)
         if engine == "ray":
             from .ray_engine import ray_batches
 
@@ -212,7 +213,7 @@ def predict(
 
             batches = predict_batches(predictor, docs, batch_size, min_score)
         show = progress if progress is not None else total is None or total > batch_size
-        _write_batches(batches, writer, rejected, total, show)
+        _write_batches(batches, writer, total, show, consumed)
         writer.finish()
     except BaseException as error:  # every way out leaves the output as it was, or its finished batches kept
         kept = writer.abort()
@@ -265,20 +266,25 @@ def _silence_stdout() -> None:
 _SHOWN_REJECTS = 20
 
 
-def _accepted(items, done: set[str], rejected) -> Iterator:
-    """The input documents to predict: rejects are logged (the first few also on stderr), done ids skipped."""
+def _accepted(items, done: set[str], rejected, consumed: list[int]) -> Iterator:
+    """The input documents to predict: rejects are logged (the first few also on stderr), done ids skipped.
+
+    ``consumed[0]`` counts the records read that will not be predicted (rejected or already done)."""
     from .predict_io import Reject
 
     for item in items:
         if isinstance(item, Reject):
+            consumed[0] += 1
             rejected.add(item)
             if rejected.count <= _SHOWN_REJECTS:
                 errors.print(f"skipped {item}", markup=False, highlight=False, soft_wrap=True)
-        elif item.id not in done:
+        elif item.id in done:
+            consumed[0] += 1
+        else:
             yield item
 
 
-def _write_batches(batches, writer, rejected, total: int | None, show: bool) -> None:
+def _write_batches(batches, writer, total: int | None, show: bool, consumed: list[int]) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     bar = Progress(
@@ -287,15 +293,15 @@ def _write_batches(batches, writer, rejected, total: int | None, show: bool) -> 
         console=errors, disable=not show, transient=False,
     )  # fmt: skip
     task = bar.add_task("predict", total=total, rate="-")
-    skipped = len(writer.done)
+    predicted = 0
     with bar:
         for batch in batches:
             writer.write(batch)
-            seen = writer.count + rejected.count - skipped  # records consumed by this run
+            predicted += len(batch)
             elapsed = bar.tasks[0].elapsed or 0.0
-            rate = f"{(writer.count - skipped) / elapsed:.1f}" if elapsed > 0 else "-"
-            bar.update(task, completed=seen + skipped, rate=rate)
-        bar.update(task, completed=total if total is not None else writer.count + rejected.count)
+            rate = f"{predicted / elapsed:.1f}" if elapsed > 0 else "-"
+            bar.update(task, completed=predicted + consumed[0], rate=rate)
+        bar.update(task, completed=total if total is not None else predicted + consumed[0])
 
 
 def _summary(writer, rejected, output: Path | None, output_format: str) -> None:

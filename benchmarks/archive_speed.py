@@ -137,7 +137,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         archive = work / "archive.jsonl"
-        results["archive"] = build_archive(archive, args.articles, args.max_chars)
+        if engines:
+            results["archive"] = build_archive(archive, args.articles, args.max_chars)
         reference = None
         for name in engines:
             options, extra_env = ENGINES[name]
@@ -169,7 +170,8 @@ def main() -> None:
     if "ray-1" in measured and "ray-2" in measured:
         results["ray_2_vs_ray_1"] = round(measured["ray-2"]["articles_per_s"] / measured["ray-1"]["articles_per_s"], 2)
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "run": str(args.run_dir)}
-    results["settings"] = {"articles": args.articles, "max_chars": args.max_chars}
+    results["settings"] = {"articles": args.articles, "max_chars": args.max_chars, "engines": engines,
+                           "long_article_chars": args.long_article_chars, "long_article_timeout_s": args.long_article_timeout}  # fmt: skip
     text = json.dumps(results, indent=2)
     print(text)
     if args.json_path:

@@ -3,6 +3,7 @@
 Each recipe exports the run's model to ONNX (as ``backend="onnx"`` does) and quantises a different
 set of its MatMul nodes to int8 with ONNX Runtime's dynamic quantisation (per-channel weights):
 
+* none         no MatMul (``backend="onnx"``: what ONNX Runtime alone changes, speed and rounding);
 * all          every MatMul (today's ``backend="onnx-int8"``);
 * no-heads     every MatMul except the role and stance heads;
 * ffn          only the feed-forward MatMuls (intermediate and output dense), attention kept fp32;
@@ -15,7 +16,7 @@ role) and stance edge agreement (F1 over article, holder, target and label); spe
 ``predict_articles`` over the same articles, best of ``--rounds`` (ratio against fp32 measured in
 the same run). Targets (issue 15): agreement >= 0.99 (mentions) and >= 0.98 (edges) at >= 2x fp32.
 
-    python benchmarks/quantization.py RUN_DIR [--rounds 2] [--threads 2] [--json benchmarks/results/quantization.json]
+    python benchmarks/quantization.py RUN_DIR [--rounds 2] [--limit N] [--threads 2] [--json benchmarks/results/quantization.json]
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def _layer(name: str) -> int | None:
 
 
 RECIPES = {
+    "none": lambda name, layers: False,
     "all": lambda name, layers: True,
     "no-heads": lambda name, layers: not _is_head(name),
     "ffn": lambda name, layers: _is_ffn(name),
@@ -72,9 +74,11 @@ def recipe_runner(recipe: str):
             matmuls = [node.name for node in graph.node if node.op_type == "MatMul"]
             layers = 1 + max((_layer(name) or 0) for name in matmuls)
             chosen = [name for name in matmuls if RECIPES[recipe](name, layers)]
+            RecipeRunner.quantized_nodes = f"{len(chosen)}/{len(matmuls)}"
+            if not chosen:  # quantize_dynamic reads an empty selection as "everything"
+                return path
             quantized = path.with_name("model-int8.onnx")
             quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8, per_channel=True, nodes_to_quantize=chosen)
-            RecipeRunner.quantized_nodes = f"{len(chosen)}/{len(matmuls)}"
             return quantized
 
     return RecipeRunner
@@ -109,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N test articles")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--recipes", default=",".join(RECIPES))
     parser.add_argument("--json", dest="json_path", type=Path)
@@ -125,7 +130,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     gold = [a for path in sorted((REPO / "data" / "corpus").glob("*.jsonl")) for a in load_corpus(path) if a.split == "test"]
-    articles = [Article(id=a.id, text=a.text) for a in gold]
+    articles = [Article(id=a.id, text=a.text) for a in gold][: args.limit]
     reference_predictor = Predictor.from_pretrained(args.run_dir, device="cpu")
     reference, fp32_seconds = timed(reference_predictor, articles, args.rounds)
     results = {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated, Optional
 
 import typer
@@ -149,82 +151,203 @@ def _load(run_dir: Path, device: str | None, backend: str):
     try:
         return load_predictor(run_dir, device=device, backend=backend)
     except (RunDirError, BackendError) as error:
-        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        _fail(str(error), 2)
 
 
 @app.command()
 def predict(
     run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
     inputs: Annotated[
-        Optional[list[str]], typer.Argument(help="text files (one article each), JSONL files (*.jsonl: 'text', optional 'id'), or - for stdin")
+        Optional[list[str]],
+        typer.Argument(help="text files (one article each), JSONL (*.jsonl: 'text', optional 'id', 'meta') or Parquet files (*.parquet, same columns), or - for stdin"),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="jsonl (one line per article, streamed), json or html")] = "jsonl",
+    output_format: Annotated[
+        Optional[str], typer.Option("--format", help="jsonl (streamed), parquet (streamed), json or html (default: parquet for *.parquet, else jsonl)")
+    ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="write here instead of standard output")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="keep the articles already in OUTPUT (or OUTPUT.partial) and predict only the rest")] = False,
+    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="JSONL list of skipped input records (default: OUTPUT.rejects.jsonl)")] = None,
+    max_text_chars: Annotated[int, typer.Option("--max-text-chars", min=1, help="longest article predicted; longer ones are rejected")] = MAX_TEXT_CHARS,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="keep stance edges scoring at least this (default: the run's decision)")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="articles per step, and model batch size")] = 32,
-    input_format: Annotated[str, typer.Option("--input-format", help="auto (by suffix: .jsonl/.ndjson are JSONL), text or jsonl")] = "auto",
+    input_format: Annotated[str, typer.Option("--input-format", help="auto (by suffix: .jsonl/.ndjson JSONL, .parquet Parquet), text, jsonl or parquet")] = "auto",
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="progress bar on stderr (default: when inputs span several batches)")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (this process) or ray (a Ray Data pipeline; needs the distributed extra)")] = "local",
+    address: Annotated[Optional[str], typer.Option("--address", help="with --engine ray: join this Ray cluster (default: start a local one)")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="with --engine ray: Predictor workers (one loaded model each)")] = 2,
+    cpus_per_worker: Annotated[float, typer.Option("--cpus-per-worker", min=0.1, help="with --engine ray: CPUs (and torch threads) per worker")] = 1.0,
+    gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0.0, help="with --engine ray: GPUs per worker")] = 0.0,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
 ) -> None:
-    """Predict actors, roles and stances for articles; JSON records as in the corpus format, or an HTML page."""
-    from .predict_io import OUTPUT_FORMATS, InputError, read_inputs
+    """Predict actors, roles and stances for articles, streamed: bad records are skipped and listed, nothing else is lost.
 
-    if output_format not in OUTPUT_FORMATS:
-        errors.print(f"[red]error:[/red] --format: {output_format!r} is not one of {', '.join(OUTPUT_FORMATS)}", highlight=False)
-        raise typer.Exit(2)
+    With --output, finished batches go to OUTPUT.partial, renamed to OUTPUT at the end: an
+    interrupted run leaves OUTPUT as it was, and --resume carries on from OUTPUT.partial.
+    """
+    from .archive import RejectLog, open_writer
+    from .predict_io import InputError, count_inputs, iter_inputs
+
+    if engine not in ("local", "ray"):
+        _fail(f"--engine: {engine!r} is not one of local, ray", 2)
     try:
-        docs = read_inputs(inputs or ["-"], input_format)  # every input checked before the model loads
-    except InputError as error:
-        _print_lines(error.problems)
-        errors.print(f"[red]{len(error.problems)} input error(s)[/red]")
-        raise typer.Exit(1) from None
-    predictor = _load(run_dir, device, backend)
-    show = progress if progress is not None else len(docs) > batch_size
-    _run_predictions(predictor, docs, output_format, output, batch_size, show)
+        iter_inputs([], input_format)  # checks the option; reads nothing yet
+        writer = open_writer(output, output_format, resume=resume)
+    except (ValueError, InputError) as error:
+        _fail(str(error), 2)
+    except OSError as error:
+        _fail(f"{output}: cannot write ({error.strerror or error})", 1)
+    rejects_path = rejects if rejects is not None else None if output is None or writer.direct else output.with_name(output.name + ".rejects.jsonl")
+    rejected = RejectLog(rejects_path)
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM keeps finished batches, as Ctrl-C does
+    try:
+        predictor = None if engine == "ray" else _load(run_dir, device, backend)
+        writer.labels = predictor.labels if predictor is not None else None
+        total = count_inputs(inputs or ["-"], input_format)
+        consumed = [0]  # records read but not predicted: rejected, or done by an earlier run
+        docs = _accepted(iter_inputs(inputs or ["-"], input_format, max_text_chars), writer.done, rejected, consumed)
+        if engine == "ray":
+            from .ray_engine import ray_batches
+
+            batches = ray_batches(
+                run_dir, docs, workers=workers, address=address, batch_size=batch_size, device=device, backend=backend,
+                min_score=min_score, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker,
+            )  # fmt: skip
+        else:
+            from .predict_io import predict_batches
+
+            batches = predict_batches(predictor, docs, batch_size, min_score)
+        show = progress if progress is not None else total is None or total > batch_size
+        _write_batches(batches, writer, total, show, consumed)
+        writer.finish()
+    except BaseException as error:  # every way out leaves the output as it was, or its finished batches kept
+        kept = writer.abort()
+        rejected.close()
+        _explain_failure(error, kept, writer.count, output)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+    rejected.close()
+    _summary(writer, rejected, output, writer.format)
 
 
-def _print_lines(lines: list[str]) -> None:
-    for line in lines:
-        errors.print(line, markup=False, highlight=False, soft_wrap=True)
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
-def _run_predictions(predictor, docs, output_format: str, output: Path | None, batch_size: int, show: bool) -> None:
+def _fail(message: str, code: int) -> None:
+    errors.print("[red]error:[/red] " + escape(message), highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _explain_failure(error: BaseException, kept: Path | None, count: int, output: Path | None) -> None:
+    """One clean error line for a failed or interrupted predict run (re-raises what it does not know)."""
+    from .ray_engine import RayUnavailable
+
+    where = f"; {count} article(s) kept in {kept}, run again with --resume to go on" if kept else ""
+    if isinstance(error, KeyboardInterrupt):
+        _fail(f"interrupted{where}", 130)
+    if isinstance(error, OSError):
+        if output is None:
+            _silence_stdout()
+        _fail(f"{output or 'stdout'}: cannot write ({error.strerror or error}){where}", 1)
+    if isinstance(error, RayUnavailable):
+        _fail(str(error), 2)
+    if isinstance(error, (ValueError, TypeError, RuntimeError)) and not isinstance(error, typer.Exit):
+        _fail("prediction failed: " + " ".join(str(error).split()) + where, 1)
+    raise error
+
+
+def _silence_stdout() -> None:
+    """After a failed write to standard output, point it at /dev/null so the exit flush does not fail again."""
+    import os
     import sys
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (e.g. under a test runner)
+        pass
 
-    from .predict_io import predict_stream, write_predictions
+
+_SHOWN_REJECTS = 20
+
+
+def _accepted(items, done: set[str], rejected, consumed: list[int]) -> Iterator:
+    """The input documents to predict: rejects are logged (the first few also on stderr), done ids skipped.
+
+    ``consumed[0]`` counts the records read that will not be predicted (rejected or already done)."""
+    from .predict_io import Reject
+
+    for item in items:
+        if isinstance(item, Reject):
+            consumed[0] += 1
+            rejected.add(item)
+            if rejected.count <= _SHOWN_REJECTS:
+                errors.print(f"skipped {item}", markup=False, highlight=False, soft_wrap=True)
+        elif item.id in done:
+            consumed[0] += 1
+        else:
+            yield item
+
+
+def _write_batches(batches, writer, total: int | None, show: bool, consumed: list[int]) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     bar = Progress(
-        TextColumn("predicting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        TextColumn("predicting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} articles/s"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=errors, disable=not show, transient=False,
     )  # fmt: skip
-    task = bar.add_task("predict", total=len(docs))
-    stream = None
-    try:
-        stream = sys.stdout if output is None else open(output, "w", encoding="utf-8")
-        with bar:
-            results = predict_stream(predictor, docs, batch_size, on_batch=lambda n: bar.advance(task, n))
-            count = write_predictions(results, stream, output_format, labels=predictor.labels)
-    except OSError as error:
-        errors.print(f"[red]error:[/red] {escape(str(output or 'stdout'))}: cannot write ({error.strerror or error})", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    except (ValueError, TypeError, RuntimeError) as error:
-        errors.print("[red]error:[/red] prediction failed: " + escape(" ".join(str(error).split())), highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    finally:
-        if stream is not None and stream is not sys.stdout:
-            stream.close()
+    task = bar.add_task("predict", total=total, rate="-")
+    predicted = 0
+    with bar:
+        for batch in batches:
+            writer.write(batch)
+            predicted += len(batch)
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{predicted / elapsed:.1f}" if elapsed > 0 else "-"
+            bar.update(task, completed=predicted + consumed[0], rate=rate)
+        bar.update(task, completed=total if total is not None else predicted + consumed[0])
+
+
+def _summary(writer, rejected, output: Path | None, output_format: str) -> None:
     if output is not None:
-        errors.print(f"wrote {count} article(s) to {escape(str(output))} ({output_format})", highlight=False, soft_wrap=True)
+        errors.print(f"wrote {writer.count} article(s) to {escape(str(output))} ({output_format})", highlight=False, soft_wrap=True)
+    if rejected.count:
+        listed = f", listed in {escape(str(rejected.path))}" if rejected.path is not None else ""
+        errors.print(f"[red]{rejected.count} input record(s) skipped[/red]{listed}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def network(
+    predictions: Annotated[list[Path], typer.Argument(help="prediction files from actorstance predict (JSONL, or *.parquet)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="net.json, net.graphml, net.gexf or net.html (format by suffix)")],
+    min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="leave out stances scoring below this")] = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="keep edges seen in at least this many articles")] = 1,
+    by: Annotated[Optional[str], typer.Option("--by", help="time slices from meta.date: month or week (default: none)")] = None,
+    include_author: Annotated[bool, typer.Option("--include-author", help="add the articles' own stances as one AUTHOR node")] = False,
+    title: Annotated[str, typer.Option("--title", help="title of the HTML page")] = "stance network",
+) -> None:
+    """Aggregate stance edges across articles into one network: who supports or opposes whom, over time."""
+    from .archive import PredictionFileError, read_predictions
+    from .network import EXPORT_FORMATS, build_network, write_network
+
+    if by not in (None, "month", "week"):
+        _fail(f"--by: {by!r} is not one of month, week", 2)
+    if output.suffix.lower().lstrip(".") not in EXPORT_FORMATS:
+        _fail(f"--output: {output} must end in one of {', '.join('.' + f for f in EXPORT_FORMATS)}", 2)
+    articles = (article for path in predictions for article in read_predictions(path))
+    try:
+        graph = build_network(articles, min_score=min_score, min_articles=min_articles, by=by, include_author=include_author)
+        write_network(graph, output, title=title)
+    except PredictionFileError as error:
+        _fail(str(error), 1)
+    except OSError as error:
+        _fail(f"{output}: cannot write ({error.strerror or error})", 1)
+    errors.print(
+        f"wrote {graph.number_of_nodes()} actor(s) and {graph.number_of_edges()} edge(s) to {escape(str(output))}",
+        highlight=False, soft_wrap=True,
+    )  # fmt: skip
 
 
 @app.command()

@@ -1,17 +1,18 @@
 """One self-contained HTML page for predicted (or gold) articles: no scripts, fonts or images from outside.
 
 Per article: the text with every mention highlighted in its role's colour (legend on top), a table
-of actors, a table of stances (holder -> target, label, confidence, evidence) and a small stance
-graph drawn as inline SVG, arrows coloured by stance label.
+of actors, a table of stances (holder -> target, label, confidence, evidence) and the stance
+network view of `actorstance.network_html` (force layout, arrows coloured by stance label, click
+an arrow for its evidence), its script inlined once per page.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from html import escape
 
-from .schema import AUTHOR, Article, Stance
+from .network_html import NETWORK_STYLE, network_assets, network_view
+from .schema import Article, Stance
 
 __all__ = ["render_html", "render_side_by_side", "role_colours", "stance_colours"]
 
@@ -138,61 +139,13 @@ def _stance_table(article: Article, colours: dict[str, str]) -> str:
 
 
 def _stance_graph(article: Article, index: int, role_colour: dict[str, str], label_colour: dict[str, str]) -> str:
-    """Actors in stances on a circle; one curved arrow per stance (both directions stay visible)."""
-    width, height, radius, node = 460, 320, 115, 9
-    nodes = list(dict.fromkeys(actor for s in article.stances for actor in (s.holder, s.target)))
-    if not nodes:
-        return (
-            f'<svg class="stance-graph" width="{width}" height="40" role="img" '
-            f'aria-label="stance graph: no stances"><text x="10" y="24" fill="#888">no stances to draw</text></svg>'
-        )
-    centre_x, centre_y = width / 2, height / 2
-    position = {}
-    for number, actor in enumerate(nodes):
-        angle = -math.pi / 2 + 2 * math.pi * number / len(nodes)
-        position[actor] = (centre_x + radius * math.cos(angle), centre_y + radius * math.sin(angle))
-    roles = {actor.id: actor.role for actor in article.actors}
-    prefix = f"a{index}"
-    markers = "".join(
-        f'<marker id="{prefix}-arrow-{number}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        for number, colour in enumerate(label_colour.values())
-    )
-    marker_of = {label: f"{prefix}-arrow-{number}" for number, label in enumerate(label_colour)}
-    edges = []
-    for stance in article.stances:
-        (x1, y1), (x2, y2) = position[stance.holder], position[stance.target]
-        length = math.hypot(x2 - x1, y2 - y1) or 1.0
-        ux, uy = (x2 - x1) / length, (y2 - y1) / length
-        # Start and end on the node circles; bend to the left of the direction of travel.
-        sx, sy, ex, ey = x1 + ux * node, y1 + uy * node, x2 - ux * (node + 2), y2 - uy * (node + 2)
-        bend = 0.18 * length
-        cx, cy = (sx + ex) / 2 - uy * bend, (sy + ey) / 2 + ux * bend
-        colour = label_colour.get(stance.label, "#999999")
-        marker = marker_of.get(stance.label)
-        title = f"{_name(article, stance.holder)} → {_name(article, stance.target)}: {stance.label}"
-        if stance.score is not None:
-            title += f" ({stance.score:.2f})"
-        edges.append(
-            f'<path class="edge" data-label="{escape(stance.label)}" d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" '
-            f'fill="none" stroke="{colour}" stroke-width="2"' + (f' marker-end="url(#{marker})"' if marker else "") +
-            f"><title>{escape(title)}</title></path>"
-        )  # fmt: skip
-    circles = []
-    for actor, (x, y) in position.items():
-        fill = "#ffffff" if actor == AUTHOR else role_colour.get(roles.get(actor, ""), "#999999")
-        anchor = "start" if x > centre_x + 1 else "end" if x < centre_x - 1 else "middle"
-        dx = 12 if anchor == "start" else -12 if anchor == "end" else 0
-        dy = -13 if y < centre_y and anchor == "middle" else 18 if anchor == "middle" else 4
-        circles.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node}" fill="{fill}" stroke="#333"><title>{escape(actor)}</title></circle>'
-            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(_name(article, actor))}</text>'
-        )
-    return (
-        f'<svg class="stance-graph" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="stance graph">'
-        f"<defs>{markers}</defs>{''.join(edges)}{''.join(circles)}</svg>"
-    )
+    """The article's stances in the same force-laid network view as ``actorstance network`` (AUTHOR included)."""
+    from .network import build_network, network_data
+
+    if not article.stances:
+        return '<p class="none">no stances to draw</p>'
+    data = network_data(build_network([article], include_author=True))
+    return network_view(data, f"article-{index}-network", label_colour, role_colour, width=900, height=420)
 
 
 def _legend(title: str, colours: dict[str, str], background: bool) -> str:
@@ -224,7 +177,8 @@ def render_html(articles: Sequence[Article], labels=None, title: str = "actorsta
             f"{_stance_graph(article, index, role_colour, label_colour)}</section>"
         )
     body = "".join(sections) or '<p class="none">no articles</p>'
-    return _page(title, body, _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False))
+    scripts = network_assets() if any(article.stances for article in articles) else ""
+    return _page(title, body + scripts, _legend("roles", role_colour, background=True) + _legend("stances", label_colour, background=False))
 
 
 def _page(title: str, body: str, legends: str, wide: bool = False) -> str:
@@ -232,7 +186,7 @@ def _page(title: str, body: str, legends: str, wide: bool = False) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>{body_tag}"
+        f"<title>{escape(title)}</title><style>{_STYLE}{NETWORK_STYLE}</style></head>{body_tag}"
         f"<h1>{escape(title)}</h1>{legends}{body}</body></html>\n"
     )
 

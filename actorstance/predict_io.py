@@ -1,11 +1,12 @@
-"""Reading articles to predict, streaming predictions out, and loading a run with errors that name files.
+"""Reading articles to predict, as a stream, and loading a run with errors that name files.
 
 Used by ``actorstance predict`` (and ``serve`` for loading); plain functions, no CLI in here.
 
 Inputs: plain text files (one article each, UTF-8), JSONL files (one object a line with a
-``text`` string and optional ``id`` and ``meta``), or ``-`` for standard input. Every input is read
-and checked before the first prediction, so a bad line is reported (with file and line) before
-any output is written.
+``text`` string and optional ``id`` and ``meta``), Parquet files (the same fields as columns), or
+``-`` for standard input. `iter_inputs` reads them one record at a time, so an archive of any size
+is read in constant memory; a bad record becomes a `Reject` naming file and line (and keeping the
+line itself) instead of stopping the rest.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Literal
 
-
-from .corpus.jsonl import jsonl_lines
+from .limits import MAX_TEXT_CHARS
 from .run import RunDirError
 from .schema import Article
 from .text import text_problem
@@ -26,18 +27,26 @@ from .text import text_problem
 __all__ = [
     "InputError",
     "InputDoc",
+    "Reject",
     "OUTPUT_FORMATS",
     "INPUT_FORMATS",
+    "iter_inputs",
+    "count_inputs",
     "read_inputs",
     "load_predictor",
+    "batched",
+    "predict_batches",
     "predict_stream",
     "write_predictions",
 ]
 
-OUTPUT_FORMATS = ("json", "jsonl", "html")
-INPUT_FORMATS = ("auto", "text", "jsonl")
+OUTPUT_FORMATS = ("jsonl", "json", "html", "parquet")
+TEXT_OUTPUT_FORMATS = ("jsonl", "json", "html")
+INPUT_FORMATS = ("auto", "text", "jsonl", "parquet")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet", ".pq")
 STDIN = "-"
+_PARQUET_ROWS = 256  # rows read from a Parquet file at a time
 
 
 class InputError(ValueError):
@@ -59,102 +68,229 @@ class InputDoc:
         return Article(id=self.id, text=self.text, meta=self.meta)
 
 
-def _read_text(path: Path | None, label: str) -> str:
-    try:
-        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
-    except OSError as error:
-        raise InputError([f"{label}: cannot read ({error.strerror or error})"]) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError([f"{label}: not UTF-8 text (byte {error.start}: {error.reason})"]) from None
+@dataclass
+class Reject:
+    """An input record that was skipped: where it was, why, and the record itself (nothing is lost)."""
+
+    source: str  # the file, or "<stdin>"
+    line: int | None  # 1-based line (JSONL) or row (Parquet); None for a whole file
+    problem: str
+    raw: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.problem}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "problem": self.problem, "raw": self.raw}
 
 
-def _jsonl_docs(content: str, label: str, default_id: str) -> tuple[list[InputDoc], list[str]]:
-    docs, problems = [], []
-    for number, line, _ in jsonl_lines(content):  # records end at "\n" only, as the corpus reader reads them
-        where = f"{label}:{number}"
+def _length_problem(size: int, max_text_chars: int, unit: str = "characters") -> str | None:
+    if size > max_text_chars:
+        return (
+            f"{size:,} {unit}, over the limit of {max_text_chars:,} characters "
+            "(actorstance.limits.MAX_TEXT_CHARS; split the article, or raise --max-text-chars)"
+        )
+    return None
+
+
+def _record_doc(record: Any, where: str, default_id: str, max_text_chars: int) -> InputDoc | str:
+    """The article of one JSON object or Parquet row, or what is wrong with it."""
+    if not isinstance(record, dict):
+        return f"expected a JSON object with a 'text' field, got {type(record).__name__}"
+    if record.get("text") is None:
+        return "missing field 'text'"
+    problem = text_problem(record["text"])
+    if problem:
+        return f"field 'text': {problem}"
+    if problem := _length_problem(len(record["text"]), max_text_chars):
+        return f"field 'text': {problem}"
+    identifier = record.get("id")
+    identifier = default_id if identifier is None else identifier
+    if isinstance(identifier, bool) or not isinstance(identifier, (str, int)):
+        return f"field 'id' must be a string or an integer, got {type(identifier).__name__}"
+    meta = record.get("meta") or {}
+    if isinstance(meta, str):  # Parquet stores meta as a JSON string (see actorstance.archive)
+        try:
+            meta = json.loads(meta)
+        except json.JSONDecodeError as error:
+            return f"field 'meta': invalid JSON ({error.msg} at column {error.colno})"
+    if not isinstance(meta, dict):
+        return f"field 'meta' must be an object, got {type(meta).__name__}"
+    return InputDoc(str(identifier), record["text"], where, meta)
+
+
+def _jsonl_records(stream: IO[bytes], label: str, stem: str, max_text_chars: int) -> Iterator[InputDoc | Reject]:
+    """One record a line, split on b"\\n" only (U+2028 and friends are text, not line ends)."""
+    for number, raw_line in enumerate(stream, start=1):
+        try:
+            line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            yield Reject(label, number, f"not UTF-8 text (byte {error.start}: {error.reason})", raw_line.decode("utf-8", "backslashreplace"))
+            continue
+        if not line.strip():
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            problems.append(f"{where}: invalid JSON ({error.msg} at column {error.colno})")
+            yield Reject(label, number, f"invalid JSON ({error.msg} at column {error.colno})", line.rstrip("\r\n"))
             continue
-        if not isinstance(record, dict):
-            problems.append(f"{where}: expected a JSON object with a 'text' field, got {type(record).__name__}")
-            continue
-        if "text" not in record:
-            problems.append(f"{where}: missing field 'text'")
-            continue
-        problem = text_problem(record["text"])
-        if problem:
-            problems.append(f"{where}: field 'text': {problem}")
-            continue
-        identifier = record.get("id", f"{default_id}-{number}")
-        if isinstance(identifier, bool) or not isinstance(identifier, (str, int)):
-            problems.append(f"{where}: field 'id' must be a string or an integer, got {type(identifier).__name__}")
-            continue
-        meta = record.get("meta") or {}
-        if not isinstance(meta, dict):
-            problems.append(f"{where}: field 'meta' must be an object, got {type(meta).__name__}")
-            continue
-        docs.append(InputDoc(str(identifier), record["text"], where, meta))
-    return docs, problems
+        found = _record_doc(record, f"{label}:{number}", f"{stem}-{number}", max_text_chars)
+        yield found if isinstance(found, InputDoc) else Reject(label, number, found, line.rstrip("\r\n"))
 
 
-def read_inputs(paths: Sequence[str | Path], input_format: Literal["auto", "text", "jsonl"] = "auto") -> list[InputDoc]:
-    """All articles of ``paths`` (``-`` = standard input), in order; raises `InputError` listing every problem.
+def _parquet_records(path: Path, label: str, max_text_chars: int) -> Iterator[InputDoc | Reject]:
+    import pyarrow.parquet as pq
 
-    ``auto`` reads ``*.jsonl`` / ``*.ndjson`` files as JSONL and everything else (standard input
-    included) as one plain-text article; ``text`` or ``jsonl`` force one reading for all inputs.
-    """
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ...: all mean "not a Parquet file we can read"
+        yield Reject(label, None, f"cannot read as Parquet ({' '.join(str(error).split())})")
+        return
+    if "text" not in table.schema_arrow.names:
+        yield Reject(label, None, "Parquet file has no 'text' column")
+        return
+    columns = [name for name in ("id", "text", "meta") if name in table.schema_arrow.names]
+    number = 0
+    for batch in table.iter_batches(batch_size=_PARQUET_ROWS, columns=columns):
+        for record in batch.to_pylist():
+            number += 1
+            found = _record_doc(record, f"{label}:{number}", f"{path.stem}-{number}", max_text_chars)
+            yield found if isinstance(found, InputDoc) else Reject(label, number, found, json.dumps(record, ensure_ascii=False, default=str))
+
+
+def _text_record(path: Path | None, label: str, stem: str, max_text_chars: int) -> InputDoc | Reject:
+    try:
+        if path is not None and path.stat().st_size > 4 * max_text_chars:  # UTF-8 has at most 4 bytes a character
+            return Reject(label, None, _length_problem(path.stat().st_size, max_text_chars, "bytes"))
+        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
+    except OSError as error:
+        return Reject(label, None, f"cannot read ({error.strerror or error})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return Reject(label, None, f"not UTF-8 text (byte {error.start}: {error.reason})")
+    problem = text_problem(text) or _length_problem(len(text), max_text_chars)
+    return Reject(label, None, problem) if problem else InputDoc(stem, text, label)
+
+
+def _kind(path: Path | None, input_format: str) -> str:
+    if input_format != "auto":
+        return input_format
+    suffix = "" if path is None else path.suffix.lower()
+    return "jsonl" if suffix in JSONL_SUFFIXES else "parquet" if suffix in PARQUET_SUFFIXES else "text"
+
+
+def _check_format(input_format: str) -> None:
     if input_format not in INPUT_FORMATS:
         raise InputError([f"--input-format: {input_format!r} is not one of {', '.join(INPUT_FORMATS)}"])
-    paths = list(paths) or [STDIN]
-    docs: list[InputDoc] = []
-    problems: list[str] = []
-    for raw in paths:
-        path = None if str(raw) == STDIN else Path(raw)
-        label = "<stdin>" if path is None else str(path)
-        if path is not None and path.is_dir():
-            problems.append(f"{label}: is a folder; pass the files in it (e.g. {label}/*.txt)")
-            continue
-        try:
-            content = _read_text(path, label)
-        except InputError as error:
-            problems.extend(error.problems)
-            continue
-        as_jsonl = input_format == "jsonl" or (input_format == "auto" and path is not None and path.suffix.lower() in JSONL_SUFFIXES)
-        stem = "stdin" if path is None else path.stem
-        if as_jsonl:
-            found, issues = _jsonl_docs(content, label, stem)
-            docs.extend(found)
-            problems.extend(issues)
+
+
+def _file_records(raw: str | Path, input_format: str, max_text_chars: int) -> Iterator[InputDoc | Reject]:
+    path = None if str(raw) == STDIN else Path(raw)
+    label = "<stdin>" if path is None else str(path)
+    stem = "stdin" if path is None else path.stem
+    kind = _kind(path, input_format)
+    if path is not None and path.is_dir():
+        yield Reject(label, None, f"is a folder; pass the files in it (e.g. {label}/*.txt)")
+    elif kind == "text":
+        yield _text_record(path, label, stem, max_text_chars)
+    elif kind == "parquet":
+        if path is None:
+            yield Reject(label, None, "Parquet cannot be read from standard input; pass a file")
         else:
-            problem = text_problem(content)
-            if problem:
-                problems.append(f"{label}: {problem}")
+            yield from _parquet_records(path, label, max_text_chars)
+    elif path is None:
+        yield from _jsonl_records(sys.stdin.buffer, label, stem, max_text_chars)
+    else:
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            yield Reject(label, None, f"cannot read ({error.strerror or error})")
+            return
+        with stream:
+            yield from _jsonl_records(stream, label, stem, max_text_chars)
+
+
+def iter_inputs(
+    paths: Sequence[str | Path],
+    input_format: Literal["auto", "text", "jsonl", "parquet"] = "auto",
+    max_text_chars: int = MAX_TEXT_CHARS,
+) -> Iterator[InputDoc | Reject]:
+    """Every record of ``paths`` (``-`` = standard input) in order, one at a time: an `InputDoc` or a `Reject`.
+
+    ``auto`` reads ``*.jsonl`` / ``*.ndjson`` as JSONL, ``*.parquet`` as Parquet and everything else
+    (standard input included) as one plain-text article. Text files with the same name get ``-2``,
+    ``-3`` suffixes; an id given twice in JSONL or Parquet is a `Reject`. A bad ``input_format``
+    raises `InputError` at once, before anything is read.
+    """
+    _check_format(input_format)
+    return _records(list(paths) or [STDIN], input_format, max_text_chars)
+
+
+def _records(paths: list[str | Path], input_format: str, max_text_chars: int) -> Iterator[InputDoc | Reject]:
+    seen: dict[str, str] = {}
+    for raw in paths:
+        for item in _file_records(raw, input_format, max_text_chars):
+            if isinstance(item, InputDoc) and item.id in seen:
+                if ":" in item.source:  # an id written in a JSONL or Parquet record
+                    source, _, line = item.source.rpartition(":")
+                    item = Reject(source, int(line), f"duplicate id {item.id!r} (first at {seen[item.id]})", json.dumps({"id": item.id, "text": item.text, "meta": item.meta}, ensure_ascii=False))
+                else:
+                    base, suffix = item.id, 2
+                    while f"{base}-{suffix}" in seen:
+                        suffix += 1
+                    item.id = f"{base}-{suffix}"
+            if isinstance(item, InputDoc):
+                seen[item.id] = item.source
+            yield item
+
+
+def count_inputs(paths: Sequence[str | Path], input_format: str = "auto") -> int | None:
+    """How many records ``paths`` hold at most (non-blank JSONL lines are not told apart: every line counts),
+    for a progress bar's total; None when standard input is among them."""
+    _check_format(input_format)
+    total = 0
+    for raw in list(paths) or [STDIN]:
+        path = None if str(raw) == STDIN else Path(raw)
+        if path is None:
+            return None
+        kind = _kind(path, input_format)
+        try:
+            if kind == "text" or path.is_dir():
+                total += 1
+            elif kind == "parquet":
+                import pyarrow.parquet as pq
+
+                total += pq.ParquetFile(path).metadata.num_rows
             else:
-                docs.append(InputDoc(stem, content, label))
-    problems.extend(_dedupe_ids(docs))
+                with path.open("rb") as stream:
+                    size = 0
+                    last = b"\n"
+                    while chunk := stream.read(1 << 20):
+                        size += chunk.count(b"\n")
+                        last = chunk[-1:]
+                    total += size + (last != b"\n")
+        except Exception:  # noqa: BLE001 - an unreadable file is one Reject when it is read; count it as one
+            total += 1
+    return total
+
+
+def read_inputs(
+    paths: Sequence[str | Path],
+    input_format: Literal["auto", "text", "jsonl", "parquet"] = "auto",
+    max_text_chars: int = MAX_TEXT_CHARS,
+) -> list[InputDoc]:
+    """All articles of ``paths``, in order; raises `InputError` listing every problem (see `iter_inputs`)."""
+    docs, problems = [], []
+    for item in iter_inputs(paths, input_format, max_text_chars):
+        if isinstance(item, Reject):
+            problems.append(str(item))
+        else:
+            docs.append(item)
     if problems:
         raise InputError(problems)
     return docs
-
-
-def _dedupe_ids(docs: list[InputDoc]) -> list[str]:
-    """Text files with the same name get ``-2``, ``-3`` suffixes; a JSONL id given twice is an error."""
-    problems, seen = [], {}
-    for doc in docs:
-        if doc.id in seen:
-            if ":" in doc.source:  # an id written in a JSONL file
-                problems.append(f"{doc.source}: duplicate id {doc.id!r} (first at {seen[doc.id]})")
-                continue
-            base, suffix = doc.id, 2
-            while f"{base}-{suffix}" in seen:
-                suffix += 1
-            doc.id = f"{base}-{suffix}"
-        seen[doc.id] = doc.source
-    return problems
 
 
 def load_predictor(run_dir: str | Path, device: str | None = None, backend: str = "torch"):
@@ -174,21 +310,28 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
-def _batches(docs: Sequence[InputDoc], size: int) -> Iterator[list[InputDoc]]:
-    for begin in range(0, len(docs), size):
-        yield list(docs[begin : begin + size])
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter), read lazily from ``items``."""
+    if size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {size}")
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def predict_batches(predictor, docs: Iterable[InputDoc], batch_size: int = 32, min_score: float | None = None) -> Iterator[list[Article]]:
+    """The local engine: one batch of predictions per ``batch_size`` articles, in input order, read lazily."""
+    for batch in batched(docs, batch_size):
+        yield predictor.predict_articles([doc.article() for doc in batch], batch_size=batch_size, min_score=min_score)
 
 
 def predict_stream(
-    predictor, docs: Sequence[InputDoc], batch_size: int = 32, on_batch: Callable[[int], None] | None = None
+    predictor, docs: Iterable[InputDoc], batch_size: int = 32, on_batch: Callable[[int], None] | None = None
 ) -> Iterator[Article]:
     """Predictions in input order, ``batch_size`` articles at a time (the first ones come before the last are read)."""
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    for batch in _batches(docs, batch_size):
-        results = predictor.predict_articles([doc.article() for doc in batch], batch_size=batch_size)
+    for results in predict_batches(predictor, docs, batch_size):
         if on_batch is not None:
-            on_batch(len(batch))
+            on_batch(len(results))
         yield from results
 
 
@@ -220,6 +363,6 @@ def write_predictions(
         stream.write(render_html(collected, labels=labels, title=title))
         count = len(collected)
     else:
-        raise ValueError(f"output format {output_format!r}: expected one of {', '.join(OUTPUT_FORMATS)}")
+        raise ValueError(f"output format {output_format!r}: expected one of {', '.join(TEXT_OUTPUT_FORMATS)}")
     stream.flush()
     return count

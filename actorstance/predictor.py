@@ -37,7 +37,7 @@ from .machine import best_device
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
-from .text import text_problem, trim_span
+from .text import sentence_spans, text_problem, trim_span
 
 __all__ = ["Predictor"]
 
@@ -281,34 +281,64 @@ class Predictor:
                     outputs[row] = probabilities[position]
         return outputs  # type: ignore[return-value]
 
+    TAG_CHUNK_CHARS = 50_000
+    """Texts are tagged in pieces of at most about this many characters (whole sentences), so the windows,
+    token ids and probabilities held at once stay bounded however long an article is."""
+
+    def _tag_pieces(self, texts: list[str]) -> list[list[tuple[int, int, int]]]:
+        """Groups of ``(text index, start, end)`` pieces, each group about `TAG_CHUNK_CHARS` characters."""
+        groups: list[list[tuple[int, int, int]]] = [[]]
+        size = 0
+        for index, text in enumerate(texts):
+            spans = sentence_spans(text) if len(text) > self.TAG_CHUNK_CHARS else [(0, len(text))]
+            start = end = spans[0][0] if spans else 0
+            for span_start, span_end in spans:
+                if end > start and span_end - start > self.TAG_CHUNK_CHARS:
+                    groups[-1].append((index, start, end))
+                    size += end - start
+                    start = span_start
+                if size >= self.TAG_CHUNK_CHARS:
+                    groups.append([])
+                    size = 0
+                end = span_end
+            groups[-1].append((index, start, end))
+            size += end - start
+        return [group for group in groups if group]
+
     def _tag_words(self, texts: list[str], batch_size: int) -> list[list[_Word]]:
         """Per text, its words (first sub-token) with tag probabilities; overlapping windows keep the surer one."""
-        ids = [str(index) for index in range(len(texts))]
-        windows = encode_sentences(self.tokenizer, texts, ids, self._role_options)
-        rows = [{"input_ids": window.input_ids} for window in windows]
-        probabilities = self._forward("roles", rows, batch_size) if rows else []
         best: list[dict[int, _Word]] = [{} for _ in texts]
-        for window, window_probabilities in zip(windows, probabilities):
-            document = best[int(window.article_id)]
-            current: _Word | None = None
-            previous_word = -1
-            # One argmax / max per window instead of one numpy call per word (the loop below is per token).
-            tags, maxima = window_probabilities.argmax(-1).tolist(), window_probabilities.max(-1).tolist()
-            for (start, end), word, token_probabilities, tag, confidence in zip(
-                window.offsets, window.word_ids, window_probabilities, tags, maxima
-            ):
-                if word == -1 or start == end:
-                    previous_word = -1
-                    continue
-                if word == previous_word and current is not None:
-                    current.end = end
-                    continue
-                current = _Word(start, end, token_probabilities, tag, confidence)
-                previous_word = word
-                known = document.get(start)
-                if known is None or confidence > known.confidence:
-                    document[start] = current
+        for group in self._tag_pieces(texts):
+            pieces = [texts[index][start:end] for index, start, end in group]
+            windows = encode_sentences(self.tokenizer, pieces, [str(n) for n in range(len(group))], self._role_options)
+            rows = [{"input_ids": window.input_ids} for window in windows]
+            probabilities = self._forward("roles", rows, batch_size) if rows else []
+            for window, window_probabilities in zip(windows, probabilities):
+                index, shift, _ = group[int(window.article_id)]
+                self._merge_window(best[index], window, window_probabilities, shift)
         return [[words[start] for start in sorted(words)] for words in best]
+
+    @staticmethod
+    def _merge_window(document: dict[int, _Word], window, window_probabilities: np.ndarray, shift: int) -> None:
+        """Add one window's words (offsets moved by ``shift``) to ``document``, keeping the surer of two readings."""
+        current: _Word | None = None
+        previous_word = -1
+        # One argmax / max per window instead of one numpy call per word (the loop below is per token).
+        tags, maxima = window_probabilities.argmax(-1).tolist(), window_probabilities.max(-1).tolist()
+        for (start, end), word, token_probabilities, tag, confidence in zip(
+            window.offsets, window.word_ids, window_probabilities, tags, maxima
+        ):
+            if word == -1 or start == end:
+                previous_word = -1
+                continue
+            if word == previous_word and current is not None:
+                current.end = end + shift
+                continue
+            current = _Word(start + shift, end + shift, token_probabilities, tag, confidence)
+            previous_word = word
+            known = document.get(current.start)
+            if known is None or confidence > known.confidence:
+                document[current.start] = current
 
     def _decode(self, text: str, words: list[_Word]) -> list[tuple[int, int, str, float]]:
         tags = self.labels.bio_labels

@@ -1,12 +1,14 @@
-"""The HTML page: self-contained, every mention highlighted with its exact text, tables, and an SVG stance graph."""
+"""The HTML page: self-contained, every mention highlighted with its exact text, tables, and the stance network view."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
 import pytest
 
+from actorstance.aliases import normalize_surface
 from actorstance.html import render_html, role_colours, stance_colours
 from actorstance.labels import LabelSchema
 from actorstance.schema import Actor, Article, Mention, Span, Stance
@@ -16,11 +18,22 @@ from .conftest import make_article
 MARK = re.compile(r'<mark class="mention" data-actor="([^"]*)" data-role="([^"]*)"[^>]*>(.*?)</mark>', re.S)
 
 
+NETWORK = re.compile(r'<div class="network-view" id="([^"]+)"><script type="application/json">(.*?)</script></div>', re.S)
+
+
 def _self_contained(page: str) -> None:
+    """Nothing is fetched: no src, link or import; the only addresses are the SVG namespace and the licence headers."""
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     lowered = page.lower()
-    for external in ("http://", "https://", "<script", "<link", "src=", "@import", "url(http", "//cdn"):
+    for external in ("src=", "<link", "@import", "url(http", "url(//", "//cdn", "fetch(", "xmlhttprequest"):
         assert external not in lowered, external
+    addresses = set(re.findall(r"https?://[^\s\"']+", page))
+    assert all(a == "http://www.w3.org/2000/svg" or a.startswith("https://d3js.org/") for a in addresses), addresses
+    assert set(re.findall(r"<script[^>]*>", page)) <= {"<script>", '<script type="application/json">'}  # no src
+
+
+def _networks(page: str) -> list[dict]:
+    return [json.loads(payload.replace("<\\/", "</")) for _, payload in NETWORK.findall(page)]
 
 
 def test_seed_article_page(seed_article):
@@ -32,11 +45,18 @@ def test_seed_article_page(seed_article):
     for (actor, role, shown), mention in zip(marks, sorted(seed_article.mentions, key=lambda m: m.start)):
         assert unescape(shown) == mention.text == seed_article.text[mention.start : mention.end]
         assert (actor, role) == (mention.actor, roles[mention.actor])
-    # Legend, tables and graph.
+    # Legend, tables and the network view (the script inlined once).
     assert all(f">{role}</span>" in page for role in LabelSchema.default().roles)
-    assert page.count("<svg") == 1 and page.count('class="edge"') == len(seed_article.stances)
+    (network,) = _networks(page)
+    assert page.count("<script>") == 1 and page.count("forceSimulation") == 2  # d3-force's definition and the view's call
+    names = {actor.id: actor.name for actor in seed_article.actors}
+    edges = {(edge["source"], edge["target"]): edge["counts"] for edge in network["edges"]}
+    expected: dict = {}
     for stance in seed_article.stances:
-        assert f'data-label="{stance.label}"' in page
+        key = (normalize_surface(names[stance.holder]), normalize_surface(names[stance.target]))
+        expected.setdefault(key, {}).setdefault(stance.label, 0)
+        expected[key][stance.label] += 1
+    assert edges == expected
     assert "<th>holder → target</th>" in page and "<th>evidence</th>" in page
     first = seed_article.stances[0]
     evidence = " ".join(seed_article.text[first.evidence[0].start : first.evidence[0].end].split())
@@ -53,9 +73,11 @@ def test_arrows_are_coloured_by_label():
     page = render_html([article])
     colours = stance_colours(["SUPPORT", "OPPOSE", "NEUTRAL"])
     assert colours == {"SUPPORT": "#1a9641", "OPPOSE": "#d7191c", "NEUTRAL": "#7f7f7f"}
-    edges = re.findall(r'<path class="edge" data-label="(\w+)" d="[^"]+" fill="none" stroke="(#\w+)"', page)
-    assert sorted(edges) == sorted([("SUPPORT", "#1a9641"), ("NEUTRAL", "#7f7f7f"), ("OPPOSE", "#d7191c"), ("OPPOSE", "#d7191c")])
-    assert page.count("marker-end=") == 4 and page.count("<marker ") == 3
+    (network,) = _networks(page)
+    assert network["stance_colours"] == colours
+    assert sorted((e["source"], e["target"], e["label"]) for e in network["edges"]) == [
+        ("hez", "isr", "OPPOSE"), ("irn", "hez", "SUPPORT"), ("isr", "hez", "OPPOSE"), ("omn", "irn", "NEUTRAL"),
+    ]  # keyed by normalised name: make_article names actors after their ids
 
 
 def test_text_is_escaped_and_odd_characters_survive():
@@ -76,7 +98,7 @@ def test_empty_inputs():
     assert "no articles" in render_html([])
     page = render_html([Article(id="e", text="")])
     _self_contained(page)
-    assert "no actors" in page and "no stances" in page and "<svg" in page
+    assert "no actors" in page and "no stances to draw" in page and "<script" not in page
 
 
 def test_role_colours_are_stable_and_distinct():
@@ -108,6 +130,7 @@ def test_page_of_predictions(predicted):
     predictor, articles = predicted
     page = render_html(articles, labels=predictor.labels)
     _self_contained(page)
-    assert page.count('<section class="article"') == 2 and page.count("<svg") == 2
+    assert page.count('<section class="article"') == 2
+    assert len(_networks(page)) == sum(1 for a in articles if a.stances)
     shown = [unescape(m[2]) for m in MARK.findall(page)]
     assert shown == [m.text for a in articles for m in sorted(a.mentions, key=lambda m: m.start)]

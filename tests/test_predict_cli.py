@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -66,8 +69,8 @@ def test_html_page(run_dir, inputs):
     result = _predict(run_dir, inputs / "iran.txt", inputs / "batch.jsonl", "--format", "html", "-o", target)
     assert result.exit_code == 0, result.output
     page = target.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and page.count('<section class="article"') == 3 and "<svg" in page
-    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert page.startswith("<!DOCTYPE html>") and page.count('<section class="article"') == 3
+    assert "src=" not in page and "<link" not in page  # offline: the network view's script is inlined
 
 
 def test_stdin_as_text_and_as_jsonl(run_dir):
@@ -107,34 +110,46 @@ def test_odd_texts_give_records(run_dir, tmp_path, text):
         assert text[mention["start"] : mention["end"]] == mention["text"]
 
 
-def test_one_megabyte_blob(run_dir, tmp_path):
-    """1 MB with no space or sentence end (a pasted binary, a minified page): one record, text unchanged."""
+def test_one_megabyte_blob_is_refused_past_the_limit_and_predicted_under_a_raised_one(run_dir, tmp_path):
+    """1 MB with no space or sentence end (a pasted binary, a minified page): over MAX_TEXT_CHARS by default."""
     text = "x" * 1_000_000
     (tmp_path / "blob.txt").write_text(text, encoding="utf-8")
-    result = _predict(run_dir, tmp_path / "blob.txt")
+    refused = _predict(run_dir, tmp_path / "blob.txt")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert (
+        f"skipped {tmp_path / 'blob.txt'}: 1,000,000 bytes, over the limit of 100,000 characters "
+        "(actorstance.limits.MAX_TEXT_CHARS; split the article, or raise --max-text-chars)"
+    ) in " ".join(refused.stderr.split())
+    result = _predict(run_dir, tmp_path / "blob.txt", "--max-text-chars", "1000000")
     assert result.exit_code == 0, result.output
     assert _records(result.stdout)[0]["text"] == text
 
 
-def test_bad_inputs_are_listed_and_nothing_is_predicted(run_dir, tmp_path):
+def test_bad_records_are_listed_and_skipped_and_good_ones_predicted(run_dir, tmp_path):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "fine"}\n{"text": 3}\n{oops\n{"id": "x"}\n', encoding="utf-8")
+    bad.write_text('{"text": "fine"}\n{"text": 3}\n{oops\n{"id": "x"}\n{"id": "last", "text": "Iran backs Hezbollah."}\n', encoding="utf-8")
     (tmp_path / "latin.txt").write_bytes("Zürich".encode("latin-1"))
-    result = _predict(run_dir, bad, tmp_path / "latin.txt", tmp_path / "missing.txt")
+    out = tmp_path / "out.jsonl"
+    result = _predict(run_dir, bad, tmp_path / "latin.txt", tmp_path / "missing.txt", "-o", out)
     assert result.exit_code == 1
-    assert result.stdout == ""
-    errors = result.stderr
-    assert f"{bad}:2: field 'text': expected a string, got int" in errors
-    assert f"{bad}:3: invalid JSON" in errors
-    assert f"{bad}:4: missing field 'text'" in errors
-    assert f"{tmp_path / 'latin.txt'}: not UTF-8 text" in errors
-    assert f"{tmp_path / 'missing.txt'}: cannot read (No such file or directory)" in errors
-    assert "5 input error(s)" in errors and "Traceback" not in errors
+    assert [r["id"] for r in _records(out.read_text(encoding="utf-8"))] == ["bad-1", "last"]
+    errors = " ".join(result.stderr.split())
+    assert f"skipped {bad}:2: field 'text': expected a string, got int" in errors
+    assert f"skipped {bad}:3: invalid JSON" in errors
+    assert f"skipped {bad}:4: missing field 'text'" in errors
+    assert f"skipped {tmp_path / 'latin.txt'}: not UTF-8 text" in errors
+    assert f"skipped {tmp_path / 'missing.txt'}: cannot read (No such file or directory)" in errors
+    assert f"5 input record(s) skipped, listed in {out}.rejects.jsonl" in errors and "Traceback" not in errors
+    rejects = _records((tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8"))
+    assert [(r["source"], r["line"], r["raw"]) for r in rejects] == [
+        (str(bad), 2, '{"text": 3}'), (str(bad), 3, "{oops"), (str(bad), 4, '{"id": "x"}'),
+        (str(tmp_path / "latin.txt"), None, None), (str(tmp_path / "missing.txt"), None, None),
+    ]  # fmt: skip
 
 
 def test_bad_options(run_dir, inputs):
     result = _predict(run_dir, inputs / "iran.txt", "--format", "xml")
-    assert result.exit_code == 2 and "--format: 'xml' is not one of json, jsonl, html" in result.stderr
+    assert result.exit_code == 2 and "--format: 'xml' is not one of jsonl, json, html, parquet" in result.stderr
     result = _predict(run_dir, inputs / "iran.txt", "--batch-size", "0")
     assert result.exit_code == 2
     result = _predict(run_dir, inputs / "iran.txt", "--backend", "tensorrt")
@@ -163,5 +178,20 @@ def test_missing_run_directory(inputs, tmp_path):
 
 
 def test_unwritable_output(run_dir, inputs, tmp_path):
-    result = _predict(run_dir, inputs / "iran.txt", "-o", tmp_path / "no" / "such" / "dir.jsonl")
-    assert result.exit_code == 1 and "cannot write" in result.stderr
+    result = _predict(run_dir, inputs / "iran.txt", "-o", inputs / "iran.txt" / "under-a-file.jsonl")
+    assert result.exit_code == 1 and "cannot write (File exists)" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("to_stdout", [False, True], ids=["-o /dev/full", "> /dev/full"])
+def test_a_full_disk_gives_one_clean_error(run_dir, inputs, to_stdout):
+    """Issue 13 item 4: a write error on close printed a traceback after the right message."""
+    command = [sys.executable, "-m", "actorstance", "predict", str(run_dir), str(inputs / "iran.txt")]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            command if to_stdout else [*command, "-o", "/dev/full"], stdout=full if to_stdout else subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, timeout=300,
+        )  # fmt: skip
+    target = "stdout" if to_stdout else "/dev/full"
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {target}: cannot write (No space left on device)"

@@ -267,13 +267,13 @@ def test_bad_inputs_are_all_listed_with_file_and_line(tmp_path):
         f"{bad}:2: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"{bad}:3: expected a JSON object with a 'text' field, got list",
         f"{bad}:4: missing field 'text'",
+        f"{bad}:6: duplicate id 'd' (first at {bad}:5)",
         f"{bad}:7: field 'id' must be a string or an integer, got list",
         f"{bad}:8: field 'text': invalid Unicode at character 0 (a lone surrogate such as \\ud800)",
         f"{bad}:9: field 'meta' must be an object, got int",
         f"{latin}: not UTF-8 text (byte 1: invalid start byte)",
         f"{tmp_path / 'missing.txt'}: cannot read (No such file or directory)",
         f"{tmp_path}: is a folder; pass the files in it (e.g. {tmp_path}/*.txt)",
-        f"{bad}:6: duplicate id 'd' (first at {bad}:5)",
     ]
 
 
@@ -293,7 +293,7 @@ class _CountingPredictor:
     def __init__(self):
         self.calls = []
 
-    def predict_articles(self, articles, batch_size=32):
+    def predict_articles(self, articles, batch_size=32, min_score=None):
         self.calls.append([a.id for a in articles])
         return [Article(id=a.id, text=a.text) for a in articles]
 
@@ -322,6 +322,6 @@ def test_write_predictions_formats():
     assert json.loads(out.getvalue()) == []
     out = io.StringIO()
     write_predictions(articles, out, "html")
-    assert out.getvalue().startswith("<!DOCTYPE html>") and "<svg" in out.getvalue()
+    assert out.getvalue().startswith("<!DOCTYPE html>") and "no stances to draw" in out.getvalue()
     with pytest.raises(ValueError, match="output format 'xml'"):
         write_predictions(articles, io.StringIO(), "xml")

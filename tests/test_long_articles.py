@@ -1,0 +1,22 @@
+"""Long articles are tagged in bounded pieces of whole sentences, with the same result as all at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from actorstance.predictor import Predictor
+
+
+@pytest.mark.parametrize("chunk", [300, 2_000])
+def test_tagging_in_pieces_matches_tagging_at_once(predictor, seed_article, monkeypatch, chunk):
+    texts = [seed_article.text * 3, "Iran backs Hezbollah. The UN condemned the attack.", ""]
+    monkeypatch.setattr(Predictor, "TAG_CHUNK_CHARS", 10**9)
+    whole = predictor._tag_words(texts, 8)
+    monkeypatch.setattr(Predictor, "TAG_CHUNK_CHARS", chunk)
+    groups = predictor._tag_pieces(texts)
+    assert len(groups) >= 3 and all(sum(end - start for _, start, end in group) <= 2 * chunk + 2_000 for group in groups)
+    pieces = predictor._tag_words(texts, 8)
+    assert [[(w.start, w.end, w.tag, round(w.confidence, 5)) for w in words] for words in pieces] == [
+        [(w.start, w.end, w.tag, round(w.confidence, 5)) for w in words] for words in whole
+    ]
+    assert len(pieces[0]) > 1000 and pieces[2] == []

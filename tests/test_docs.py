@@ -85,3 +85,18 @@ def test_the_seed_spread_is_mean_and_sample_deviation_of_the_reported_values():
     assert summary["a"]["mean"] == pytest.approx(0.6) and summary["a"]["sd"] == pytest.approx(0.1)
     assert (summary["a"]["min"], summary["a"]["max"], summary["a"]["values"]) == (0.5, 0.7, [0.5, 0.7, 0.6])
     assert seed_spread.render_markdown(summary, [1, 2, 3]).splitlines()[2] == "| a | 0.600 ± 0.100 | 0.500 | 0.700 |"
+
+
+def test_readme_stance_tables_are_the_result_files():
+    """Every number of the README's stance-graph section is written from benchmarks/results by a script."""
+    done = subprocess.run([sys.executable, "scripts/stance_tables.py", "--check"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_changed_stance_number_is_caught(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    stale = tmp_path / "README.md"
+    stale.write_text(readme.replace("| end-to-end stance F1 | ", "| end-to-end stance F1 | 9", 1), encoding="utf-8")
+    command = [sys.executable, "scripts/stance_tables.py", "--check", "--readme", str(stale)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr == f"{stale}: stance tables differ from the result files\n"

@@ -31,8 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seqeval.metrics.sequence_labeling import get_entities as tag_spans
+
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.schema import AUTHOR, Article
+from actorstance.scores import label_scores, tag_scores  # token-level scores: seqeval and scikit-learn, re-exported
 
 __all__ = [
     "MODES",
@@ -509,7 +512,10 @@ def _actor_scores(totals: Totals, role_order: Sequence[str]) -> dict:
 
 
 def _confusion_scores(confusion: np.ndarray, labels: Sequence[str], none_label: str = NONE_LABEL) -> dict:
-    """Scores from a ``(resamples, K, K)`` confusion array over ``[none_label, *labels]`` (rows gold)."""
+    """Scores from a ``(resamples, K, K)`` confusion array over ``[none_label, *labels]`` (rows gold).
+
+    scikit-learn scores one label list at a time; this finishes thousands of bootstrap resamples of
+    summed counts at once (equal to sklearn on each, tests/test_eval_properties.py)."""
     confusion = np.asarray(confusion, dtype=float)
     if confusion.ndim == 2:
         confusion = confusion[None]
@@ -666,110 +672,3 @@ def score_articles(gold: Sequence[Article], predicted: Sequence[Article], labels
     metrics = summarize(totals, labels)
     metrics["headline"] = {name: _float(value) for name, value in headline(totals, labels, None, None).items()}
     return metrics
-
-
-# --------------------------------------------------------------------------- token-level building blocks
-
-
-def _tag_parts(tag: str) -> tuple[str, str]:
-    """seqeval's default (mode=None, suffix=False) split of a tag into prefix and type."""
-    return tag[0], tag[1:].split("-", maxsplit=1)[-1] or "_"
-
-
-def _chunk_ends(prev_tag: str, tag: str, prev_type: str, type_: str) -> bool:
-    return (
-        prev_tag in ("E", "S")
-        or (prev_tag in ("B", "I") and tag in ("B", "S", "O"))
-        or (prev_tag not in ("O", ".") and prev_type != type_)
-    )
-
-
-def _chunk_starts(prev_tag: str, tag: str, prev_type: str, type_: str) -> bool:
-    return (
-        tag in ("B", "S")
-        or (prev_tag in ("E", "S", "O") and tag in ("E", "I"))
-        or (tag not in ("O", ".") and prev_type != type_)
-    )
-
-
-def tag_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """``(type, start, end)`` chunks (end inclusive) exactly as ``seqeval.metrics.sequence_labeling.get_entities``
-    finds them in its default mode (``mode=None``): conlleval rules, so a stray ``I-X`` starts a chunk
-    and a change of type ends one; ``E-``/``S-`` prefixes are honoured as seqeval does."""
-    chunks = []
-    prev_tag, prev_type, begin = "O", "", 0
-    for index, tag in enumerate([*tags, "O"]):
-        prefix, type_ = _tag_parts(tag)
-        if _chunk_ends(prev_tag, prefix, prev_type, type_):
-            chunks.append((prev_type, begin, index - 1))
-        if _chunk_starts(prev_tag, prefix, prev_type, type_):
-            begin = index
-        prev_tag, prev_type = prefix, type_
-    return chunks
-
-
-def tag_scores(references: list[list[str]], predictions: list[list[str]]) -> dict[str, float]:
-    """Strict span scores of BIO tag sequences, equal to seqeval's defaults.
-
-    ``precision``/``recall``/``f1`` equal ``seqeval.metrics.{precision,recall,f1}_score(references,
-    predictions)`` (micro average, ``mode=None``, i.e. conlleval-style IOB2 chunking without the
-    ``IOB2`` scheme's strictness); ``macro_f1`` equals ``f1_score(..., average="macro")`` and
-    ``f1_<ROLE>`` the per-type ``average=None`` entries, over the types found in references or
-    predictions. Undefined ratios are 0 (seqeval's ``zero_division="warn"`` value); ``macro_f1``
-    is 0 when no sequence holds a span (where seqeval returns nan).
-    """
-    if len(references) != len(predictions):
-        raise ValueError(f"tag_scores: {len(references)} reference sequences but {len(predictions)} predicted ones")
-    gold: set[tuple[str, int, int, int]] = set()
-    pred: set[tuple[str, int, int, int]] = set()
-    for index, (reference, prediction) in enumerate(zip(references, predictions)):
-        if len(reference) != len(prediction):
-            raise ValueError(f"tag_scores: sequence {index} has {len(reference)} reference tags but {len(prediction)} predicted")
-        gold.update((type_, index, start, end) for type_, start, end in tag_spans(list(reference)))
-        pred.update((type_, index, start, end) for type_, start, end in tag_spans(list(prediction)))
-    correct = gold & pred
-    precision, recall, f1 = (_float(x) for x in _prf(len(correct), len(pred), len(gold)))
-    scores = {"precision": precision, "recall": recall, "f1": f1}
-    types = sorted({span[0] for span in gold | pred})
-    per_type = {}
-    for type_ in types:
-        count = lambda spans: sum(1 for span in spans if span[0] == type_)  # noqa: E731
-        per_type[type_] = _float(_prf(count(correct), count(pred), count(gold))[2])
-    scores["macro_f1"] = float(np.mean(list(per_type.values()))) if per_type else 0.0
-    scores.update({f"f1_{type_}": value for type_, value in per_type.items()})
-    return scores
-
-
-def label_scores(
-    references: list[str], predictions: list[str], labels: list[str], none_label: str = NONE_LABEL
-) -> dict:
-    """Classification scores equal to scikit-learn's with ``zero_division=0``.
-
-    ``accuracy`` = ``accuracy_score``; ``macro_f1`` = ``f1_score(labels=labels, average="macro")``
-    with ``none_label`` left out of ``labels``; ``precision_<L>``, ``recall_<L>``, ``f1_<L>`` per
-    label of ``[none_label, *labels]`` as ``precision_recall_fscore_support(labels=...)``;
-    ``confusion`` = ``confusion_matrix(labels=[none_label, *labels]).tolist()`` (rows gold).
-    """
-    if len(references) != len(predictions):
-        raise ValueError(f"label_scores: {len(references)} references but {len(predictions)} predictions")
-    labels = [label for label in labels if label != none_label]
-    classes = [none_label, *labels]
-    position = {label: index for index, label in enumerate(classes)}
-    confusion = np.zeros((len(classes), len(classes)), dtype=np.int64)
-    tp, n_pred, n_gold = Counter(), Counter(), Counter()
-    for gold, pred in zip(references, predictions):
-        n_gold[gold] += 1
-        n_pred[pred] += 1
-        if gold == pred:
-            tp[gold] += 1
-        if gold in position and pred in position:
-            confusion[position[gold], position[pred]] += 1
-    scores: dict = {"accuracy": _float(_div(sum(tp.values()), len(references)))}
-    f1s = {}
-    for label in classes:
-        precision, recall, f1 = (_float(x) for x in _prf(tp[label], n_pred[label], n_gold[label]))
-        scores[f"precision_{label}"], scores[f"recall_{label}"], scores[f"f1_{label}"] = precision, recall, f1
-        f1s[label] = f1
-    scores["macro_f1"] = float(np.mean([f1s[label] for label in labels])) if labels else 0.0
-    scores["confusion"] = confusion.tolist()
-    return scores

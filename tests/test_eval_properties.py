@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from actorstance.labels import NONE_LABEL, LabelSchema
+from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags
 from actorstance.schema import Actor, Article, Mention, Stance
 from eval.bootstrap import CountTable
 from eval.metrics import article_counts, headline, label_scores, score_articles, stance_label_lists, pair_articles, tag_scores
@@ -95,15 +95,6 @@ def _article(article_id: str, n_tokens: int, spans) -> Article:
     return Article(id=article_id, text=text, actors=actors, mentions=mentions)
 
 
-def _tags(n_tokens: int, spans) -> list[str]:
-    tags = ["O"] * n_tokens
-    for start, end, role in spans:
-        tags[start] = f"B-{role}"
-        for index in range(start + 1, end):
-            tags[index] = f"I-{role}"
-    return tags
-
-
 @st.composite
 def span_corpora(draw):
     gold, predicted, gold_tags, predicted_tags = [], [], [], []
@@ -112,8 +103,8 @@ def span_corpora(draw):
         gold_spans, pred_spans = draw(token_spans(n)), draw(token_spans(n))
         gold.append(_article(f"d{index}", n, gold_spans))
         predicted.append(_article(f"d{index}", n, pred_spans))
-        gold_tags.append(_tags(n, gold_spans))
-        predicted_tags.append(_tags(n, pred_spans))
+        gold_tags.append(bio_tags(n, gold_spans))
+        predicted_tags.append(bio_tags(n, pred_spans))
     return gold, predicted, gold_tags, predicted_tags
 
 

@@ -11,7 +11,6 @@ import json
 import logging
 import platform
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -35,10 +34,10 @@ from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
 from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_contexts
 from actorstance.labels import NONE_LABEL, LabelSchema
+from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import model_dirs
-
-from eval.metrics import label_scores, tag_scores
+from actorstance.scores import label_scores, tag_scores
 
 __all__ = ["train", "build_trainer"]
 
@@ -55,28 +54,6 @@ class JsonlLogCallback(TrainerCallback):
         if state.is_world_process_zero and logs:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"step": state.global_step, "epoch": state.epoch, **logs}) + "\n")
-
-
-def _device_summary() -> dict:
-    if torch.cuda.is_available():
-        return {"type": "cuda", "count": torch.cuda.device_count(), "name": torch.cuda.get_device_name(0)}
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return {"type": "mps", "count": 1}
-    return {"type": "cpu", "threads": torch.get_num_threads(), "machine": platform.machine()}
-
-
-def _git_commit() -> str | None:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=5,
-            cwd=Path(__file__).resolve().parent,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _has_accelerator() -> bool:
-    return torch.cuda.is_available() or bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
 
 
 def _precision_flags(precision: str) -> dict:
@@ -198,7 +175,7 @@ def build_trainer(
         label_names=["labels", "stance_labels"],
         remove_unused_columns=True,
         disable_tqdm=False,
-        use_cpu=not _has_accelerator(),  # lets `accelerate launch` run data-parallel CPU processes (gloo)
+        use_cpu=not has_accelerator(),  # lets `accelerate launch` run data-parallel CPU processes (gloo)
         **_precision_flags(training.precision),
     )
     callbacks: list[TrainerCallback] = [JsonlLogCallback(log_path)]
@@ -315,14 +292,14 @@ def train(
         "train_time_s": round(time.perf_counter() - started, 2),
         "num_parameters": sum(sum(p.numel() for p in model.parameters()) for _, model in trained),
         "data": {name: corpus_stats(group)["articles"] for name, group in splits.items()},
-        "device": _device_summary(),
+        "device": device_summary(),
         "versions": {
             "actorstance": __import__("actorstance").__version__,
             "transformers": transformers.__version__,
             "torch": torch.__version__,
             "python": platform.python_version(),
         },
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(),
     }
     with atomic_directory(run_dir, overwrite=overwrite) as staging:
         for group, model in trained:

@@ -7,14 +7,14 @@ Load it by path, offline (nothing is fetched from the Hub)::
     metric = evaluate.load(str(eval.METRIC_PATH))             # from anywhere
     metric.compute(predictions=[["B-GOV", "O"]], references=[["B-GOV", "O"]])
 
-The numbers are `eval.metrics.tag_scores`: micro ``precision``, ``recall``, ``f1``, ``macro_f1``
+The numbers are `actorstance.scores.tag_scores`: micro ``precision``, ``recall``, ``f1``, ``macro_f1``
 and ``f1_<ROLE>``, equal to seqeval's defaults (mode=None).
 """
 
 import datasets
 import evaluate
 
-from eval.metrics import tag_scores
+from actorstance.scores import tag_scores
 
 _CITATION = """\
 @inproceedings{segura-bedmar-etal-2013-semeval,

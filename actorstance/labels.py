@@ -18,7 +18,6 @@ __all__ = [
     "NONE_LABEL",
     "LabelSchema",
     "bio_tags",
-    "tags_to_spans",
     "merged_spans",
 ]
 
@@ -94,7 +93,7 @@ class LabelSchema(BaseModel):
         roles: set[str] = set()
         stances: set[str] = set()
         for article in articles:
-            roles.update(actor.role for actor in article.actors)
+            roles.update(actor.role for actor in article.actors if actor.role is not None)
             stances.update(stance.label for stance in article.stances)
         return cls(name=name, roles=sorted(roles), stances=sorted(stances))
 
@@ -127,26 +126,19 @@ def bio_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
     return tags
 
 
-def tags_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """``(start, end, label)`` spans from BIO tags. A stray ``I-X`` starts a new span, as in seqeval."""
-    spans: list[tuple[int, int, str]] = []
-    start: int | None = None
-    label: str | None = None
-    for index, tag in enumerate([*tags, "O"]):
-        prefix, _, tag_label = tag.partition("-")
-        continues = prefix == "I" and start is not None and tag_label == label
-        if start is not None and not continues:
-            spans.append((start, index, label))  # type: ignore[arg-type]
-            start = label = None
-        if prefix in ("B", "I") and not continues:
-            start, label = index, tag_label
-    return spans
+def merged_spans(tags: Sequence[str], weights: Sequence[float] | None = None) -> list[tuple[int, int, str]]:
+    """``(start, end, role)`` spans (end exclusive) from BIO tags: the inverse of `bio_tags`, and the
+    one decoder of predicted tags (scores use seqeval's own chunking).
 
-
-def merged_spans(tags: Sequence[str], weights: Sequence[float]) -> list[tuple[int, int, str]]:
-    """Decoding for predictions: an ``I-`` tag continues the open span whatever its role, and the span
-    takes the role with the largest summed weight. A model that tags "the kingdom’s forces" as
-    B-GOV I-MIL I-MIL yields one MIL mention, not two broken ones."""
+    An ``I-`` tag continues the open span whatever its role (a stray one opens a span), and the span
+    takes the role with the largest summed weight, the first such role on a tie; no ``weights`` means
+    one vote a tag. A model that tags "the kingdom’s forces" as B-GOV I-MIL I-MIL with confidences
+    0.4 0.9 0.8 yields one MIL mention, not two broken ones.
+    """
+    if weights is None:
+        weights = [1.0] * len(tags)
+    if len(weights) != len(tags):
+        raise ValueError(f"merged_spans: {len(tags)} tags but {len(weights)} weights")
     spans: list[tuple[int, int, str]] = []
     start: int | None = None
     votes: dict[str, float] = {}

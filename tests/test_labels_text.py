@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, tags_to_spans
+from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.text import sentence_index, sentence_spans
 
 
@@ -24,19 +24,37 @@ def test_schema_rejects_reserved_and_duplicate_labels():
         LabelSchema(roles=["A"], stances=["S"], role_groups={"G": ["Z"]})
 
 
-def test_bio_round_trip_and_stray_inside_tag():
+def test_bio_tags_hand_computed_and_range_checked():
     assert bio_tags(5, [(0, 2, "GOV"), (3, 4, "MIL")]) == ["B-GOV", "I-GOV", "O", "B-MIL", "O"]
-    assert tags_to_spans(["I-GOV", "I-GOV", "B-GOV", "I-MIL", "O"]) == [(0, 2, "GOV"), (2, 3, "GOV"), (3, 4, "MIL")]
+    with pytest.raises(ValueError, match=r"span \(3, 6\) out of range for 5 units"):
+        bio_tags(5, [(3, 6, "GOV")])
+
+
+def test_merged_spans_stray_inside_tags_open_spans_and_b_tags_close_them():
+    # a stray I- opens a span; a B- closes the open one; an I- of another role continues it
+    assert merged_spans(["I-GOV", "I-GOV", "B-GOV", "I-MIL", "O", "I-REB"]) == [(0, 2, "GOV"), (2, 4, "GOV"), (5, 6, "REB")]
+    assert merged_spans([]) == [] and merged_spans(["O", "O"]) == []
+
+
+def test_merged_spans_gives_a_mixed_span_the_role_of_the_largest_summed_weight():
+    # "the kingdom's forces": B-GOV I-MIL I-MIL -> one MIL span (GOV 0.4 against MIL 0.9 + 0.8)
+    assert merged_spans(["O", "B-GOV", "I-MIL", "I-MIL", "O"], [1.0, 0.4, 0.9, 0.8, 1.0]) == [(1, 4, "MIL")]
+    # one confident GOV tag outweighs two weak MIL tags
+    assert merged_spans(["B-GOV", "I-MIL", "I-MIL"], [0.99, 0.3, 0.3]) == [(0, 3, "GOV")]
+    # a tie goes to the role seen first
+    assert merged_spans(["B-MIL", "I-GOV"], [0.5, 0.5]) == [(0, 2, "MIL")]
+    with pytest.raises(ValueError, match="merged_spans: 2 tags but 1 weights"):
+        merged_spans(["B-GOV", "I-GOV"], [0.5])
 
 
 @given(st.lists(st.tuples(st.integers(1, 3), st.sampled_from(["A", "B", None])), max_size=12))
-def test_tags_to_spans_inverts_bio_tags(pieces):
+def test_merged_spans_inverts_bio_tags(pieces):
     spans, position = [], 0
     for length, label in pieces:
         if label:
             spans.append((position, position + length, label))
         position += length
-    assert tags_to_spans(bio_tags(position, spans)) == spans
+    assert merged_spans(bio_tags(position, spans)) == spans
 
 
 def test_sentences_respect_abbreviations_quotes_and_paragraphs():

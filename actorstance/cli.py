@@ -14,6 +14,7 @@ from rich.table import Table
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
+from .limits import BATCH_SIZE, MAX_BATCH_SIZE, MAX_BODY_BYTES, MAX_TEXT_CHARS
 
 __all__ = ["app", "main"]
 
@@ -226,10 +227,10 @@ def serve(
     run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8000,
-    max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = 1_000_000,
-    max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = 100_000,
-    max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = 32,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="model batch size")] = 32,
+    max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = MAX_BODY_BYTES,
+    max_text_chars: Annotated[int, typer.Option(min=1, help="longest text in characters (422 above)")] = MAX_TEXT_CHARS,
+    max_batch_size: Annotated[int, typer.Option(min=1, help="most texts per request (422 above)")] = MAX_BATCH_SIZE,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="model batch size")] = BATCH_SIZE,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",

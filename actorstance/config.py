@@ -13,8 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .dataset import RoleOptions, SplitOptions, StanceOptions
 from .labels import LabelSchema
+from .options import RoleOptions, SplitOptions, StanceOptions
 
 __all__ = ["ConfigError", "RunConfig", "load_config", "apply_overrides", "resolve_model_name"]
 
@@ -35,9 +35,9 @@ class DataConfig(_Section):
         default="default", description="a label schema file, or the name of one in configs/labels/; null = from data"
     )
     split_ratios: dict[Literal["train", "validation", "test"], float] = Field(
-        default_factory=lambda: {"train": 0.8, "validation": 0.1, "test": 0.1}
+        default_factory=lambda: {name: getattr(SplitOptions, name) for name in ("train", "validation", "test")}
     )
-    split_seed: int = 13
+    split_seed: int = SplitOptions.seed
 
     def label_schema(self, articles=None) -> LabelSchema:
         if self.labels:
@@ -60,9 +60,9 @@ class ModelConfig(_Section):
 
 
 class RolesConfig(_Section):
-    max_length: int = Field(default=128, ge=16)
-    stride: int = Field(default=32, ge=0)
-    label_all_tokens: bool = False
+    max_length: int = Field(default=RoleOptions.max_length, ge=16)
+    stride: int = Field(default=RoleOptions.stride, ge=0)
+    label_all_tokens: bool = RoleOptions.label_all_tokens
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:
@@ -75,12 +75,12 @@ class RolesConfig(_Section):
 
 
 class StanceConfig(_Section):
-    max_length: int = Field(default=192, ge=16)
-    max_sentence_distance: int = Field(default=1, ge=0)
-    negative_ratio: float | None = Field(default=3.0, gt=0)
-    include_author: bool = False
-    holder_markers: tuple[str, str] = ("<<", ">>")
-    target_markers: tuple[str, str] = ("[[", "]]")
+    max_length: int = Field(default=StanceOptions.max_length, ge=16)
+    max_sentence_distance: int = Field(default=StanceOptions.max_sentence_distance, ge=0)
+    negative_ratio: float | None = Field(default=StanceOptions.negative_ratio, gt=0)
+    include_author: bool = StanceOptions.include_author
+    holder_markers: tuple[str, str] = StanceOptions.holder_markers
+    target_markers: tuple[str, str] = StanceOptions.target_markers
 
     def options(self) -> StanceOptions:
         return StanceOptions(**self.model_dump())

@@ -17,6 +17,7 @@ from typing import Any
 from datasets import Dataset, DatasetDict
 
 from .labels import NONE_LABEL, LabelSchema
+from .options import RoleOptions, SplitOptions, StanceOptions
 from .schema import AUTHOR, SPLITS, Article
 from .text import sentence_index, sentence_spans
 
@@ -38,31 +39,6 @@ __all__ = [
 ]
 
 IGNORE_INDEX = -100
-
-
-@dataclass(frozen=True)
-class RoleOptions:
-    max_length: int = 128
-    stride: int = 32
-    label_all_tokens: bool = False
-
-
-@dataclass(frozen=True)
-class StanceOptions:
-    max_length: int = 192
-    max_sentence_distance: int = 1
-    negative_ratio: float | None = 3.0
-    include_author: bool = False
-    holder_markers: tuple[str, str] = ("<<", ">>")
-    target_markers: tuple[str, str] = ("[[", "]]")
-
-
-@dataclass(frozen=True)
-class SplitOptions:
-    train: float = 0.8
-    validation: float = 0.1
-    test: float = 0.1
-    seed: int = 13
 
 
 # --------------------------------------------------------------------------- splits

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .limits import BATCH_SIZE, MAX_BATCH_SIZE, MAX_BODY_BYTES, MAX_TEXT_CHARS
 from .schema import Article
 from .text import text_problem
 
@@ -39,10 +40,10 @@ class ServeLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest request body accepted (413 above)")
-    max_text_chars: int = Field(default=100_000, ge=1, description="longest text accepted, in characters (422 above)")
-    max_batch_size: int = Field(default=32, ge=1, description="most texts in one request (422 above)")
-    batch_size: int = Field(default=32, ge=1, description="model batch size used for each request")
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1, description="largest request body accepted (413 above)")
+    max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, description="longest text accepted, in characters (422 above)")
+    max_batch_size: int = Field(default=MAX_BATCH_SIZE, ge=1, description="most texts in one request (422 above)")
+    batch_size: int = Field(default=BATCH_SIZE, ge=1, description="model batch size used for each request")
 
 
 class MentionInput(BaseModel):

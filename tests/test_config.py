@@ -66,3 +66,24 @@ def test_early_stopping_metric_must_come_from_a_trained_task():
         load_config(None, ["training.early_stopping.metric=f1"])
     for metric in ("loss", "combined_f1", "role_f1"):
         assert load_config(None, ["tasks=[roles]", f"training.early_stopping.metric={metric}"])
+
+
+def test_loading_a_config_does_not_load_the_data_stack():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, actorstance.config as c; c.load_config(None); "
+        "print(sorted(m for m in ('datasets', 'torch', 'transformers', 'actorstance.dataset') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_config_defaults_are_the_option_defaults():
+    from actorstance.config import RunConfig
+    from actorstance.options import RoleOptions, SplitOptions, StanceOptions
+
+    config = RunConfig()
+    assert config.roles.options() == RoleOptions() and config.stance.options() == StanceOptions()
+    assert config.data.split_options() == SplitOptions()

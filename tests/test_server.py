@@ -256,3 +256,13 @@ def test_real_server_answers_concurrent_requests(run_dir, predictor):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+def test_serve_command_defaults_are_the_server_limits():
+    import inspect
+
+    from actorstance.cli import serve
+    from actorstance.server import ServeLimits
+
+    defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items()}
+    assert {name: defaults[name] for name in ServeLimits.model_fields} == ServeLimits().model_dump()

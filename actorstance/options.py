@@ -1,0 +1,36 @@
+"""How articles become model inputs: window sizes, stance pairing and split ratios.
+
+Plain dataclasses with no heavy imports, so `actorstance.config` builds and validates them without
+loading the data stack; their defaults here are the only ones (the config's fields read them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RoleOptions", "StanceOptions", "SplitOptions"]
+
+
+@dataclass(frozen=True)
+class RoleOptions:
+    max_length: int = 128
+    stride: int = 32
+    label_all_tokens: bool = False
+
+
+@dataclass(frozen=True)
+class StanceOptions:
+    max_length: int = 192
+    max_sentence_distance: int = 1
+    negative_ratio: float | None = 3.0
+    include_author: bool = False
+    holder_markers: tuple[str, str] = ("<<", ">>")
+    target_markers: tuple[str, str] = ("[[", "]]")
+
+
+@dataclass(frozen=True)
+class SplitOptions:
+    train: float = 0.8
+    validation: float = 0.1
+    test: float = 0.1
+    seed: int = 13

@@ -1,20 +1,21 @@
 """Label sets as data, and the BIO tag scheme that turns role spans into token tags and back.
 
 Nothing in the model knows a role or stance name: it gets them from a `LabelSchema`, loaded
-from a YAML/JSON file (``configs/labels/*.yaml``) or derived from a corpus.
+from a YAML/JSON file, one shipped inside the package (``actorstance/label_sets/*.yaml``, read
+through `importlib.resources` so an installed wheel finds them) or derived from a corpus.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
-    "DEFAULT_LABELS_PATH",
     "NONE_LABEL",
     "LabelSchema",
     "bio_tags",
@@ -24,8 +25,8 @@ __all__ = [
 NONE_LABEL = "NONE"
 """The stance classifier's class for an actor pair with no stated stance (never annotated)."""
 
-LABELS_DIR = Path(__file__).resolve().parent.parent / "configs" / "labels"
-DEFAULT_LABELS_PATH = LABELS_DIR / "default.yaml"
+SHIPPED_FOLDER = "label_sets"
+"""The package folder of the shipped schemas (``configs/labels`` in a checkout links to it)."""
 
 
 class LabelSchema(BaseModel):
@@ -55,36 +56,49 @@ class LabelSchema(BaseModel):
     def load(cls, path: str | Path) -> LabelSchema:
         """Read a schema file; a missing, unparsable or invalid file raises ValueError naming it."""
         path = Path(path)
-        kind = "JSON" if path.suffix == ".json" else "YAML"
         try:
             text = path.read_text(encoding="utf-8")
-            data = json.loads(text) if kind == "JSON" else yaml.safe_load(text)
         except OSError as error:
             raise ValueError(f"{path}: cannot read label schema: {error.strerror or error}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
-            raise ValueError(f"{path}: invalid {kind} ({' '.join(str(error).split())})") from None
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path}: invalid {'JSON' if path.suffix == '.json' else 'YAML'} ({error})") from None
+        return cls._parse(text, str(path), json_format=path.suffix == ".json")
+
+    @classmethod
+    def _parse(cls, text: str, source: str, json_format: bool = False) -> LabelSchema:
+        kind = "JSON" if json_format else "YAML"
+        try:
+            data = json.loads(text) if json_format else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as error:
+            raise ValueError(f"{source}: invalid {kind} ({' '.join(str(error).split())})") from None
         try:
             return cls.model_validate(data)
         except ValidationError as error:
-            raise ValueError(f"{path}: invalid label schema: {error}") from None
+            raise ValueError(f"{source}: invalid label schema: {error}") from None
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(), sort_keys=False, allow_unicode=True)
 
     @classmethod
+    def shipped(cls, name: str) -> LabelSchema:
+        """A schema shipped with the package ("default", "park2021", "newsmtsc", "semeval2025")."""
+        folder = files("actorstance") / SHIPPED_FOLDER
+        resource = folder / f"{name}.yaml"
+        if not resource.is_file():
+            known = ", ".join(sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml")))
+            raise ValueError(f"no label schema named {name!r}; shipped: {known}")
+        return cls._parse(resource.read_text(encoding="utf-8"), f"actorstance/{SHIPPED_FOLDER}/{name}.yaml")
+
+    @classmethod
     def default(cls) -> LabelSchema:
-        return cls.load(DEFAULT_LABELS_PATH)
+        return cls.shipped("default")
 
     @classmethod
     def resolve(cls, name_or_path: str | Path) -> LabelSchema:
-        """A schema file path, or the name of one shipped in ``configs/labels/`` ("default", "park2021")."""
+        """A schema file path, or the name of a shipped schema (`shipped`)."""
         path = Path(name_or_path)
         if not path.suffix and len(path.parts) == 1:
-            shipped = LABELS_DIR / f"{name_or_path}.yaml"
-            if not shipped.is_file():
-                known = ", ".join(sorted(p.stem for p in LABELS_DIR.glob("*.yaml")))
-                raise ValueError(f"no label schema named {name_or_path!r}; shipped: {known}")
-            path = shipped
+            return cls.shipped(str(name_or_path))
         return cls.load(path)
 
     @classmethod

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...atomic import atomic_write_text
-from ...labels import DEFAULT_LABELS_PATH, LabelSchema
+from ...labels import LabelSchema
 from ...schema import Actor, Article, Mention
 from ..validation import CorpusIssue
 from ._common import ImportResult, finish, read_utf8, trim_span
@@ -45,7 +45,6 @@ from ._common import ImportResult, finish, read_utf8, trim_span
 __all__ = [
     "SEMEVAL2025_ANNOTATIONS",
     "SEMEVAL2025_DOCUMENTS",
-    "SEMEVAL2025_LABELS_PATH",
     "import_semeval2025",
     "read_semeval2025",
     "write_semeval2025",
@@ -54,7 +53,6 @@ __all__ = [
 
 SEMEVAL2025_ANNOTATIONS = "subtask-1-annotations.txt"
 SEMEVAL2025_DOCUMENTS = "raw-documents"
-SEMEVAL2025_LABELS_PATH = DEFAULT_LABELS_PATH.parent / "semeval2025.yaml"
 
 
 def utf16_offsets(text: str) -> list[int]:
@@ -129,7 +127,7 @@ def import_semeval2025(
     path: str | Path, labels: LabelSchema | None = None, include_unannotated: bool = False
 ) -> ImportResult:
     """Articles of a SemEval-2025 T10 subtask-1 folder (or its annotations file); refusals as issues."""
-    labels = labels or LabelSchema.load(SEMEVAL2025_LABELS_PATH)
+    labels = labels or LabelSchema.shipped("semeval2025")
     annotations, documents = _locate(Path(path))
     result = ImportResult()
     table, problem = read_utf8(annotations)
@@ -281,7 +279,7 @@ def write_semeval2025(articles: Iterable[Article], path: Path, labels: LabelSche
     path is made a folder holding ``subtask-1-annotations.txt`` and ``raw-documents/<id>.txt`` with
     each article's text exactly, which `read_semeval2025` reads back.
     """
-    labels = labels or LabelSchema.load(SEMEVAL2025_LABELS_PATH)
+    labels = labels or LabelSchema.shipped("semeval2025")
     articles = list(articles)
     table = "".join(row for article in articles for row in _rows(article, labels))
     path = Path(path)

@@ -77,7 +77,7 @@ def _highlighted_text(article: Article, colours: dict[str, str]) -> str:
         if mention.start < cursor or not 0 <= mention.start < mention.end <= len(article.text):
             continue  # overlapping or out-of-range spans are not drawn (gold data never has them)
         actor = actors.get(mention.actor)
-        role = actor.role if actor else "?"
+        role = (actor.role if actor else None) or "?"
         colour = colours.get(role, "#999999")
         tooltip = f"{actor.name if actor else mention.actor} ({mention.actor}) · {role}"
         if mention.score is not None:
@@ -101,7 +101,7 @@ def _actor_table(article: Article, colours: dict[str, str]) -> str:
         counts[mention.actor] = counts.get(mention.actor, 0) + 1
     rows = "".join(
         f'<tr><td>{escape(actor.id)}</td><td>{escape(actor.name)}</td>'
-        f'<td><span class="swatch" style="background:{colours.get(actor.role, "#999999")}"></span>{escape(actor.role)}</td>'
+        f'<td><span class="swatch" style="background:{colours.get(actor.role, "#999999")}"></span>{escape(actor.role or "?")}</td>'
         f'<td class="num">{counts.get(actor.id, 0)}</td><td class="num">{_score(actor.score)}</td></tr>'
         for actor in article.actors
     )

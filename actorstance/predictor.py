@@ -23,6 +23,7 @@ from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
 from .dataset import PadCollator, encode_contexts, encode_sentences, stance_contexts
 from .labels import NONE_LABEL, LabelSchema, merged_spans
+from .machine import best_device
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
@@ -38,16 +39,6 @@ class _Word:
     probabilities: np.ndarray  # over the BIO tags, from the word's first sub-token
     tag: int  # argmax of probabilities (computed once per window, vectorised)
     confidence: float  # max of probabilities
-
-
-def _pick_device(device: str | torch.device | None) -> torch.device:
-    if device is not None:
-        return torch.device(device)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
 
 
 def _equal_length_batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
@@ -124,7 +115,7 @@ class Predictor:
         except ValueError as error:
             raise RunDirError(f"{run_dir}: {error}") from None
         aliases = json.loads((run_dir / "aliases.json").read_text(encoding="utf-8"))
-        target = _pick_device(device)
+        target = best_device(device)
         models: dict[str, ActorStanceModel] = {}
         loaded: dict[Path, ActorStanceModel] = {}
         for task, directory in model_dirs(run_dir, list(config.tasks), config.model.architecture).items():
@@ -178,10 +169,7 @@ class Predictor:
         ]
         if given:
             for article in articles:
-                article.actors = [
-                    Actor(id=actor_id, name=actor_id, role=self.labels.roles[0])
-                    for actor_id in dict.fromkeys(m.actor for m in article.mentions)
-                ]
+                article.actors = [Actor(id=actor_id, name=actor_id) for actor_id in dict.fromkeys(m.actor for m in article.mentions)]
         results = self.predict_articles(articles, gold_mentions=given is not None, batch_size=batch_size, min_score=min_score)
         return results[0] if single else results
 
@@ -312,6 +300,8 @@ class Predictor:
         return best, [p for p in ranked[1:] if share[p] > 0 and share[p] >= self.FINE_ROLE_RATIO * share[best]]
 
     def _roles_for_given(self, article: Article, words: list[_Word]) -> list[Actor]:
+        """Predicted roles; without a role head the actors' own, which `predict` leaves unset (no role is
+        invented, so a stance-only run never returns one as if predicted)."""
         known = article.actor_by_id()
         if "roles" not in self.models:
             return [actor.model_copy() for actor in article.actors]

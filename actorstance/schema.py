@@ -46,7 +46,10 @@ class Mention(_Record):
 class Actor(_Record):
     id: str
     name: str
-    role: str
+    role: str | None = Field(
+        default=None,
+        description="absent only where nothing gave or predicted one: a run without a role head asked about given mentions",
+    )
     other_roles: list[str] | None = Field(
         default=None, description="further roles, for multi-label schemes such as SemEval fine roles"
     )

@@ -61,7 +61,9 @@ def check_article(article: Article, labels: LabelSchema) -> list[tuple[str, str]
             problems.append((f"{field}.id", f"{AUTHOR!r} is reserved for the article's own voice"))
         if not actor.id.strip():
             problems.append((f"{field}.id", "is empty"))
-        if actor.role not in labels.roles:
+        if actor.role is None:
+            problems.append((f"{field}.role", "missing"))
+        elif actor.role not in labels.roles:
             problems.append((f"{field}.role", f"{actor.role!r} is not in the label set {labels.roles}"))
         for role in actor.other_roles or []:
             if role not in labels.roles:

@@ -15,6 +15,7 @@ import pytest
 from actorstance.corpus import check_article
 from actorstance.predictor import Predictor
 from actorstance.run import RunDirError
+from actorstance.schema import Actor, Article, Mention
 from train import train
 
 from .tiny_run import tiny_config
@@ -57,8 +58,35 @@ def test_existing_run_is_not_overwritten_silently(run_dir, small_corpus_file, ti
 def test_separate_models_per_task(small_corpus_file, tiny_model_path, tmp_path):
     run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "model.architecture=separate"))
     assert (run / "model-roles" / "heads.json").is_file() and (run / "model-stance" / "heads.json").is_file()
-    result = Predictor.from_pretrained(run).predict("Iran backs Hezbollah.")
-    assert result.text == "Iran backs Hezbollah."
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert {name: model_run["global_step"] for name, model_run in metrics["runs"].items()} == {"roles": 6, "stance": 6}
+    assert {"role_f1", "stance_macro_f1", "combined_f1"} <= set(metrics["validation"])
+    predictor = Predictor.from_pretrained(run, device="cpu")
+    roles, stance = predictor.models["roles"], predictor.models["stance"]
+    assert roles is not stance  # two models, each with only its own head
+    assert (roles.num_tags, roles.num_stance_classes) == (len(predictor.labels.bio_labels), None)
+    assert (stance.num_tags, stance.num_stance_classes) == (None, len(predictor.labels.stance_classes))
+    text = "Iran backs Hezbollah. The UN condemned the attack."
+    result = predictor.predict(text)
+    assert check_article(result, predictor.labels) == []
+    assert all(text[m.start : m.end] == m.text for m in result.mentions)
+    given = predictor.predict(text, mentions=[{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20, "actor": "HEZ"}])
+    assert [a.id for a in given.actors] == ["IRN", "HEZ"] and all(a.role in predictor.labels.roles for a in given.actors)
+    assert {(s.holder, s.target) for s in given.stances} <= {("IRN", "HEZ"), ("HEZ", "IRN")}
+
+
+def test_stance_only_run_given_mentions_invents_no_role(small_corpus_file, tiny_model_path, tmp_path):
+    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "tasks=[stance]"))
+    predictor = Predictor.from_pretrained(run, device="cpu")
+    text = "Iran backs Hezbollah."
+    result = predictor.predict(text, mentions=[{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20, "actor": "HEZ"}])
+    assert [(a.id, a.role) for a in result.actors] == [("IRN", None), ("HEZ", None)]
+    assert [set(actor) for actor in result.to_dict()["actors"]] == [{"id", "name"}, {"id", "name"}]  # no role in the record
+    # articles that bring their actors keep their own roles (given, not predicted)
+    gold = Article(id="g", text=text, actors=[Actor(id="IRN", name="Iran", role="GOV"), Actor(id="HEZ", name="Hezbollah", role="MILITIA")],
+                   mentions=[Mention(start=0, end=4, text="Iran", actor="IRN"), Mention(start=11, end=20, text="Hezbollah", actor="HEZ")])  # fmt: skip
+    [kept] = predictor.predict_articles([gold], gold_mentions=True)
+    assert [(a.id, a.role) for a in kept.actors] == [("IRN", "GOV"), ("HEZ", "MILITIA")]
 
 
 def test_loss_as_selection_metric_keeps_the_lowest_loss_checkpoint(small_corpus_file, tiny_model_path, tmp_path):
@@ -158,12 +186,13 @@ def test_resume_after_kill(small_corpus_file, tiny_model_path, tmp_path):
                 continue
         return False
 
-    deadline = time.time() + 120
-    while time.time() < deadline and not saved() and process.poll() is None:
+    # Waits for a count (a complete checkpoint of step 4), not for a time: a busy machine only makes it
+    # slower. The 200-step run ending first would be a failure the assert below names.
+    while not saved() and process.poll() is None:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert list(checkpoints.glob("checkpoint-*")), f"no checkpoint before the kill; the run said:\n{log.read_text()[-3000:]}"
+    assert saved(), f"the run ended before a checkpoint of step 4 was complete; it said:\n{log.read_text()[-3000:]}"
     assert not (tmp_path / "runs" / "tiny").exists()  # a killed run leaves no run directory
     done = subprocess.run(_train_command(config, "--resume"), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

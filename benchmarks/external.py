@@ -34,8 +34,14 @@ and the importers). The runner
    * semeval2025: EMR (exact match of the fine-role set per mention), fine-role micro P/R/F1 and
      main-role accuracy per mention;
 
-5. writes ``benchmarks/results/NAME.json`` (metrics, model, data sizes, caps, timings, command, git
-   commit) and prints a one-line summary.
+5. scores the majority-class baseline on the same parts, its class fitted on each round's (fold's)
+   training part only;
+6. writes ``benchmarks/results/NAME.json`` (metrics, model, data sizes, caps, timings, command, git
+   commit) and prints a one-line summary. ``--baseline-only`` recomputes just the baseline of an
+   existing results file (no training).
+
+Each data set is one `Benchmark` object owning its importer, its published metric and its
+majority-class guess (`Park2021`, `NewsMTSC`, `SemEval2025`).
 
 ``--set model.name=roberta-base`` (or any other config key) passes through to the run config.
 """
@@ -48,12 +54,11 @@ import json
 import os
 import platform
 import shlex
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,7 +67,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from actorstance.atomic import atomic_write_text  # noqa: E402
+from actorstance.corpus.external import ImportResult  # noqa: E402
 from actorstance.labels import LabelSchema  # noqa: E402
+from actorstance.machine import device_summary, git_commit, git_dirty  # noqa: E402
 from actorstance.schema import AUTHOR, Article  # noqa: E402
 
 __all__ = [
@@ -77,6 +85,8 @@ __all__ = [
     "training_corpus",
     "prepare_parts",
     "mention_sentences",
+    "majority_baselines",
+    "refresh_baseline",
     "run",
     "main",
 ]
@@ -110,14 +120,19 @@ def park2021_class(article: Article) -> int:
     return class_of[(best.holder, best.target, best.label)]
 
 
+def _park2021_gold_class(article: Article) -> int:
+    """The class as the data set gives it (``meta["park2021_label"]``), else read off the edges."""
+    label = article.meta.get("park2021_label")
+    return int(label) if label is not None else park2021_class(article)
+
+
 def park2021_scores(gold: Sequence[Article], predicted: Sequence[Article]) -> dict[str, Any]:
     """Macro-F1 and accuracy over the 5 original classes (gold from ``meta["park2021_label"]``)."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
     y_true, y_pred = [], []
     for gold_article, predicted_article in _pairs(gold, predicted):
-        label = gold_article.meta.get("park2021_label")
-        y_true.append(int(label) if label is not None else park2021_class(gold_article))
+        y_true.append(_park2021_gold_class(gold_article))
         y_pred.append(park2021_class(predicted_article))
     labels = list(PARK2021_CLASSES)
     per_class = f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
@@ -227,56 +242,25 @@ def semeval2025_scores(gold: Sequence[Article], predicted: Sequence[Article], la
     }
 
 
-# --------------------------------------------------------------------------- majority baselines
-
-
-def _majority_baseline(name: str, train: Sequence[Article], gold: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
-    """The metric of predicting the training part's most frequent class for everything."""
-    from actorstance.corpus.external import PARK2021_EDGES
-    from actorstance.schema import Actor, Stance
-
-    if name == "park2021":
-        majority = Counter(a.meta.get("park2021_label", park2021_class(a)) for a in train).most_common(1)[0][0]
-        edge = PARK2021_EDGES[majority]
-        stances = [Stance(holder=edge[0], target=edge[1], label=edge[2])] if edge else []
-        predicted = [a.model_copy(update={"stances": stances}) for a in gold]
-        scores = park2021_scores(gold, predicted)
-        return {"class": majority, "macro_f1": scores["macro_f1"], "accuracy": scores["accuracy"]}
-    if name == "newsmtsc":
-        majority = Counter(s.label for a in train for s in a.stances if s.holder == AUTHOR).most_common(1)[0][0]
-        predicted = [
-            a.model_copy(update={"stances": [Stance(holder=AUTHOR, target=actor.id, label=majority) for actor in a.actors]})
-            for a in gold
-        ]
-        scores = newsmtsc_scores(gold, predicted)
-        return {"class": NEWSMTSC_OF_STANCE[majority], "f1m": scores["f1m"], "accuracy": scores["accuracy"]}
-    majority = Counter(actor.role for a in train for actor in a.actors).most_common(1)[0][0]
-    predicted = [
-        a.model_copy(update={"actors": [Actor(id=actor.id, name=actor.name, role=majority) for actor in a.actors]})
-        for a in gold
-    ]
-    scores = semeval2025_scores(gold, predicted, labels)
-    return {"fine_role": majority, **{k: scores[k] for k in ("emr", "fine_micro_f1", "main_role_accuracy")}}
-
-
 # --------------------------------------------------------------------------- benchmarks
-
-
-def _import(name: str) -> Callable:
-    from actorstance.corpus import external
-
-    return getattr(external, f"import_{name}")
 
 
 @dataclass(frozen=True)
 class Benchmark:
+    """One external data set: where it lives and how the runner treats it, plus the three things that
+    differ between data sets, each a method of the data set's own subclass: its importer
+    (`import_data`), its published metric (`score`) and its majority-class guess (`majority_class`,
+    `guess`), which `majority_baseline` fits on each round's training part."""
+
     name: str
     data: str
     """Default data path, relative to the repository root."""
     max_train: int | None
     """Default cap on the training part (articles, seeded subsample); ``None`` = all."""
     headline: tuple[str, ...]
-    """The metrics of the one-line summary."""
+    """The metrics of the one-line summary (and of the baseline)."""
+    unit: str
+    """The key of `score`'s result that counts the scored units."""
     folds: int = 1
     """Without an evaluation part in the data: > 1 = k-fold cross-validation instead of one held-out part."""
     mention_sentences: bool = False
@@ -288,12 +272,100 @@ class Benchmark:
     def config(self) -> Path:
         return REPO / "configs" / f"bench-{self.name}.yaml"
 
+    def import_data(self, path: Path) -> ImportResult:
+        raise NotImplementedError
+
     def score(self, gold: Sequence[Article], predicted: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
-        if self.name == "park2021":
-            return park2021_scores(gold, predicted)
-        if self.name == "newsmtsc":
-            return newsmtsc_scores(gold, predicted)
+        raise NotImplementedError
+
+    def majority_class(self, training: Sequence[Article]) -> Any:
+        """The training part's most frequent class."""
+        raise NotImplementedError
+
+    def guess(self, majority: Any, article: Article) -> Article:
+        """``article`` predicted as ``majority`` throughout."""
+        raise NotImplementedError
+
+    def majority_baseline(
+        self, rounds: Sequence[tuple[Sequence[Article], Sequence[Article]]], labels: LabelSchema
+    ) -> dict[str, Any]:
+        """The metric of guessing the majority class: per ``(training part, scored articles)`` round the
+        class is fitted on that round's training part only, and the guesses of all rounds are scored
+        together, as the model's predictions are."""
+        classes, gold, guessed = [], [], []
+        for training, scored in rounds:
+            majority = self.majority_class(training)
+            classes.append(majority)
+            gold.extend(scored)
+            guessed.extend(self.guess(majority, article) for article in scored)
+        scores = self.score(gold, guessed, labels)
+        fitted = {"class": classes[0]} if len(classes) == 1 else {"class_per_fold": classes}
+        return {**fitted, **{key: scores[key] for key in self.headline}}
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    """The most frequent value (ties: the first seen)."""
+    counts = Counter(values)
+    if not counts:
+        raise ValueError("a majority baseline needs a training part with at least one labelled example")
+    return counts.most_common(1)[0][0]
+
+
+class Park2021(Benchmark):
+    def import_data(self, path: Path) -> ImportResult:
+        from actorstance.corpus.external import import_park2021
+
+        return import_park2021(path)
+
+    def score(self, gold: Sequence[Article], predicted: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
+        return park2021_scores(gold, predicted)
+
+    def majority_class(self, training: Sequence[Article]) -> int:
+        return _most_common(_park2021_gold_class(article) for article in training)
+
+    def guess(self, majority: int, article: Article) -> Article:
+        from actorstance.corpus.external import PARK2021_EDGES
+        from actorstance.schema import Stance
+
+        edge = PARK2021_EDGES[majority]
+        return article.model_copy(update={"stances": [Stance(holder=edge[0], target=edge[1], label=edge[2])] if edge else []})
+
+
+class NewsMTSC(Benchmark):
+    def import_data(self, path: Path) -> ImportResult:
+        from actorstance.corpus.external import import_newsmtsc
+
+        return import_newsmtsc(path)
+
+    def score(self, gold: Sequence[Article], predicted: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
+        return newsmtsc_scores(gold, predicted)
+
+    def majority_class(self, training: Sequence[Article]) -> str:
+        return NEWSMTSC_OF_STANCE[_most_common(s.label for a in training for s in a.stances if s.holder == AUTHOR)]
+
+    def guess(self, majority: str, article: Article) -> Article:
+        from actorstance.schema import Stance
+
+        label = next(stance for stance, polarity in NEWSMTSC_OF_STANCE.items() if polarity == majority)
+        return article.model_copy(update={"stances": [Stance(holder=AUTHOR, target=a.id, label=label) for a in article.actors]})
+
+
+class SemEval2025(Benchmark):
+    def import_data(self, path: Path) -> ImportResult:
+        from actorstance.corpus.external import import_semeval2025
+
+        return import_semeval2025(path)
+
+    def score(self, gold: Sequence[Article], predicted: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
         return semeval2025_scores(gold, predicted, labels)
+
+    def majority_class(self, training: Sequence[Article]) -> str:
+        return _most_common(actor.role for article in training for actor in article.actors)
+
+    def guess(self, majority: str, article: Article) -> Article:
+        from actorstance.schema import Actor
+
+        return article.model_copy(update={"actors": [Actor(id=a.id, name=a.name, role=majority) for a in article.actors]})
 
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -302,12 +374,13 @@ BENCHMARKS: dict[str, Benchmark] = {
         # All 12,985 sentences x 2 directions (P->Q, Q->P); the cap is 2 epochs (configs/bench-park2021.yaml),
         # ~17 min on 2 idle CPU cores with MiniLM. A seeded --max-train subsample is the other lever
         # (2 epochs on 4,000: macro-F1 0.39, the rare q->p classes never predicted; benchmarks/EXTERNAL.md).
-        Benchmark("park2021", "../shared/external/park2021-directed-sentiment", None, ("macro_f1", "accuracy")),
+        Park2021("park2021", "../shared/external/park2021-directed-sentiment", None, ("macro_f1", "accuracy"), "examples"),
         # 7,758 lines, ~1.1 contexts each and short: all of them fit (3 epochs, configs/bench-newsmtsc.yaml).
-        Benchmark("newsmtsc", "../shared/external/newsmtsc", None, ("f1m", "accuracy")),
+        NewsMTSC("newsmtsc", "../shared/external/newsmtsc", None, ("f1m", "accuracy"), "targets"),
         # 106 annotated articles, no validation part: 5-fold cross-validation scores all 414 mentions.
-        Benchmark(
+        SemEval2025(
             "semeval2025", "../shared/external/semeval2025-t10-en", None, ("emr", "fine_micro_f1", "main_role_accuracy"),
+            "mentions",
             # No internal validation: the only selection metrics the trainer has are span-tagging
             # scores (role_f1 ...), 0 for the first epochs with 22 fine roles and ~250 mentions, so
             # early stopping / best-checkpoint selection on them stops at epoch 1; fixed epochs instead.
@@ -432,25 +505,10 @@ def mention_sentences(articles: Sequence[Article]) -> list[Article]:
     return result
 
 
-def _as_input(article: Article, labels: LabelSchema) -> Article:
+def _as_input(article: Article) -> Article:
     """The article as the predictor gets it: text, mentions and actor grouping; no gold roles or stances."""
-    actors = [a.model_copy(update={"role": labels.roles[0], "other_roles": None, "score": None}) for a in article.actors]
+    actors = [a.model_copy(update={"role": None, "other_roles": None, "score": None}) for a in article.actors]
     return article.model_copy(update={"actors": actors, "stances": [], "split": None})
-
-
-def _git(*args: str) -> str | None:
-    try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _device() -> dict[str, Any]:
-    import torch
-
-    if torch.cuda.is_available():
-        return {"type": "cuda", "name": torch.cuda.get_device_name(0)}
-    return {"type": "cpu", "threads": torch.get_num_threads(), "machine": platform.machine()}
 
 
 def _resolve(path: str | Path) -> Path:
@@ -474,6 +532,35 @@ def _load_average() -> list[float] | None:
         return [round(value, 2) for value in os.getloadavg()]
     except OSError:
         return None
+
+
+def majority_baselines(
+    benchmark: Benchmark, rounds: Sequence[tuple[list[Article], dict[str, list[Article]]]], labels: LabelSchema
+) -> dict[str, dict[str, Any]]:
+    """Per evaluation part, `Benchmark.majority_baseline` over the rounds that score it."""
+    by_part: dict[str, list[tuple[list[Article], list[Article]]]] = {}
+    for training, parts in rounds:
+        for part, gold in parts.items():
+            by_part.setdefault(part, []).append((training, gold))
+    return {part: benchmark.majority_baseline(part_rounds, labels) for part, part_rounds in by_part.items()}
+
+
+def refresh_baseline(name: str, output: str | Path | None = None, data: str | Path | None = None) -> dict[str, Any]:
+    """Recompute only the majority baseline of an existing results file (it needs no model): same
+    data, seed, folds or held-out share as the file records. Rewrites the file and returns it."""
+    from actorstance.config import RunConfig
+
+    benchmark = BENCHMARKS[name]
+    output_path = _resolve(output) if output else REPO / "benchmarks" / "results" / f"{name}.json"
+    results = json.loads(output_path.read_text(encoding="utf-8"))
+    config = RunConfig.model_validate(results["config"])
+    imported = benchmark.import_data(Path(data) if data is not None else Path(results["data"]["path"]))
+    holdout = (results["data"].get("held_out") or {}).get("fraction", 0.2)
+    rounds = evaluation_rounds(imported.articles, config.seed, holdout, len(results.get("folds", [])) or 1)
+    results["majority_baseline"] = majority_baselines(benchmark, rounds, config.data.label_schema())
+    results["majority_baseline_command"] = f"python benchmarks/external.py {name} --baseline-only"
+    atomic_write_text(output_path, json.dumps(results, indent=2) + "\n")
+    return results
 
 
 def run(
@@ -511,7 +598,7 @@ def run(
 
     config = load_config(benchmark.config, list(overrides))  # early: a bad --set fails before any work
     labels = config.data.label_schema()
-    imported = _import(name)(data_path)
+    imported = benchmark.import_data(data_path)
     if not imported.articles:
         raise ValueError(f"{data_path}: no {name} article could be imported ({len(imported.issues)} issue(s))")
     refused = {k.removeprefix("refused: "): v for k, v in imported.summary.items() if k.startswith("refused: ")}
@@ -549,7 +636,7 @@ def run(
         predictor = Predictor.from_pretrained(run_dir)
         round_metrics = {}
         for part, gold in parts.items():
-            inputs = [_as_input(article, labels) for article in gold]
+            inputs = [_as_input(article) for article in gold]
             predicted = predictor.predict_articles(inputs, gold_mentions=True, batch_size=batch_size)
             gold_by_part.setdefault(part, []).extend(gold)
             predicted_by_part.setdefault(part, []).extend(predicted)
@@ -569,10 +656,7 @@ def run(
         )
 
     metrics = {part: benchmark.score(gold, predicted_by_part[part], labels) for part, gold in gold_by_part.items()}
-    baseline_training = [a for a in imported.articles if a.split not in ("validation", "test")]
-    if len(rounds) == 1:
-        baseline_training = rounds[0][0]
-    baselines = {part: _majority_baseline(name, baseline_training, gold, labels) for part, gold in gold_by_part.items()}
+    baselines = majority_baselines(benchmark, rounds, labels)
     if predictions:
         write_corpus([a for part in predicted_by_part.values() for a in part], _resolve(predictions))
 
@@ -614,25 +698,24 @@ def run(
         "run_dir": str(run_dir),
         "config": json.loads(json.dumps(config.model_dump(mode="json"))),
         "command": command or "python benchmarks/external.py " + shlex.join([name, *sum((["--set", o] for o in overrides), [])]),
-        "git_commit": _git("rev-parse", "HEAD"),
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "device": _device(),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "device": device_summary(),
         "python": platform.python_version(),
     }
     if len(rounds) > 1:
         results["folds"] = per_round
     output_path = _resolve(output) if output else REPO / "benchmarks" / "results" / f"{name}.json"
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    output_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    atomic_write_text(output_path, json.dumps(results, indent=2) + "\n")
     print(summary_line(results), flush=True)
     return results
 
 
 def summary_line(results: dict[str, Any]) -> str:
-    headline = BENCHMARKS[results["benchmark"]].headline
+    benchmark = BENCHMARKS[results["benchmark"]]
     parts = "; ".join(
-        f"{part} ({values.get('examples') or values.get('targets') or values.get('mentions')}): "
-        + " ".join(f"{key} {values[key]:.3f}" for key in headline)
+        f"{part} ({values[benchmark.unit]}): "
+        + " ".join(f"{key} {values[key]:.3f}" for key in benchmark.headline)
         for part, values in results["metrics"].items()
     )
     return (
@@ -663,8 +746,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="semeval2025: train the tagger on every sentence, not only those holding a mention")  # fmt: skip
     parser.add_argument("--predictions", help="also write the predicted articles (JSONL) here")
     parser.add_argument("--batch-size", type=int, default=64, help="prediction batch size")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="recompute only the majority baseline of the existing results file (--output), no training")  # fmt: skip
     args = parser.parse_args(argv)
     from actorstance.config import ConfigError
+
+    if args.baseline_only:
+        results = refresh_baseline(args.name, args.output, args.data)
+        print(json.dumps(results["majority_baseline"]), flush=True)
+        return 0
 
     command = "python benchmarks/external.py " + shlex.join(list(argv if argv is not None else sys.argv[1:]))
     try:

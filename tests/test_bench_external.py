@@ -83,6 +83,31 @@ def test_park2021_scores_hand_computed_and_as_sklearn():
         bench.park2021_scores(gold, predicted[:-1])
 
 
+def test_majority_baseline_is_fitted_per_fold_on_that_folds_training_part():
+    park = bench.BENCHMARKS["park2021"]
+    fold_one = ([_park("t1", 1), _park("t2", 1), _park("t3", 0)], [_park("a", 1), _park("b", 1)])
+    fold_two = ([_park("t4", 0), _park("t5", 0), _park("t6", 0)], [_park("c", 0), _park("d", 0)])
+    baseline = park.majority_baseline([fold_one, fold_two], labels=None)
+    # fold one guesses 1 for a, b and fold two 0 for c, d: all right; classes 0 and 1 F1 1, the other three 0
+    assert baseline == {"class_per_fold": [1, 0], "macro_f1": pytest.approx(2 / 5), "accuracy": 1.0}
+    # fitted on all six training articles (class 0) it would score a and b wrong
+    pooled = park.majority_baseline([(fold_one[0] + fold_two[0], fold_one[1] + fold_two[1])], labels=None)
+    assert pooled == {"class": 0, "macro_f1": pytest.approx(2 / 3 / 5), "accuracy": 0.5}
+
+
+def test_each_benchmark_object_guesses_its_own_majority_class():
+    news = bench.BENCHMARKS["newsmtsc"]
+    training = [_news("n1", [("T1", 2.0)], {"T1": "OPPOSE"}), _news("n2", [("T1", 2.0), ("T2", 6.0)], {"T1": "OPPOSE", "T2": "SUPPORT"})]
+    assert news.majority_class(training) == "negative"
+    guessed = news.guess("negative", _news("n3", [("T1", 6.0), ("T2", 4.0)], {}))
+    assert [(s.holder, s.target, s.label) for s in guessed.stances] == [(AUTHOR, "T1", "OPPOSE"), (AUTHOR, "T2", "OPPOSE")]
+    semeval = bench.BENCHMARKS["semeval2025"]
+    assert semeval.majority_class([_sem("d1", [["Victim"], ["Tyrant"], ["Victim", "Scapegoat"]])]) == "Victim"
+    assert [a.role for a in semeval.guess("Victim", _sem("d2", [["Tyrant"], ["Spy"]])).actors] == ["Victim", "Victim"]
+    with pytest.raises(ValueError, match="a majority baseline needs a training part with at least one labelled example"):
+        news.majority_class([])
+
+
 # --------------------------------------------------------------------------- newsmtsc
 
 
@@ -284,7 +309,12 @@ def test_runner_end_to_end_on_fixtures(name, part, keys, tmp_path, tiny_model_pa
     ) == data["imported_articles"] + (data["imported_articles"] if part == "cv" else 0) // 2  # 2 folds: one scored each
     assert {"import", "train", "predict", "wall"} <= set(results["timing_s"])
     assert results["command"].startswith(f"python benchmarks/external.py {name} --data ")
-    assert "git_commit" in results and results["majority_baseline"][part]
+    assert "git_commit" in results
+    baseline = results["majority_baseline"][part]
+    fitted = "class_per_fold" if part == "cv" else "class"
+    assert set(baseline) == {fitted, *keys} and all(0.0 <= baseline[key] <= 1.0 for key in keys)
+    if part == "cv":  # fitted on each fold's training part
+        assert len(baseline["class_per_fold"]) == 2 and set(baseline["class_per_fold"]) <= set(SEMEVAL.roles)
     config_text = (tmp_path / "runs" / f"bench-{name}" / "config.yaml").read_text(encoding="utf-8")
     assert f"labels: {name}" in config_text  # the shipped schema named by the bench config
     predicted = [Article.model_validate_json(line) for line in predictions.read_text(encoding="utf-8").splitlines()]

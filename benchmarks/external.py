@@ -580,7 +580,7 @@ def run(
     """Import, split, train, predict and score one benchmark; writes and returns the results."""
     from actorstance.config import load_config
     from actorstance.corpus import write_corpus
-    from actorstance.predictor import Predictor
+    from actorstance.predict_io import load_predictor
     from train import train
 
     if name not in BENCHMARKS:
@@ -633,7 +633,7 @@ def run(
             train_seconds += time.perf_counter() - clock
 
         clock = time.perf_counter()
-        predictor = Predictor.from_pretrained(run_dir)
+        predictor = load_predictor(run_dir)
         round_metrics = {}
         for part, gold in parts.items():
             inputs = [_as_input(article) for article in gold]

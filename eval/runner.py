@@ -27,6 +27,7 @@ from actorstance.atomic import atomic_directory
 from actorstance.corpus import dump_jsonl, load_corpus
 from actorstance.corpus.jsonl import read_jsonl_unchecked
 from actorstance.labels import LabelSchema
+from actorstance.predict_io import load_predictor  # named errors for a broken run directory
 from actorstance.schema import Article
 
 from .bootstrap import DEFAULT_RESAMPLES, CountTable, confidence_intervals
@@ -263,12 +264,6 @@ def _find(data: Any, key: str) -> Any:
                 return item[key]
             queue.extend(value for value in item.values() if isinstance(value, dict))
     return None
-
-
-def load_predictor(run_dir: str | Path) -> ArticlePredictor:
-    from actorstance.predictor import Predictor
-
-    return Predictor.from_pretrained(run_dir)
 
 
 def evaluate_run(

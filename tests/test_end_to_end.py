@@ -11,6 +11,7 @@ import pytest
 
 from actorstance.config import load_config
 from actorstance.predictor import Predictor
+from eval.report import format_ci, format_number
 from train import train
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +38,16 @@ def test_train_evaluate_predict_with_the_packaged_encoder(tmp_path):
     report_dir = run / "eval" / "test"
     assert {"metrics.json", "report.md", "report.html"} <= {p.name for p in report_dir.iterdir()}
     evaluation = json.loads((report_dir / "metrics.json").read_text())
-    assert evaluation  # the harness's own tests check its numbers; here: it ran on a real run
+    # the harness's own tests check its arithmetic; here: it scored this run on its whole test split
+    assert evaluation["articles"] == metrics["data"]["test"] > 0
+    assert evaluation["tasks"] == ["roles", "stance"] and evaluation["notes"] == []
+    assert evaluation["run"]["name"] == "e2e"
+    report = (report_dir / "report.md").read_text()
+    for name, entry in evaluation["headline"].items():
+        assert 0.0 <= entry["ci_low"] <= entry["value"] <= entry["ci_high"] <= 1.0, (name, entry)
+        assert f"| {name} | {format_number(entry['value'])} | {format_ci(entry)} |" in report
+    assert evaluation["headline"]["mention_strict_f1"]["value"] > 0.05  # an untrained tagger scores ~0
+    assert evaluation["gold_mentions"]["stances"]["pairs"] > 0 and evaluation["end_to_end"]["mentions"]["strict"]["actual"] > 0
 
     text = SEED_TEXT.read_text(encoding="utf-8")
     predictor = Predictor.from_pretrained(run)

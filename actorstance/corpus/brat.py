@@ -16,21 +16,11 @@ from pathlib import Path
 from ..atomic import atomic_directory
 from ..labels import LabelSchema
 from ..schema import Article
-from ._grouping import (
-    EVIDENCE,
-    ToolDocument,
-    ToolRelation,
-    ToolSpan,
-    Where,
-    apply_note,
-    assemble,
-    decompose,
-    format_note,
-    load_json,
-    raise_if,
-    read_utf8,
-    tool_labels,
-)
+from ._tool_articles import assemble, decompose
+from ._tool_io import load_json, raise_if, tool_labels
+from ._tool_notes import apply_note, format_note
+from ._tool_records import EVIDENCE, ToolDocument, ToolRelation, ToolSpan, Where
+from .jsonl import read_utf8
 from .validation import CorpusIssue, check_unique_ids
 
 __all__ = ["read_brat", "write_brat", "render_ann", "render_annotation_conf"]

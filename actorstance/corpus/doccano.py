@@ -18,20 +18,11 @@ from typing import Any
 
 from ..atomic import atomic_write_text
 from ..schema import Article
-from ._grouping import (
-    EVIDENCE,
-    ToolDocument,
-    ToolRelation,
-    ToolSpan,
-    Utf16,
-    Where,
-    assemble,
-    decompose,
-    raise_if,
-    read_export,
-    read_utf8,
-    split_meta,
-)
+from ._tool_articles import assemble, decompose
+from ._tool_io import raise_if, read_export, split_meta
+from ._tool_records import EVIDENCE, ToolDocument, ToolRelation, ToolSpan, Where
+from ._utf16 import Utf16
+from .jsonl import read_utf8
 from .validation import CorpusIssue
 
 __all__ = ["read_doccano", "write_doccano", "render_doccano"]

@@ -18,23 +18,11 @@ from xml.sax.saxutils import quoteattr
 from ..atomic import atomic_write_text
 from ..labels import LabelSchema
 from ..schema import Article
-from ._grouping import (
-    EVIDENCE,
-    ToolDocument,
-    ToolRelation,
-    ToolSpan,
-    Utf16,
-    Where,
-    apply_note,
-    assemble,
-    decompose,
-    format_note,
-    load_json,
-    raise_if,
-    read_export,
-    split_meta,
-    tool_labels,
-)
+from ._tool_articles import assemble, decompose
+from ._tool_io import load_json, raise_if, read_export, split_meta, tool_labels
+from ._tool_notes import apply_note, format_note
+from ._tool_records import EVIDENCE, ToolDocument, ToolRelation, ToolSpan, Where
+from ._utf16 import Utf16
 from .validation import CorpusIssue
 
 __all__ = ["read_labelstudio", "write_labelstudio", "config_path", "render_config", "render_tasks"]

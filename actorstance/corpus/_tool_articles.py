@@ -1,4 +1,4 @@
-"""What brat, Label Studio and doccano share: articles as labelled spans and relations between them.
+"""Articles to tool records and back, for brat, Label Studio and doccano alike.
 
 Every annotation tool stores the same picture (docs/interop.md):
 
@@ -15,169 +15,15 @@ mentions into actors, linking evidence and every consistency check happen here, 
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..labels import LabelSchema
 from ..schema import AUTHOR, Article, Span
-from .jsonl import read_utf8
-from .validation import CorpusError, CorpusIssue, check_unique_ids
+from ._tool_notes import NOTE_SPLIT, check_token
+from ._tool_records import EVIDENCE, ToolDocument, ToolRelation, ToolSpan, Where
 
-__all__ = [
-    "EVIDENCE",
-    "Where",
-    "ToolSpan",
-    "ToolRelation",
-    "ToolDocument",
-    "assemble",
-    "decompose",
-    "apply_note",
-    "format_note",
-    "tool_labels",
-    "input_files",
-    "read_export",
-    "read_utf8",
-    "load_json",
-    "raise_if",
-    "split_meta",
-    "Utf16",
-]
-
-EVIDENCE = "Evidence"
-"""Reserved span label for the text that states a stance (not a role)."""
-
-_NOTE_KEYS = ("actor", "name", "other_roles", "stances")
-_NOTE_SPLIT = re.compile(r";\s*(?=(?:{})\s*=)".format("|".join(_NOTE_KEYS)))
-_ID_FORBIDDEN = re.compile(r"[\s,;=]|->")
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a tool record sits in its file, for `CorpusIssue`."""
-
-    field: str
-    line: int | None = None
-
-
-@dataclass
-class ToolSpan:
-    key: str
-    start: int
-    end: int
-    label: str
-    where: Where
-    surface: str | None = None
-    """The text the tool stored for the span, checked against the article text (None: not stored)."""
-    actor: str | None = None
-    name: str | None = None
-    other_roles: list[str] | None = None
-    stances: list[tuple[str, str]] | None = None
-
-
-@dataclass
-class ToolRelation:
-    key: str
-    source: str
-    target: str
-    label: str
-    where: Where
-
-
-@dataclass
-class ToolDocument:
-    """One article as a tool holds it; ``issues`` collects what its reader already found wrong."""
-
-    path: str
-    article_id: str
-    text: str
-    where: Where
-    spans: list[ToolSpan] = field(default_factory=list)
-    relations: list[ToolRelation] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-    split: Any = None
-    issues: list[CorpusIssue] = field(default_factory=list)
-    broken: set[str] = field(default_factory=set)
-    """Keys of spans the reader already reported and dropped: relations to them are no news."""
-    actor_hint: str = "give it the note actor=ID"
-    evidence_hint: str = "give it the note stances=HOLDER->TARGET"
-
-    def problem(self, where: Where, message: str) -> None:
-        self.issues.append(CorpusIssue(self.path, where.line, self.article_id, where.field, message))
-
-
-# --- notes ---------------------------------------------------------------------------------------
-
-
-def _parse_stances(value: str) -> list[tuple[str, str]]:
-    edges = []
-    for part in value.split(","):
-        holder, arrow, target = part.strip().partition("->")
-        if not arrow or not holder.strip() or not target.strip():
-            raise ValueError(f"expected HOLDER->TARGET, got {part.strip()!r}")
-        edges.append((holder.strip(), target.strip()))
-    return edges
-
-
-def apply_note(span: ToolSpan, note: str) -> str | None:
-    """Fill ``span`` from a note (``key=value; ...``); returns what is wrong with the note, if anything.
-
-    A note without ``=`` is shorthand: the actor id on a mention, the stance list on evidence.
-    """
-    note = note.strip()
-    if not note:
-        return None
-    evidence = span.label == EVIDENCE
-    full = note if "=" in note.split(";")[0] else ("stances=" if evidence else "actor=") + note
-    values: dict[str, str] = {}
-    for part in _NOTE_SPLIT.split(full):
-        key, equals, value = part.partition("=")
-        key = key.strip()
-        if not equals or key not in _NOTE_KEYS:
-            keys = ", ".join(_NOTE_KEYS)
-            return f"cannot read note {note!r}: expected 'key=value' pairs separated by ';' with keys {keys}"
-        if key in values:
-            return f"note {note!r} gives {key}= twice"
-        values[key] = value.strip()
-    allowed = ("stances",) if evidence else ("actor", "name", "other_roles")
-    wrong = [key for key in values if key not in allowed]
-    if wrong:
-        kind = "an Evidence span" if evidence else "a mention"
-        return f"note {note!r}: {', '.join(wrong)}= does not belong on {kind} (allowed: {', '.join(allowed)})"
-    if "stances" in values:
-        try:
-            span.stances = _parse_stances(values["stances"])
-        except ValueError as error:
-            return f"note {note!r}: {error}"
-    ids = [values.get("actor") or ""] if "actor" in values else [id_ for edge in span.stances or [] for id_ in edge]
-    for id_ in ids:
-        problem = _check_token(id_, "id")
-        if problem:
-            return f"note {note!r}: {problem}"
-    if "actor" in values:
-        span.actor = values["actor"] or None
-    if values.get("name"):
-        span.name = values["name"]
-    if "other_roles" in values:
-        span.other_roles = [role.strip() for role in values["other_roles"].split(",") if role.strip()]
-    return None
-
-
-def format_note(span: ToolSpan) -> str:
-    """The note `apply_note` reads back into ``span``."""
-    if span.label == EVIDENCE:
-        return "stances=" + ", ".join(f"{holder}->{target}" for holder, target in span.stances or [])
-    parts = [f"actor={span.actor}"]
-    if span.name is not None:
-        parts.append(f"name={span.name}")
-    if span.other_roles:
-        parts.append("other_roles=" + ",".join(span.other_roles))
-    return "; ".join(parts)
+__all__ = ["assemble", "decompose"]
 
 
 # --- tool -> article ----------------------------------------------------------------------------
@@ -340,12 +186,6 @@ def _anchor_mention(candidates: list[ToolSpan], evidence: list[Span]) -> ToolSpa
     return min(candidates, key=lambda span: _distance(span, evidence[0]))
 
 
-def _check_token(value: str, what: str) -> str | None:
-    if not value or _ID_FORBIDDEN.search(value):
-        return f"{what} {value!r} is not usable: ids must be non-empty without spaces, ',', ';', '=' or '->'"
-    return None
-
-
 def decompose(article: Article) -> tuple[list[ToolSpan], list[ToolRelation], list[tuple[str, str]]]:
     """Spans and relations that `assemble` turns back into ``article``, and ``(field, message)`` problems.
 
@@ -356,14 +196,14 @@ def decompose(article: Article) -> tuple[list[ToolSpan], list[ToolRelation], lis
     text = article.text
     actors = article.actor_by_id()
     for index, actor in enumerate(article.actors):
-        problem = _check_token(actor.id, "actor id")
+        problem = check_token(actor.id, "actor id")
         if problem:
             problems.append((f"actors[{index}].id", problem))
         if actor.role == EVIDENCE or EVIDENCE in (actor.other_roles or []):
             problems.append(
                 (f"actors[{index}].role", f"{EVIDENCE!r} is reserved for evidence spans in annotation tools")
             )
-        if any(char in actor.name for char in "\t\r\n") or _NOTE_SPLIT.search(actor.name):
+        if any(char in actor.name for char in "\t\r\n") or NOTE_SPLIT.search(actor.name):
             message = "a name in a tool note cannot hold tabs, line breaks or '; key=' (a note key)"
             problems.append((f"actors[{index}].name", message))
 
@@ -446,116 +286,3 @@ def decompose(article: Article) -> tuple[list[ToolSpan], list[ToolRelation], lis
         target = _anchor_mention(by_actor[stance.target], ok_evidence)
         relations.append(ToolRelation(f"r{index}", source.key, target.key, stance.label, where))
     return spans + list(evidence_spans.values()), relations, problems
-
-
-# --- shared IO helpers --------------------------------------------------------------------------
-
-
-def tool_labels(articles: Sequence[Article], labels: LabelSchema | None = None) -> tuple[list[str], list[str]]:
-    """Roles and stance labels to declare in a tool's configuration.
-
-    The given schema, else the default one when the articles use nothing outside it, else the labels
-    the articles use (sorted).
-    """
-    if labels is not None:
-        return list(labels.roles), list(labels.stances)
-    used = LabelSchema.from_articles(articles)
-    used_roles = set(used.roles) | {role for a in articles for actor in a.actors for role in actor.other_roles or []}
-    default = LabelSchema.default()
-    if used_roles <= set(default.roles) and set(used.stances) <= set(default.stances):
-        return list(default.roles), list(default.stances)
-    return sorted(used_roles), sorted(used.stances)
-
-
-def input_files(path: Path, suffixes: Iterable[str]) -> list[Path]:
-    """``path`` itself, or the files under the folder ``path`` ending in one of ``suffixes``."""
-    if path.is_dir():
-        suffixes = tuple(suffixes)
-        return sorted(file for file in path.rglob("*") if file.is_file() and file.name.endswith(suffixes))
-    return [path]
-
-
-RecordSource = Callable[[Path], Iterator["CorpusIssue | tuple[int | None, int, Any]"]]
-"""A file's records as ``(line or None, position, record)``, or an issue where one cannot be read."""
-RecordReader = Callable[[Path, int, Any], tuple["Article | None", list[CorpusIssue]]]
-
-
-def read_export(path: Path, suffixes: Iterable[str], records: RecordSource, read_record: RecordReader) -> list[Article]:
-    """The articles of a tool export: each record of each input file through ``read_record``; every
-    issue of every file (and ids used twice) raised together in one `CorpusError`."""
-    articles, issues, located = [], [], []
-    for file in input_files(Path(path), suffixes):
-        for item in records(file):
-            if isinstance(item, CorpusIssue):
-                issues.append(item)
-                continue
-            line, position, record = item
-            article, record_issues = read_record(file, position, record)
-            issues.extend(record_issues)
-            if article:
-                articles.append(article)
-                located.append((str(file), line, article))
-    issues.extend(check_unique_ids(located))
-    raise_if(issues)
-    return articles
-
-
-def load_json(path: Path) -> tuple[Any, CorpusIssue | None]:
-    text, issue = read_utf8(path)
-    if issue:
-        return None, issue
-    try:
-        return json.loads(text), None  # type: ignore[arg-type]
-    except json.JSONDecodeError as error:
-        return None, CorpusIssue(
-            str(path), error.lineno, None, "json", f"invalid JSON: {error.msg} at column {error.colno}"
-        )
-
-
-def split_meta(record: dict[str, Any], known: Iterable[str], doc: ToolDocument) -> None:
-    """``meta`` and ``split`` from a tool record: its ``meta`` object plus every key nobody else reads."""
-    meta = record.get("meta") or {}
-    if not isinstance(meta, dict):
-        doc.problem(Where("meta", doc.where.line), f"expected a JSON object, got {type(meta).__name__}")
-        meta = {}
-    meta = dict(meta)
-    for key, value in record.items():
-        if key in known or key in ("meta", "split"):
-            continue
-        if key in meta and meta[key] != value:
-            doc.problem(Where(key, doc.where.line), f"{key!r} is given both at the top level and in meta")
-        meta[key] = value
-    doc.meta = meta
-    doc.split = record.get("split")
-
-
-def raise_if(issues: list[CorpusIssue]) -> None:
-    if issues:
-        raise CorpusError(issues)
-
-
-class Utf16:
-    """Offsets in UTF-16 code units (JavaScript string indices) to Python code points and back."""
-
-    def __init__(self, text: str):
-        self.identity = all(ord(char) < 0x10000 for char in text)
-        if self.identity:
-            return
-        self._to_units = [0]
-        self._to_points: dict[int, int] = {0: 0}
-        units = 0
-        for index, char in enumerate(text, start=1):
-            units += 2 if ord(char) >= 0x10000 else 1
-            self._to_units.append(units)
-            self._to_points[units] = index
-
-    def to_points(self, units: int) -> int | None:
-        """None when ``units`` falls inside a surrogate pair (or outside the text)."""
-        if self.identity:
-            return units
-        return self._to_points.get(units)
-
-    def to_units(self, points: int) -> int:
-        if self.identity:
-            return points
-        return self._to_units[points] if 0 <= points < len(self._to_units) else points

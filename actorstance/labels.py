@@ -61,7 +61,7 @@ class LabelSchema(BaseModel):
         except OSError as error:
             raise ValueError(f"{path}: cannot read label schema: {error.strerror or error}") from None
         except UnicodeDecodeError as error:
-            raise ValueError(f"{path}: invalid {'JSON' if path.suffix == '.json' else 'YAML'} ({error})") from None
+            raise ValueError(f"{path}: invalid {'JSON' if path.suffix == '.json' else 'YAML'} ({' '.join(str(error).split())})") from None
         return cls._parse(text, str(path), json_format=path.suffix == ".json")
 
     @classmethod

@@ -20,7 +20,6 @@ from actorstance.corpus.external import (
     read_park2021,
     read_semeval2025,
     trim_span,
-    utf16_offsets,
     write_semeval2025,
 )
 from actorstance.labels import LabelSchema
@@ -102,8 +101,12 @@ def test_trim_span(text, span, expected):
 
 
 def test_utf16_offsets_count_astral_characters_twice():
-    assert utf16_offsets("a🔵b") == [0, 1, 3, 4]
-    assert utf16_offsets("") == [0]
+    from actorstance.corpus._utf16 import Utf16
+
+    offsets = Utf16("a🔵b")
+    assert [offsets.to_units(i) for i in range(4)] == [0, 1, 3, 4]
+    assert [offsets.to_points(u) for u in range(5)] == [0, 1, None, 2, 3]  # 2 falls inside the surrogate pair
+    assert Utf16("").to_units(0) == 0
 
 
 # --------------------------------------------------------------------------- park2021

@@ -14,7 +14,7 @@ and a summary of counts.
 from ._common import ImportResult, trim_span
 from .newsmtsc import NEWSMTSC_POLARITY, import_newsmtsc, read_newsmtsc
 from .park2021 import PARK2021_EDGES, import_park2021, read_park2021
-from .semeval2025 import import_semeval2025, read_semeval2025, utf16_offsets, write_semeval2025
+from .semeval2025 import import_semeval2025, read_semeval2025, write_semeval2025
 
 __all__ = [
     "ImportResult",
@@ -27,6 +27,5 @@ __all__ = [
     "read_park2021",
     "read_semeval2025",
     "trim_span",
-    "utf16_offsets",
     "write_semeval2025",
 ]

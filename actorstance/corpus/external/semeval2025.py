@@ -39,6 +39,7 @@ from pathlib import Path
 from ...atomic import atomic_write_text
 from ...labels import LabelSchema
 from ...schema import Actor, Article, Mention
+from .._utf16 import Utf16
 from ..validation import CorpusIssue
 from ._common import ImportResult, finish, read_utf8, trim_span
 
@@ -48,27 +49,10 @@ __all__ = [
     "import_semeval2025",
     "read_semeval2025",
     "write_semeval2025",
-    "utf16_offsets",
 ]
 
 SEMEVAL2025_ANNOTATIONS = "subtask-1-annotations.txt"
 SEMEVAL2025_DOCUMENTS = "raw-documents"
-
-
-def utf16_offsets(text: str) -> list[int]:
-    """For each code-point offset 0..len(text), the UTF-16 code-unit offset of the same position."""
-    offsets = [0] * (len(text) + 1)
-    units = 0
-    for index, char in enumerate(text):
-        offsets[index] = units
-        units += 2 if ord(char) > 0xFFFF else 1
-    offsets[len(text)] = units
-    return offsets
-
-
-def _code_points(utf16: list[int]) -> dict[int, int]:
-    """UTF-16 offset -> code-point offset, for positions between characters only."""
-    return {units: index for index, units in enumerate(utf16)}
 
 
 def _plain_name(name: str) -> bool:
@@ -103,19 +87,19 @@ def _roles(fields: list[str], labels: LabelSchema) -> tuple[str, list[str]]:
     return main, fine
 
 
-def _mention_span(fields: list[str], text: str, code_point_of: dict[int, int]) -> tuple[int, int]:
+def _mention_span(fields: list[str], text: str, utf16: Utf16) -> tuple[int, int]:
     """Code-point ``[start, end)`` of a row's mention, checked against the document text."""
     entity, start_text, end_text = fields[1], fields[2], fields[3]
     if not (start_text.isdigit() and end_text.isdigit()):
         raise _RowError("offsets", "bad offsets", f"offsets {start_text!r}, {end_text!r} are not whole numbers")
     start16, end16 = int(start_text), int(end_text) + 1
-    start, end = code_point_of.get(start16), code_point_of.get(end16)
-    if start is None or end is None or not start < end:
+    start, end = utf16.to_points(start16), utf16.to_points(end16)
+    if start is None or end is None or not start < end <= len(text):
         raise _RowError(
             "offsets",
             "bad offsets",
             f"UTF-16 offsets [{start16}, {end16 - 1}] (inclusive) are not a span of the document "
-            f"({max(code_point_of)} UTF-16 units)",
+            f"({utf16.to_units(len(text))} UTF-16 units)",
         )
     if text[start:end] != entity:
         message = f"{entity!r} is not the document's text {text[start:end]!r} there"
@@ -172,14 +156,14 @@ def import_semeval2025(
                 issue = CorpusIssue(str(annotations), number, article_id, "article_id", message)
                 result.refuse(issue, "document unreadable")
             continue
-        code_point_of = _code_points(utf16_offsets(text))
+        utf16 = Utf16(text)
         actors: list[Actor] = []
         mentions: list[Mention] = []
         trimmed: list[dict[str, int]] = []
         for number, fields in document_rows:
             try:
                 _, fine = _roles(fields, labels)
-                start, end = _mention_span(fields, text, code_point_of)
+                start, end = _mention_span(fields, text, utf16)
                 span = trim_span(text, start, end)
                 if span is None:
                     raise _RowError("entity_mention", "entity without letters", f"{fields[1]!r} has no letter or digit")
@@ -247,7 +231,7 @@ def _rows(article: Article, labels: LabelSchema) -> list[str]:
         (entry["start"], entry["end"]): (entry["original_start"], entry["original_end"])
         for entry in article.meta.get("semeval2025_trimmed", [])
     }
-    utf16 = utf16_offsets(article.text)
+    utf16 = Utf16(article.text)
     rows = []
     for mention in sorted(article.mentions, key=lambda mention: (mention.start, mention.end)):
         actor = actors.get(mention.actor)
@@ -268,7 +252,7 @@ def _rows(article: Article, labels: LabelSchema) -> list[str]:
         surface = article.text[start:end]
         if any(char in surface for char in "\t\r\n"):
             raise ValueError(f"article {article.id}: {surface!r} cannot be written on one TSV line")
-        rows.append("\t".join([document, surface, str(utf16[start]), str(utf16[end] - 1), main, *fine]) + "\r\n")
+        rows.append("\t".join([document, surface, str(utf16.to_units(start)), str(utf16.to_units(end) - 1), main, *fine]) + "\r\n")
     return rows
 
 

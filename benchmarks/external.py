@@ -57,6 +57,7 @@ import shlex
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -246,7 +247,7 @@ def semeval2025_scores(gold: Sequence[Article], predicted: Sequence[Article], la
 
 
 @dataclass(frozen=True)
-class Benchmark:
+class Benchmark(ABC):
     """One external data set: where it lives and how the runner treats it, plus the three things that
     differ between data sets, each a method of the data set's own subclass: its importer
     (`import_data`), its published metric (`score`) and its majority-class guess (`majority_class`,
@@ -272,19 +273,21 @@ class Benchmark:
     def config(self) -> Path:
         return REPO / "configs" / f"bench-{self.name}.yaml"
 
+    @abstractmethod
     def import_data(self, path: Path) -> ImportResult:
-        raise NotImplementedError
+        """The data set's files as articles."""
 
+    @abstractmethod
     def score(self, gold: Sequence[Article], predicted: Sequence[Article], labels: LabelSchema) -> dict[str, Any]:
-        raise NotImplementedError
+        """The data set's published metric."""
 
+    @abstractmethod
     def majority_class(self, training: Sequence[Article]) -> Any:
         """The training part's most frequent class."""
-        raise NotImplementedError
 
+    @abstractmethod
     def guess(self, majority: Any, article: Article) -> Article:
         """``article`` predicted as ``majority`` throughout."""
-        raise NotImplementedError
 
     def majority_baseline(
         self, rounds: Sequence[tuple[Sequence[Article], Sequence[Article]]], labels: LabelSchema

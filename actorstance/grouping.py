@@ -32,6 +32,7 @@ NOMINAL_ROLES = frozenset({"GOV", "MIL", "REB", "MILITIA", "TERROR", "IGO"})
 """Roles whose unnamed mentions ("the regime", "the troops") refer back to a named actor of the article."""
 
 _LEADING_THE = re.compile(r"^(?i:the)\s+")
+_WORD = re.compile(r"[\w-]+")
 _DEFINITE = re.compile(r"^(?i:the|its|their|his|her|our|my)\s+\S")
 
 
@@ -63,10 +64,16 @@ def article_date(article: Article) -> datetime.date | None:
         return None
 
 
-def _is_name(text: str, span: TaggedSpan, dictionary) -> bool:
+def _written_words(text: str) -> frozenset[str]:
+    """Every word of ``text`` as written (a run of word characters and hyphens), for `_is_name`."""
+    return frozenset(_WORD.findall(text))
+
+
+def _is_name(text: str, span: TaggedSpan, dictionary, written: frozenset[str]) -> bool:
     """A name has a capitalised word (or a digit) after any leading "the". A sentence's first word is
     capitalised anyway: it counts only when the text never writes it in lower case and the dictionary
-    does not know it as a common noun ("Residents fled" is no name, "Iran denied" is)."""
+    does not know it as a common noun ("Residents fled" is no name, "Iran denied" is). ``written`` is
+    `_written_words` of ``text``, computed once per article rather than searched per mention."""
     surface = text[span.start : span.end]
     stripped = _LEADING_THE.sub("", surface)
     words = stripped.split()
@@ -78,7 +85,10 @@ def _is_name(text: str, span: TaggedSpan, dictionary) -> bool:
         if position > 0 or not starts_sentence:
             return True
         lower = word.lower()
-        common = re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+        if _WORD.fullmatch(lower):
+            common = lower in written
+        else:  # a word with punctuation ("U.S."): look for it as written
+            common = re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
         if not common and (dictionary is None or dictionary.agent(word) is None):
             return True
     return False
@@ -124,9 +134,10 @@ def resolve_actors(
     groups: dict[str, _Group] = {}
     nominals: list[TaggedSpan] = []
     assignment: dict[TaggedSpan, str] = {}
+    written = _written_words(text)
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         surface = text[span.start : span.end]
-        named = _is_name(text, span, dictionary)
+        named = _is_name(text, span, dictionary, written)
         found = _dictionary_key(dictionary, surface, span.role, when) if named else None
         if found is None and named:
             canonical = aliases.get(normalize_surface(surface))

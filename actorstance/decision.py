@@ -31,6 +31,7 @@ __all__ = [
     "pool_contexts",
     "decide",
     "fit_decision",
+    "none_odds_correction",
 ]
 
 DECISION_FILE = "decision.json"
@@ -71,6 +72,13 @@ class PairDecision:
             )
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path}: corrupt decision file ({type(error).__name__}: {error})") from None
+
+
+def none_odds_correction(prior: dict | None) -> float:
+    """The factor that undoes training's NONE subsampling, from ``{"natural": ..., "trained": ...}``
+    NONE-per-stance ratios (metrics.json's ``stance_none_per_positive``); 1 when either is missing."""
+    prior = prior or {}
+    return prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
 
 
 @dataclass

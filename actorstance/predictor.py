@@ -20,7 +20,7 @@ from transformers import AutoTokenizer
 
 from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
-from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, pool_contexts
+from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, none_odds_correction, pool_contexts
 from .dataset import (
     PadCollator,
     StanceContext,
@@ -196,7 +196,7 @@ class Predictor:
                 stacklevel=2,
             )
             prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
-            legacy_correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
+            legacy_correction = none_odds_correction(prior)
         return cls(
             config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, decision, backend,
             legacy_correction,
@@ -445,6 +445,11 @@ class Predictor:
 
     # ------------------------------------------------------------------ stances
 
+    @property
+    def _none_correction(self) -> float:
+        """The NONE prior correction in force: the decision's, else the one an older run kept in metrics.json."""
+        return self.decision.none_odds_correction if self.decision else self._legacy_none_correction
+
     def pair_scores(
         self, articles: Sequence[Article], batch_size: int = 32, stated_only: bool = False
     ) -> dict[tuple[str, str, str], PairScore]:
@@ -459,7 +464,7 @@ class Predictor:
         )
         if not contexts:
             return {}
-        correction = self.decision.none_odds_correction if self.decision else self._legacy_none_correction
+        correction = self._none_correction
         if correction != 1.0:  # undo the NONE subsampling of training (prior shift)
             none = self.labels.stance_classes.index(NONE_LABEL)
             scale = np.where(np.arange(len(self.labels.stance_classes)) == none, correction, 1.0)
@@ -511,8 +516,7 @@ class Predictor:
         """Fit the stance decision on gold ``articles`` (their mentions and actors given); see `decision.fit_decision`."""
         given = [article.model_copy(update={"stances": []}) for article in articles]
         pooled = self.pair_scores(given, batch_size)
-        correction = self.decision.none_odds_correction if self.decision else self._legacy_none_correction
-        return fit_decision(pooled, articles, correction, fitted_on)
+        return fit_decision(pooled, articles, self._none_correction, fitted_on)
 
     def _add_stances(self, articles: list[Article], batch_size: int, min_score: float | None) -> None:
         """One decision per ordered actor pair over all its contexts (`decision.decide`)."""

@@ -34,6 +34,7 @@ from actorstance.config import RunConfig, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
 from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
+from actorstance.decision import none_odds_correction
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
@@ -402,8 +403,7 @@ def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summa
 
     models = {task: model.eval() for group, model in trained for task in group}
     device = next(next(iter(models.values())).parameters()).device
-    prior = summary["stance_none_per_positive"]
-    correction = prior["natural"] / prior["trained"] if prior.get("trained") and prior.get("natural") else 1.0
+    correction = none_odds_correction(summary["stance_none_per_positive"])
     predictor = Predictor(config, labels, models, tokenizer, aliases, device, legacy_none_correction=correction)
     started = time.perf_counter()
     decision = predictor.fit_decision(

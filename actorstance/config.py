@@ -66,6 +66,11 @@ class ModelConfig(_Section):
         default="shared", description="shared: one encoder with both heads; separate: one model per task"
     )
     dropout: float = Field(default=0.1, ge=0.0, lt=1.0, description="dropout before the classification heads")
+    init_from: str | None = Field(
+        default=None,
+        description="a trained run directory to start from: its encoder (same tokenizer as model.name) and the head "
+        "outputs of every label both label sets share by name, e.g. a stance model pre-trained on park2021; null = model.name",
+    )
 
 
 class RolesConfig(_Section):
@@ -160,6 +165,10 @@ class TrainingConfig(_Section):
     )
     save_total_limit: int = Field(default=2, ge=1, description="checkpoints kept in the work folder while training")
     dataloader_workers: int = Field(default=0, ge=0, description="worker processes loading batches (0: in the main process)")
+    stance_class_weights: Literal["none", "balanced"] = Field(
+        default="none",
+        description="stance loss weights: none, or balanced (inverse class frequency in the training contexts, as scikit-learn's)",
+    )
     threads: int | None = Field(
         default=None, ge=1,
         description="CPU threads for training (torch.set_num_threads); null = torch's default. The thread count changes the weights: pin it to retrain identically elsewhere",

@@ -37,6 +37,7 @@ class ActorStanceModel(nn.Module):
         self.num_stance_classes = num_stance_classes
         self.stance_design = stance_design
         self.dropout = nn.Dropout(dropout)
+        self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
         if not num_stance_classes:
             self.stance_head = None
@@ -87,21 +88,46 @@ class ActorStanceModel(nn.Module):
         if self.stance_head is not None and pair_holders is not None:
             outputs["stance_logits"] = self.stance_head(self._window_pairs(hidden, mention_tokens, mention_actors, pair_holders, pair_targets))
             if stance_labels is not None and (stance_labels != -100).any():
-                losses.append(
-                    nn.functional.cross_entropy(outputs["stance_logits"].flatten(0, 1), stance_labels.flatten(), ignore_index=-100)
-                )
+                losses.append(self._stance_loss(outputs["stance_logits"].flatten(0, 1), stance_labels.flatten()))
         elif self.stance_head is not None and holder_index is not None and target_index is not None:
             rows = torch.arange(hidden.size(0), device=hidden.device)
             pair = torch.cat([hidden[:, 0], hidden[rows, holder_index], hidden[rows, target_index]], dim=-1)
             outputs["stance_logits"] = self.stance_head(pair)
             if stance_labels is not None and (stance_labels != -100).any():
-                losses.append(nn.functional.cross_entropy(outputs["stance_logits"], stance_labels, ignore_index=-100))
+                losses.append(self._stance_loss(outputs["stance_logits"], stance_labels))
         if losses:
             outputs["loss"] = torch.stack(losses).sum()
         elif labels is not None or stance_labels is not None:
             # Keep the graph connected so every process of a distributed run takes part in backward.
             outputs["loss"] = hidden.sum() * 0.0
         return outputs
+
+    def _stance_loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        weights = None if self.stance_class_weights is None else self.stance_class_weights.to(logits)
+        return nn.functional.cross_entropy(logits, labels, weight=weights, ignore_index=-100)
+
+    def load_shared_weights(self, source: ActorStanceModel, tag_rows: dict[int, int], stance_rows: dict[int, int]) -> None:
+        """Start from a trained ``source``: its encoder, and of each head the output rows given as own
+        index -> source index (the labels both label sets share by name); a head's hidden layers are
+        copied where their shapes match. Rows of labels the source never had keep their fresh init."""
+        for field in ("vocab_size", "hidden_size"):
+            theirs, mine = getattr(source.encoder.config, field), getattr(self.encoder.config, field)
+            if theirs != mine:
+                raise ValueError(f"model.init_from: its encoder has {field} {theirs}, model.name's {mine}; start from a run of the same encoder")
+        self.encoder.load_state_dict(source.encoder.state_dict())
+        for own, theirs, rows in ((self.role_head, source.role_head, tag_rows), (self.stance_head, source.stance_head, stance_rows)):
+            if own is None or theirs is None:
+                continue
+            own_layers = list(own) if isinstance(own, nn.Sequential) else [own]
+            their_layers = list(theirs) if isinstance(theirs, nn.Sequential) else [theirs]
+            if len(own_layers) != len(their_layers) or own_layers[-1].in_features != their_layers[-1].in_features:
+                continue  # another stance design: only the encoder carries over
+            with torch.no_grad():
+                for mine, other in zip(own_layers[:-1], their_layers[:-1]):
+                    mine.load_state_dict(other.state_dict())
+                for row, source_row in rows.items():
+                    own_layers[-1].weight[row] = their_layers[-1].weight[source_row]
+                    own_layers[-1].bias[row] = their_layers[-1].bias[source_row]
 
     @staticmethod
     def _window_pairs(hidden, mention_tokens, mention_actors, pair_holders, pair_targets) -> torch.Tensor:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import transformers
+from sklearn.utils.class_weight import compute_class_weight
 from transformers import (
     AutoTokenizer,
     EarlyStoppingCallback,
@@ -30,7 +31,7 @@ from transformers import (
 from actorstance.aliases import build_alias_table
 from actorstance.atomic import atomic_directory, atomic_write_text
 from actorstance.card import render_card
-from actorstance.config import RunConfig, resolve_model_name
+from actorstance.config import RunConfig, load_config, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
 from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
@@ -38,7 +39,7 @@ from actorstance.decision import none_odds_correction
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
-from actorstance.run import model_dirs
+from actorstance.run import check_run_dir, model_dirs
 from actorstance.scores import label_scores, tag_scores
 
 __all__ = ["train", "build_trainer"]
@@ -201,6 +202,10 @@ def build_trainer(
         dropout=config.model.dropout,
         stance_design=config.stance.design,
     )
+    if config.model.init_from:
+        _start_from_run(model, Path(config.model.init_from), labels)
+    if "stance" in tasks and training.stance_class_weights == "balanced":
+        model.stance_class_weights = balanced_class_weights(datasets["train"]["stance_labels"], len(labels.stance_classes))
     by_steps = training.eval_every_steps is not None
     strategy = "steps" if by_steps else "epoch"
     args = TrainingArguments(
@@ -253,6 +258,33 @@ def build_trainer(
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
     return trainer
+
+
+def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:
+    """``model.init_from``: load the run's model (its stance model when the run has separate ones) and
+    carry over its encoder and the head outputs of the labels both label sets name alike."""
+    check_run_dir(run_dir)
+    source_config = load_config(run_dir / "config.yaml")
+    source_labels = LabelSchema.load(run_dir / "labels.yaml")
+    folders = model_dirs(run_dir, source_config.tasks, source_config.model.architecture)
+    source = ActorStanceModel.from_pretrained(folders.get("stance") or folders["roles"])
+
+    def rows(own: list[str], theirs: list[str]) -> dict[int, int]:
+        return {index: theirs.index(name) for index, name in enumerate(own) if name in theirs}
+
+    stance_rows = rows(labels.stance_classes, source_labels.stance_classes)
+    model.load_shared_weights(source, rows(labels.bio_labels, source_labels.bio_labels), stance_rows)
+    logger.info("model.init_from %s: encoder and the outputs of %s", run_dir, [labels.stance_classes[i] for i in stance_rows])
+
+
+def balanced_class_weights(stance_labels: list, classes: int) -> torch.Tensor:
+    """scikit-learn's "balanced" weights (n / (classes x count)) over the training rows' stance labels
+    (one per pair context, or a list per window); a class with no example gets weight 1."""
+    flat = [label for item in stance_labels for label in (item if isinstance(item, list) else [item]) if label != IGNORE_INDEX]
+    present = np.unique(flat)
+    weights = np.ones(classes)
+    weights[present] = compute_class_weight("balanced", classes=present, y=flat)
+    return torch.tensor(weights, dtype=torch.float32)
 
 
 def _train_model(

@@ -35,6 +35,19 @@ VARIANTS = {
 REPORTED = ("e2e_stance_f1", "stance_macro_f1", "actor_f1", "coref_conll_f1", "mention_strict_f1", "actor_role_accuracy")
 
 
+def summarise(evaluation: Path) -> dict:
+    """The stance-graph numbers of one evaluation folder (``eval.runner.evaluate_run``'s output)."""
+    metrics = json.loads((evaluation / "metrics.json").read_text(encoding="utf-8"))
+    e2e = metrics["end_to_end"]
+    return {
+        "headline": {key: metrics["headline"][key] for key in REPORTED},
+        "predicted_per_gold_edges": e2e["stances"]["predicted"] / max(e2e["stances"]["gold"], 1),
+        "predicted_per_gold_actors": e2e["actors"]["predicted_per_gold"],
+        "none_recall_gold_actors": metrics["gold_mentions"]["stances"]["per_label"]["NONE"]["recall"],
+        "edges": {"predicted": e2e["stances"]["predicted"], "gold": e2e["stances"]["gold"]},
+    }
+
+
 def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Path:
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
@@ -64,16 +77,7 @@ def main() -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the legacy variant warns that it has no decision file
                 where = evaluate_run(run, split=args.split)
-            metrics = json.loads((where / "metrics.json").read_text(encoding="utf-8"))
-            e2e = metrics["end_to_end"]
-            results["variants"][name] = {
-                "settings": VARIANTS[name],
-                "headline": {key: metrics["headline"][key] for key in REPORTED},
-                "predicted_per_gold_edges": e2e["stances"]["predicted"] / max(e2e["stances"]["gold"], 1),
-                "predicted_per_gold_actors": e2e["actors"]["predicted_per_gold"],
-                "none_recall_gold_actors": metrics["gold_mentions"]["stances"]["per_label"]["NONE"]["recall"],
-                "edges": {"predicted": e2e["stances"]["predicted"], "gold": e2e["stances"]["gold"]},
-            }
+            results["variants"][name] = {"settings": VARIANTS[name], **summarise(where)}
             print(name, json.dumps({k: round(v["value"], 3) for k, v in results["variants"][name]["headline"].items()}), flush=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(output, json.dumps(results, indent=2) + "\n")

@@ -100,3 +100,14 @@ def test_a_changed_stance_number_is_caught(tmp_path):
     command = [sys.executable, "scripts/stance_tables.py", "--check", "--readme", str(stale)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stderr == f"{stale}: stance tables differ from the result files\n"
+
+
+def test_learning_curve_shares_are_nested_seeded_and_sized():
+    learning_curve = _script("learning_curve")
+    ids = [f"a{index:03d}" for index in range(100)]
+    shares = learning_curve.nested_shares(ids, [0.25, 0.5, 0.75], seed=42)
+    assert [len(shares[f]) for f in (0.25, 0.5, 0.75)] == [25, 50, 75]
+    assert set(shares[0.25]) < set(shares[0.5]) < set(shares[0.75]) < set(ids)
+    assert shares == learning_curve.nested_shares(list(reversed(ids)), [0.25, 0.5, 0.75], seed=42)  # input order does not matter
+    assert shares[0.25] != learning_curve.nested_shares(ids, [0.25], seed=43)[0.25]
+    assert learning_curve.nested_shares(ids[:3], [0.1], seed=1)[0.1] != []  # never an empty share

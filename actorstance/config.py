@@ -112,11 +112,22 @@ class StanceConfig(_Section):
         default=StanceOptions.holder_markers, description="text put around the holder's mentions (every mention's, windows design)"
     )
     target_markers: tuple[str, str] = Field(default=StanceOptions.target_markers, description="text put around the target's mentions")
+    typed_markers: bool = Field(
+        default=StanceOptions.typed_markers,
+        description="write each actor's role into its opening marker ('<< gov : Jordan >>'): gold roles in training, "
+        "the tagger's at prediction time (pair_contexts design, with the roles task)",
+    )
     design: Literal["pair_contexts", "windows"] = Field(
         default=StanceOptions.design,
         description="pair_contexts: one marked forward pass per actor pair and context; windows: each window of "
         "sentences encoded once with every mention marked (holder_markers), all its pairs classified from pooled mentions",
     )
+
+    @model_validator(mode="after")
+    def _typed_markers_mark_pairs(self) -> StanceConfig:
+        if self.typed_markers and self.design != "pair_contexts":
+            raise ValueError("typed_markers works with design: pair_contexts (the windows design marks every mention alike)")
+        return self
 
     def options(self) -> StanceOptions:
         return StanceOptions(**self.model_dump())
@@ -210,6 +221,12 @@ class RunConfig(_Section):
                 f"training.early_stopping.metric {metric!r} is not computed by tasks {self.tasks}; "
                 "use loss, combined_f1, or a role_* / stance_* metric of a trained task"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _typed_markers_need_roles(self) -> RunConfig:
+        if self.stance.typed_markers and "roles" not in self.tasks:
+            raise ValueError("stance.typed_markers needs the roles task: prediction types the markers with the tagger's roles")
         return self
 
     def to_yaml(self) -> str:

@@ -183,6 +183,8 @@ class StanceContext:
     target_spans: tuple[tuple[int, int], ...]
     label: str = NONE_LABEL
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    holder_role: str | None = None  # the actors' roles, for typed markers (gold in training, predicted at serving time)
+    target_role: str | None = None
 
 
 def stance_contexts(
@@ -205,6 +207,7 @@ def stance_contexts(
         )
     actors = [a for a in (actor_ids if actor_ids is not None else by_actor) if a in by_actor]
     gold = {(s.holder, s.target): s for s in article.stances}
+    roles = {actor.id: actor.role for actor in article.actors}
     contexts: list[StanceContext] = []
 
     # Per actor, its mentions ordered by start: the mentions inside a context are found by bisection,
@@ -221,7 +224,10 @@ def stance_contexts(
 
     def make(holder: str, target: str, first: int, last: int, label: str) -> StanceContext:
         start, end = sentences[first][0], sentences[last][1]
-        return StanceContext(article.id, holder, target, start, end, inside(holder, start, end), inside(target, start, end), label)
+        return StanceContext(
+            article.id, holder, target, start, end, inside(holder, start, end), inside(target, start, end), label,
+            holder_role=roles.get(holder), target_role=roles.get(target),
+        )  # fmt: skip
 
     def label_for(holder: str, target: str, start: int, end: int) -> str:
         return _gold_label(gold.get((holder, target)), start, end)
@@ -303,9 +309,13 @@ def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceC
     marker_chars = []
     for context in contexts:
         text = texts[context.article_id]
-        inserts = [(s, options.holder_markers[0] + " ", 0, "h") for s, _ in context.holder_spans]
+        holder_open, target_open = (
+            _opening_marker(marker, role if options.typed_markers else None)
+            for marker, role in ((options.holder_markers[0], context.holder_role), (options.target_markers[0], context.target_role))
+        )
+        inserts = [(s, holder_open, 0, "h") for s, _ in context.holder_spans]
         inserts += [(e, " " + options.holder_markers[1], 1, None) for _, e in context.holder_spans]
-        inserts += [(s, options.target_markers[0] + " ", 0, "t") for s, _ in context.target_spans]
+        inserts += [(s, target_open, 0, "t") for s, _ in context.target_spans]
         inserts += [(e, " " + options.target_markers[1], 1, None) for _, e in context.target_spans]
         pieces, cursor, first_marker = [], context.start, {}
         length = 0
@@ -330,6 +340,12 @@ def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceC
         holder_index.append(markers.get("h") or 0)  # AUTHOR has no marker: the pair head reads [CLS]
         target_index.append(markers.get("t") or 0)
     return {"input_ids": rows, "holder_index": holder_index, "target_index": target_index, "markers_lost": lost}
+
+
+def _opening_marker(marker: str, role: str | None) -> str:
+    """``"<< "``, or with a role typed into it ``"<< gov : "`` (the role as lower-case words an uncased or
+    cased tokenizer already knows, so no new embeddings are needed)."""
+    return f"{marker} {role.lower().replace('_', ' ')} : " if role else f"{marker} "
 
 
 def _fit_window(ids: list[int], markers: dict[str, int | None], max_length: int) -> tuple[list[int], dict[str, int | None], int]:

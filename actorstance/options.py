@@ -26,6 +26,7 @@ class StanceOptions:
     include_author: bool = False
     holder_markers: tuple[str, str] = ("<<", ">>")
     target_markers: tuple[str, str] = ("[[", "]]")
+    typed_markers: bool = False  # the actor's role inside its opening marker ("<< gov : Jordan >>"); pair_contexts only
     design: str = "pair_contexts"  # or "windows": each window encoded once, all its pairs from pooled mentions
 
 

@@ -87,3 +87,15 @@ def test_config_defaults_are_the_option_defaults():
     config = RunConfig()
     assert config.roles.options() == RoleOptions() and config.stance.options() == StanceOptions()
     assert config.data.split_options() == SplitOptions()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["stance.typed_markers=true", "stance.design=windows"], "typed_markers works with design: pair_contexts"),
+        (["stance.typed_markers=true", "tasks=[stance]"], "stance.typed_markers needs the roles task"),
+    ],
+)
+def test_typed_markers_need_marked_pairs_and_predicted_roles(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(None, overrides)

@@ -83,6 +83,25 @@ def test_stance_contexts_labels_and_markers(tokenizer, seed_article):
     assert LABELS.stance_classes[first["stance_labels"]] == "SUPPORT"
 
 
+def test_typed_markers_carry_each_actors_role(tokenizer):
+    article = make_article(
+        "t1", "Iran backs Hezbollah. Daesh attacked villagers.", [("Iran", "IRN"), ("Hezbollah", "HEZ")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah")], {"IRN": "GOV", "HEZ": "MILITIA"},
+    )  # fmt: skip
+    typed = StanceOptions(typed_markers=True)
+    contexts = stance_contexts(article, typed)
+    assert [(c.holder, c.holder_role, c.target, c.target_role) for c in contexts] == [
+        ("IRN", "GOV", "HEZ", "MILITIA"), ("HEZ", "MILITIA", "IRN", "GOV"),
+    ]  # fmt: skip
+    first = stance_examples([article], tokenizer, LABELS, typed, negative_ratio=None)[0]
+    assert tokenizer.decode(first["input_ids"]) == "[CLS] < < gov : iran > > backs [ [ militia : hezbollah ] ]. [SEP]"
+    tokens = tokenizer.convert_ids_to_tokens(first["input_ids"])
+    assert (first["holder_index"], tokens[first["holder_index"]]) == (1, "<")
+    assert (first["target_index"], tokens[first["target_index"]]) == (9, "[")
+    untyped = stance_examples([article], tokenizer, LABELS, StanceOptions(), negative_ratio=None)[0]
+    assert tokenizer.decode(untyped["input_ids"]) == "[CLS] < < iran > > backs [ [ hezbollah ] ]. [SEP]"
+
+
 def test_stance_beyond_the_window_gets_a_covering_context(tokenizer):
     article = make_article(
         "far", "King Abdullah spoke. He was calm. He later said Tehran was a threat.",

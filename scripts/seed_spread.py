@@ -1,10 +1,11 @@
 """How much do the headline numbers move with the training seed? Train one config under several seeds,
 evaluate each run, and write the mean and spread of every headline metric.
 
-    python scripts/seed_spread.py configs/default.yaml --seeds 1 2 3 4 5 [--split test]
+    python scripts/seed_spread.py configs/default.yaml --seeds 42 43 44 [--split test] [--set training.threads=1]
 
-Runs go to runs/<name>-seed<S>/ (kept, so they can be compared or inspected); the summary to
-runs/<name>-seeds.json and runs/<name>-seeds.md. Retrains with the same seed and thread count give
+Runs go to runs/<name>-seed<S>/ (kept, so they can be compared or inspected; a run or evaluation
+already there is reused, so an interrupted call resumes); the summary to
+benchmarks/results/seed-spread-<name>-<split>.json, from which the README's tables are written. Retrains with the same seed and thread count give
 the same weights (docs/reproducibility.md), so the spread over seeds is what a number in the README
 can be trusted to: report it as mean ± standard deviation.
 """
@@ -53,24 +54,30 @@ def main() -> int:
     parser.add_argument("config", type=Path)
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--split", default="test")
+    parser.add_argument("--output", type=Path, help="summary JSON (default: benchmarks/results/seed-spread-NAME-SPLIT.json)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="passed on to train")
     args = parser.parse_args()
+    overrides = [item for override in args.overrides for item in ("--set", override)]
     sys.path.insert(0, str(REPO))
+    from actorstance.atomic import atomic_write_text
     from actorstance.config import load_config
 
     name = load_config(args.config).name
     values_by_seed = {}
     for seed in args.seeds:
-        run = Path("runs") / f"{name}-seed{seed}"
-        _run([sys.executable, "-m", "train", str(args.config), "--set", f"seed={seed}", "--output", str(run), "--overwrite"])
-        _run([sys.executable, "-m", "eval", str(run), "--split", args.split])
-        metrics = json.loads((REPO / run / "eval" / args.split / "metrics.json").read_text(encoding="utf-8"))
+        run = REPO / "runs" / f"{name}-seed{seed}"
+        if not run.is_dir():  # a run of an earlier, interrupted call is kept
+            _run([sys.executable, "-m", "train", str(args.config), "--set", f"seed={seed}", *overrides, "--output", str(run)])
+        if not (run / "eval" / args.split / "metrics.json").is_file():
+            _run([sys.executable, "-m", "eval", str(run), "--split", args.split])
+        metrics = json.loads((run / "eval" / args.split / "metrics.json").read_text(encoding="utf-8"))
         values_by_seed[seed] = {metric: entry["value"] for metric, entry in metrics["headline"].items()}
     summary = spread(values_by_seed)
-    out = REPO / "runs" / f"{name}-seeds"
-    out.with_suffix(".json").write_text(json.dumps({"config": str(args.config), "seeds": args.seeds, "split": args.split,
-                                                    "metrics": summary}, indent=2) + "\n")  # fmt: skip
-    out.with_suffix(".md").write_text(render_markdown(summary, args.seeds))
+    out = args.output or REPO / "benchmarks" / "results" / f"seed-spread-{name}-{args.split}.json"
+    record = {"config": str(args.config), "overrides": args.overrides, "seeds": args.seeds, "split": args.split, "metrics": summary}
+    atomic_write_text(out, json.dumps(record, indent=2) + "\n")
     print(render_markdown(summary, args.seeds))
+    print(f"wrote {out}")
     return 0
 
 

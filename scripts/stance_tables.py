@@ -101,6 +101,46 @@ def render_seed(seed: dict) -> str:
     return "\n".join(lines)
 
 
+TRAINING_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("fitted_edge_f1_validation", "edge F1 given gold actors (fitted threshold)"),
+    ("mention_strict_f1", "strict mention F1"),
+    ("actor_role_accuracy", "actor role accuracy"),
+)
+
+
+def _spread(entry: dict) -> str:
+    return f"{entry['mean']:.3f} ± {entry['sd']:.3f}" if len(entry["values"]) > 1 else f"{entry['mean']:.3f}"
+
+
+def render_training(results: dict) -> str:
+    """One row per training variant: mean ± sample deviation over its runs (seeds)."""
+    lines = [
+        "| variant | seeds | " + " | ".join(title for _, title in TRAINING_COLUMNS) + " |",
+        "|---|---|" + "---|" * len(TRAINING_COLUMNS),
+    ]
+    for name, variant in results["variants"].items():
+        seeds = ", ".join(str(run["seed"]) for run in variant["runs"])
+        cells = [_spread(variant["spread"][key]) for key, _ in TRAINING_COLUMNS]
+        lines.append(f"| {name} | {seeds} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_learning_curve(results: dict) -> str:
+    lines = [
+        "| training articles | end-to-end stance F1 | stance macro-F1 (gold actors) | edge F1 given gold actors (fitted threshold) |",
+        "|---|---|---|---|",
+    ]
+    for point in results["points"]:
+        headline = point["headline"]
+        lines.append(
+            f"| {point['train_articles']} ({point['fraction']:.0%}) | {_value(headline['e2e_stance_f1'])} "
+            f"| {_value(headline['stance_macro_f1'])} | {point['decision']['fitted_on']['edge_f1']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
 def update(readme: str) -> str:
     def load(name: str) -> dict:
         return json.loads((RESULTS / name).read_text(encoding="utf-8"))

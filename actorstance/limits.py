@@ -13,7 +13,6 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_BATCH_SIZE",
     "BATCH_SIZE",
-    "MAX_WINDOWS_PER_ARTICLE",
     "MAX_STANCE_CANDIDATES_PER_ARTICLE",
     "WAIT_SECONDS",
     "PREDICT_SECONDS",
@@ -33,10 +32,6 @@ MAX_BATCH_SIZE = 32
 
 BATCH_SIZE = 32
 """Texts the model runs at once when serving."""
-
-MAX_WINDOWS_PER_ARTICLE = 2_000
-"""Most role-tagging windows (sentences, or 128-token pieces of longer ones) in one article;
-a text of MAX_TEXT_CHARS news prose has about 800."""
 
 MAX_STANCE_CANDIDATES_PER_ARTICLE = 20_000
 """Most stance contexts (actor pair x sentence window) classified for one article: the count that

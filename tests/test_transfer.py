@@ -64,3 +64,9 @@ def test_init_from_another_encoder_is_refused(run_dir, packaged_model_path):
     source = ActorStanceModel.from_pretrained(run_dir / "model")
     with pytest.raises(ValueError, match=r"model.init_from: its encoder has hidden_size 32, model.name's 384"):
         model.load_shared_weights(source, {}, {})
+
+
+def test_init_from_a_missing_run_names_the_key(small_corpus_file, tiny_model_path, tmp_path):
+    config = tiny_config(small_corpus_file, tiny_model_path, tmp_path / "runs", f"model.init_from={tmp_path / 'nowhere'}")
+    with pytest.raises(ValueError, match=r"^model.init_from: .*nowhere: not a run directory"):
+        train(config)

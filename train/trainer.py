@@ -39,7 +39,7 @@ from actorstance.decision import none_odds_correction
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
-from actorstance.run import check_run_dir, model_dirs
+from actorstance.run import RunDirError, check_run_dir, model_dirs
 from actorstance.scores import label_scores, tag_scores
 
 __all__ = ["train", "build_trainer"]
@@ -263,7 +263,10 @@ def build_trainer(
 def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:
     """``model.init_from``: load the run's model (its stance model when the run has separate ones) and
     carry over its encoder and the head outputs of the labels both label sets name alike."""
-    check_run_dir(run_dir)
+    try:
+        check_run_dir(run_dir)
+    except RunDirError as error:
+        raise ValueError(f"model.init_from: {error}") from None
     source_config = load_config(run_dir / "config.yaml")
     source_labels = LabelSchema.load(run_dir / "labels.yaml")
     folders = model_dirs(run_dir, source_config.tasks, source_config.model.architecture)

@@ -1,9 +1,11 @@
-"""Write the README's result table from the comparison that `python -m eval compare` wrote.
+"""Write the README's result tables from the comparison that `python -m eval compare` wrote and the seed spread.
 
-    python scripts/readme_tables.py runs/compare/comparison.json [--readme README.md] [--check]
+    python scripts/readme_tables.py [benchmarks/results/comparison-test.json] [--readme README.md] [--check]
 
-The table sits between ``<!-- table:main -->`` and ``<!-- /table:main -->`` in the README; everything
-else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
+The main table sits between ``<!-- table:main -->`` and ``<!-- /table:main -->`` in the README, the
+default config's mean and spread over seeds (``scripts/seed_spread.py``'s
+benchmarks/results/seed-spread-default-test.json) between ``<!-- table:seed-spread -->`` markers;
+everything else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
 the best value of each metric column in bold, "–" for a task a run does not do. A row of the
 README table whose run is not in the comparison (e.g. the spaCy baseline when spaCy was not run)
 is kept as it was. ``--check`` exits 1 if the README's table differs from the comparison.
@@ -90,16 +92,35 @@ def update_readme(readme: str, comparison: dict) -> str:
     return replace_region(readme, "main", render_main(comparison, old_rows))
 
 
+SEED_SPREAD = REPO / "benchmarks" / "results" / "seed-spread-default-test.json"
+SPREAD_COLUMNS = (*COLUMNS, ("actor_f1", "actor F1 (end to end)"))
+
+
+def render_seed_spread(spread: dict) -> str:
+    """One row per headline metric of the main table: mean ± sample deviation, min and max over the seeds."""
+    lines = [f"| metric (test split) | mean ± sd over seeds {', '.join(map(str, spread['seeds']))} | min | max |", "|---|---|---|---|"]
+    for metric, title in SPREAD_COLUMNS:
+        entry = spread["metrics"][metric]
+        lines.append(f"| {title} | {entry['mean']:.3f} ± {entry['sd']:.3f} | {entry['min']:.3f} | {entry['max']:.3f} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("comparison", type=Path, help="comparison.json written by python -m eval compare")
+    parser.add_argument(
+        "comparison", type=Path, nargs="?", default=REPO / "benchmarks" / "results" / "comparison-test.json",
+        help="comparison.json written by python -m eval compare",
+    )  # fmt: skip
     parser.add_argument("--readme", type=Path, default=REPO / "README.md")
     parser.add_argument("--check", action="store_true", help="exit 1 if the README's table differs instead of writing it")
     args = parser.parse_args()
     comparison = json.loads(args.comparison.read_text(encoding="utf-8"))
     readme = args.readme.read_text(encoding="utf-8")
-    stale = f"{args.readme}: the result table differs from {args.comparison}"
-    return write_or_check(args.readme, update_readme(readme, comparison), args.check, stale)
+    updated = update_readme(readme, comparison)
+    spread = json.loads(SEED_SPREAD.read_text(encoding="utf-8"))
+    updated = replace_region(updated, "seed-spread", render_seed_spread(spread))
+    stale = f"{args.readme}: the result tables differ from {args.comparison} and {SEED_SPREAD.name}"
+    return write_or_check(args.readme, updated, args.check, stale)
 
 
 if __name__ == "__main__":

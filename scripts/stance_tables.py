@@ -7,6 +7,9 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-design    stance-ablation-validation.json and stance-ablation-validation-windows.json (the runs of
                    the two designs, validation split) and predict-speed-{default,windows}.json
   stance-test      benchmarks/results/stance-ablation-test.json (the test split, scored once)
+  stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
+                   variants over seeds, validation split)
+  learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
 """
@@ -153,6 +156,8 @@ def update(readme: str) -> str:
     }
     readme = replace_region(readme, "stance-design", render_design(designs))
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json")))
+    readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
+    readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 
 

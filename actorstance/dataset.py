@@ -551,7 +551,9 @@ def build_dataset_dict(
     for name, group in split_articles(articles, splits).items():
         parts = []
         if "roles" in tasks:
-            role_rows = role_examples(group, tokenizer, labels, roles)
+            role_rows = role_examples(group, tokenizer, labels, roles) if roles.tagger else []
+            if roles.decision == "actor":
+                role_rows = _with_actor_fields(role_rows, group, tokenizer, labels, roles)
             parts.append([_as_window_row(row) for row in role_rows] if stance.design == "windows" and "stance" in tasks else role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
@@ -560,6 +562,18 @@ def build_dataset_dict(
         rows = [row for part in parts for row in part]
         result[name] = Dataset.from_list(rows) if rows else _empty_dataset()
     return DatasetDict(result)
+
+
+def _with_actor_fields(role_rows: list[dict], articles: Sequence[Article], tokenizer, labels: LabelSchema, roles: RoleOptions) -> list[dict]:
+    """Tagger rows with empty actor-head fields, then one actor-head row per article (`actor_roles`)."""
+    from .actor_roles import actor_role_examples
+
+    empty = {key: [] for key in _ACTOR_FIELDS}
+    return [row | empty for row in role_rows] + actor_role_examples(articles, tokenizer, labels, roles.actor_max_length)
+
+
+_ACTOR_FIELDS = {"actor_mention_windows": 0, "actor_mention_tokens": 0, "actor_mention_actors": -1}
+"""The per-mention list inputs of the actor decision, with their padding values (windows and targets are padded apart)."""
 
 
 def _as_window_row(row: dict) -> dict:
@@ -620,7 +634,30 @@ class PadCollator:
         for key, pad in lists.items():  # at least one slot, so every batch has the same outputs
             width = max(1, max(len(feature[key]) for feature in features))
             batch[key] = [list(feature[key]) + [pad] * (width - len(feature[key])) for feature in features]
+        if "actor_window_ids" in features[0]:
+            batch.update(self._actor_batch(features))
         for key in ("stance_labels", "holder_index", "target_index"):
             if key in features[0] and key not in batch:
                 batch[key] = [feature[key] for feature in features]
         return {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}
+
+    def _actor_batch(self, features: list[dict]) -> dict[str, list]:
+        """The actor-head inputs padded to (rows, windows, tokens), (rows, mentions) and (rows, actors, outputs);
+        at least one slot each, so every batch has the same outputs (a tagger row has no windows)."""
+        windows = max(1, max(len(f["actor_window_ids"]) for f in features))
+        length = max([1] + [len(ids) for f in features for ids in f["actor_window_ids"]])
+        batch: dict[str, list] = {"actor_window_ids": [], "actor_window_mask": []}
+        for feature in features:
+            rows = [list(ids) for ids in feature["actor_window_ids"]] + [[]] * (windows - len(feature["actor_window_ids"]))
+            batch["actor_window_ids"].append([ids + [self.pad_token_id] * (length - len(ids)) for ids in rows])
+            batch["actor_window_mask"].append([[1] * len(ids) + [0] * (length - len(ids)) for ids in rows])
+        for key, pad in _ACTOR_FIELDS.items():
+            width = max(1, max(len(f[key]) for f in features))
+            batch[key] = [list(f[key]) + [pad] * (width - len(f[key])) for f in features]
+        outputs = max([1] + [len(target) for f in features for target in f["actor_role_targets"]])
+        actors = max(1, max(len(f["actor_role_targets"]) for f in features))
+        ignored = [IGNORE_INDEX] * outputs
+        batch["actor_role_targets"] = [
+            [list(target) for target in f["actor_role_targets"]] + [ignored] * (actors - len(f["actor_role_targets"])) for f in features
+        ]
+        return batch

@@ -597,9 +597,11 @@ def run(
     folds = benchmark.folds if folds is None else folds
     if validation_fraction is None:
         validation_fraction = benchmark.validation_fraction
-    only_mention_sentences = benchmark.mention_sentences if mention_sentences_only is None else mention_sentences_only
-
     config = load_config(benchmark.config, list(overrides))  # early: a bad --set fails before any work
+    # The actor decision reads each actor in its whole article: cutting articles to their mention sentences would hide that.
+    only_mention_sentences = (
+        (benchmark.mention_sentences and config.roles.decision == "token_vote") if mention_sentences_only is None else mention_sentences_only
+    )
     labels = config.data.label_schema()
     imported = benchmark.import_data(data_path)
     if not imported.articles:

@@ -553,27 +553,24 @@ def build_dataset_dict(
         if "roles" in tasks:
             role_rows = role_examples(group, tokenizer, labels, roles) if roles.tagger else []
             if roles.decision == "actor":
-                role_rows = _with_actor_fields(role_rows, group, tokenizer, labels, roles)
+                from .actor_roles import actor_role_examples  # (actor_roles imports this module)
+
+                role_rows += actor_role_examples(group, tokenizer, labels, roles.actor_max_length)
             parts.append([_as_window_row(row) for row in role_rows] if stance.design == "windows" and "stance" in tasks else role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
             build = stance_window_examples if stance.design == "windows" else stance_examples
             parts.append(build(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
         rows = [row for part in parts for row in part]
+        if "roles" in tasks and roles.decision == "actor":  # every row needs the actor fields: empty where not an actor row
+            rows = [row if "actor_window_ids" in row else row | {key: [] for key in _ACTOR_ROW_FIELDS} for row in rows]
         result[name] = Dataset.from_list(rows) if rows else _empty_dataset()
     return DatasetDict(result)
 
 
-def _with_actor_fields(role_rows: list[dict], articles: Sequence[Article], tokenizer, labels: LabelSchema, roles: RoleOptions) -> list[dict]:
-    """Tagger rows with empty actor-head fields, then one actor-head row per article (`actor_roles`)."""
-    from .actor_roles import actor_role_examples
-
-    empty = {key: [] for key in _ACTOR_FIELDS}
-    return [row | empty for row in role_rows] + actor_role_examples(articles, tokenizer, labels, roles.actor_max_length)
-
-
 _ACTOR_FIELDS = {"actor_mention_windows": 0, "actor_mention_tokens": 0, "actor_mention_actors": -1}
 """The per-mention list inputs of the actor decision, with their padding values (windows and targets are padded apart)."""
+_ACTOR_ROW_FIELDS = ("actor_window_ids", *_ACTOR_FIELDS, "actor_role_targets")
 
 
 def _as_window_row(row: dict) -> dict:

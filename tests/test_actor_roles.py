@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -186,10 +187,16 @@ def test_tagger_off_needs_the_actor_decision():
         load_config(None, ["roles.tagger=false"])
 
 
-def test_tiny_flat_run_end_to_end_and_round_trip(small_corpus_file, tiny_model_path, tmp_path):
+@pytest.fixture(scope="module")
+def flat_run(small_corpus_file, tiny_model_path, tmp_path_factory):
+    """A tiny roles-only run with the tagger and the actor decision (the default, flat schema)."""
     from train import train
 
-    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "tasks=[roles]", "roles.decision=actor"))
+    return train(tiny_config(small_corpus_file, tiny_model_path, tmp_path_factory.mktemp("runs"), "tasks=[roles]", "roles.decision=actor"))
+
+
+def test_tiny_flat_run_end_to_end_and_round_trip(flat_run, tmp_path):
+    run = flat_run
     heads = json.loads((run / "model" / "heads.json").read_text())
     assert heads["num_actor_outputs"] == 9 and heads["num_actor_main"] == 0 and heads["num_tags"] == 19
     assert not (run / ACTOR_ROLES_FILE).exists()  # a flat schema has no threshold to fit
@@ -251,3 +258,15 @@ def test_tiny_grouped_run_without_tagger(tmp_path, tiny_model_path):
         assert main and all(SEMEVAL.coarse_role(role) == main for role in actor.other_roles or [])
     with pytest.raises(ValueError, match=r"^this run has no mention tagger \(roles.tagger: false\): it decides roles of given mentions only; pass mentions=...$"):
         predictor.predict("Kyiv defended the town.")
+
+
+def test_ablation_script_scores_both_decisions_of_one_run(flat_run, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "scripts"))
+    from roles_actor_ablation import main
+
+    main([str(flat_run), "--split", "validation", "--output", str(tmp_path / "ablation.json")])
+    results = json.loads((tmp_path / "ablation.json").read_text())
+    assert results["split"] == "validation" and list(results["variants"]) == ["token_vote", "actor"]
+    token_vote, actor = results["variants"]["token_vote"], results["variants"]["actor"]
+    assert set(actor) == {"actor_role_accuracy", "mention_strict_f1", "actor_f1"}
+    assert actor["actor_f1"] == token_vote["actor_f1"]  # the same tagger and grouping: only roles differ

@@ -1,6 +1,6 @@
 """Train and score the project on an external data set, with the data set's own published metric.
 
-    python benchmarks/external.py NAME [--data PATH] [--set key=value ...] [--output PATH]
+    python benchmarks/external.py NAME [--data PATH] [--config PATH] [--set key=value ...] [--output PATH]
                                        [--max-train N] [--validation-fraction F] [--holdout F]
 
 NAME is ``park2021``, ``newsmtsc`` or ``semeval2025`` (docs/external-data.md describes the data

@@ -81,11 +81,29 @@ class RolesConfig(_Section):
     label_all_tokens: bool = Field(
         default=RoleOptions.label_all_tokens, description="train on every sub-word token's tag, not only each word's first token"
     )
+    decision: Literal["token_vote", "actor"] = Field(
+        default=RoleOptions.decision,
+        description="token_vote: an actor's role is the vote of its mentions' tags; actor: one decision per actor from "
+        "its marked mentions in windows over the whole article (actorstance.actor_roles)",
+    )
+    tagger: bool = Field(
+        default=RoleOptions.tagger,
+        description="train the token tagger that finds mentions; false (decision actor only): roles of given mentions only",
+    )
+    actor_max_length: int = Field(
+        default=RoleOptions.actor_max_length, ge=16, le=512, description="tokens per window of the actor decision"
+    )
+    class_weights: Literal["none", "balanced"] = Field(
+        default=RoleOptions.class_weights,
+        description="actor decision: balanced weighs each role (main role) by its inverse frequency in training",
+    )
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:
         if self.stride >= self.max_length // 2:
             raise ValueError(f"stride ({self.stride}) must be below half of max_length ({self.max_length})")
+        if not self.tagger and self.decision != "actor":
+            raise ValueError("tagger: false needs decision: actor (token_vote reads roles off the tagger)")
         return self
 
     def options(self) -> RoleOptions:

@@ -567,15 +567,26 @@ def build_dataset_dict(
     for name, group in split_articles(articles, splits).items():
         parts = []
         if "roles" in tasks:
-            role_rows = role_examples(group, tokenizer, labels, roles)
+            role_rows = role_examples(group, tokenizer, labels, roles) if roles.tagger else []
+            if roles.decision == "actor":
+                from .actor_roles import actor_role_examples  # (actor_roles imports this module)
+
+                role_rows += actor_role_examples(group, tokenizer, labels, roles.actor_max_length)
             parts.append([_as_window_row(row) for row in role_rows] if stance.design == "windows" and "stance" in tasks else role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
             build = stance_window_examples if stance.design == "windows" else stance_examples
             parts.append(build(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
         rows = [row for part in parts for row in part]
+        if "roles" in tasks and roles.decision == "actor":  # every row needs the actor fields: empty where not an actor row
+            rows = [row if "actor_window_ids" in row else row | {key: [] for key in _ACTOR_ROW_FIELDS} for row in rows]
         result[name] = Dataset.from_list(rows) if rows else _empty_dataset()
     return DatasetDict(result)
+
+
+_ACTOR_FIELDS = {"actor_mention_windows": 0, "actor_mention_tokens": 0, "actor_mention_actors": -1}
+"""The per-mention list inputs of the actor decision, with their padding values (windows and targets are padded apart)."""
+_ACTOR_ROW_FIELDS = ("actor_window_ids", *_ACTOR_FIELDS, "actor_role_targets")
 
 
 def _as_window_row(row: dict) -> dict:
@@ -636,7 +647,30 @@ class PadCollator:
         for key, pad in lists.items():  # at least one slot, so every batch has the same outputs
             width = max(1, max(len(feature[key]) for feature in features))
             batch[key] = [list(feature[key]) + [pad] * (width - len(feature[key])) for feature in features]
+        if "actor_window_ids" in features[0]:
+            batch.update(self._actor_batch(features))
         for key in ("stance_labels", "holder_index", "target_index"):
             if key in features[0] and key not in batch:
                 batch[key] = [feature[key] for feature in features]
         return {key: torch.tensor(value, dtype=torch.long) for key, value in batch.items()}
+
+    def _actor_batch(self, features: list[dict]) -> dict[str, list]:
+        """The actor-head inputs padded to (rows, windows, tokens), (rows, mentions) and (rows, actors, outputs);
+        at least one slot each, so every batch has the same outputs (a tagger row has no windows)."""
+        windows = max(1, max(len(f["actor_window_ids"]) for f in features))
+        length = max([1] + [len(ids) for f in features for ids in f["actor_window_ids"]])
+        batch: dict[str, list] = {"actor_window_ids": [], "actor_window_mask": []}
+        for feature in features:
+            rows = [list(ids) for ids in feature["actor_window_ids"]] + [[]] * (windows - len(feature["actor_window_ids"]))
+            batch["actor_window_ids"].append([ids + [self.pad_token_id] * (length - len(ids)) for ids in rows])
+            batch["actor_window_mask"].append([[1] * len(ids) + [0] * (length - len(ids)) for ids in rows])
+        for key, pad in _ACTOR_FIELDS.items():
+            width = max(1, max(len(f[key]) for f in features))
+            batch[key] = [list(f[key]) + [pad] * (width - len(f[key])) for f in features]
+        outputs = max([1] + [len(target) for f in features for target in f["actor_role_targets"]])
+        actors = max(1, max(len(f["actor_role_targets"]) for f in features))
+        ignored = [IGNORE_INDEX] * outputs
+        batch["actor_role_targets"] = [
+            [list(target) for target in f["actor_role_targets"]] + [ignored] * (actors - len(f["actor_role_targets"])) for f in features
+        ]
+        return batch

@@ -1,4 +1,4 @@
-"""Encoder + task heads: a BIO role tagger and a marked-pair stance classifier.
+"""Encoder + task heads: a BIO role tagger, a marked-pair stance classifier and an actor role classifier.
 
 The heads are sized from the label schema; the encoder is any Hugging Face encoder. With both
 heads the encoder is shared and trained jointly; a model may also carry one head only.
@@ -26,10 +26,10 @@ class ActorStanceModel(nn.Module):
 
     def __init__(
         self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
-        stance_design: str = "pair_contexts",
+        stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
     ):  # fmt: skip
         super().__init__()
-        if not num_tags and not num_stance_classes:
+        if not num_tags and not num_stance_classes and not num_actor_outputs:
             raise ValueError("a model needs at least one head (roles and/or stance)")
         self.encoder = encoder
         hidden = encoder.config.hidden_size
@@ -49,13 +49,32 @@ class ActorStanceModel(nn.Module):
         else:
             # [CLS] ; holder marker ; target marker  ->  stance class
             self.stance_head = nn.Linear(3 * hidden, num_stance_classes)
+        # actor ; article ; actor * article (actor: mean of its marked mentions over the article's windows,
+        # article: mean token state of its windows) -> the outputs of `actor_roles.RoleLayout`
+        self.num_actor_outputs = num_actor_outputs
+        self.num_actor_main = num_actor_main  # the first outputs are a softmax; the rest (fine roles) sigmoids
+        self.actor_role_head = (
+            nn.Sequential(nn.Linear(3 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, num_actor_outputs))
+            if num_actor_outputs
+            else None
+        )
+        self.actor_main_weights: torch.Tensor | None = None
+        self.actor_fine_weights: torch.Tensor | None = None
 
     @classmethod
     def from_encoder(
         cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
-        stance_design: str = "pair_contexts",
+        stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
     ) -> ActorStanceModel:  # fmt: skip
-        return cls(AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design)
+        return cls(
+            AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design, num_actor_outputs,
+            num_actor_main,
+        )  # fmt: skip
+
+    def set_actor_class_weights(self, main: list[float] | None, fine: list[float] | None) -> None:
+        """Loss weights of the actor head (``roles.class_weights: balanced``); training only, never saved."""
+        self.actor_main_weights = torch.tensor(main, dtype=torch.float) if main is not None else None
+        self.actor_fine_weights = torch.tensor(fine, dtype=torch.float) if fine is not None else None
 
     @property
     def config(self):
@@ -74,6 +93,12 @@ class ActorStanceModel(nn.Module):
         mention_actors: torch.Tensor | None = None,
         pair_holders: torch.Tensor | None = None,
         pair_targets: torch.Tensor | None = None,
+        actor_window_ids: torch.Tensor | None = None,
+        actor_window_mask: torch.Tensor | None = None,
+        actor_mention_windows: torch.Tensor | None = None,
+        actor_mention_tokens: torch.Tensor | None = None,
+        actor_mention_actors: torch.Tensor | None = None,
+        actor_role_targets: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         hidden = self.dropout(hidden)
@@ -95,6 +120,14 @@ class ActorStanceModel(nn.Module):
             outputs["stance_logits"] = self.stance_head(pair)
             if stance_labels is not None and (stance_labels != -100).any():
                 losses.append(self._stance_loss(outputs["stance_logits"], stance_labels))
+        if self.actor_role_head is not None and actor_role_targets is not None:
+            features = self._actor_features(
+                actor_window_ids, actor_window_mask, actor_mention_windows, actor_mention_tokens, actor_mention_actors,
+                actor_role_targets.size(1), hidden,
+            )  # fmt: skip
+            outputs["actor_role_logits"] = self.actor_role_head(features)
+            if (actor_role_targets != -100).any():
+                losses.append(self._actor_loss(outputs["actor_role_logits"], actor_role_targets))
         if losses:
             outputs["loss"] = torch.stack(losses).sum()
         elif labels is not None or stance_labels is not None:
@@ -144,15 +177,54 @@ class ActorStanceModel(nn.Module):
         context = hidden[:, :1].expand_as(holder)
         return torch.cat([context, holder, target, holder * target], dim=-1)
 
+    def _actor_features(self, window_ids, window_mask, mention_windows, mention_tokens, mention_actors, count, reference):
+        """``(batch, actors, 3 x hidden)``: per actor [actor; article; actor * article], the actor the mean
+        of its mentions' opening-marker states, the article the mean token state of its windows.
+        Padding: an all-pad window (mask 0), a mention of actor -1."""
+        batch, windows, length = window_ids.shape
+        size = reference.size(-1)
+        flat_ids, flat_mask = window_ids.reshape(-1, length), window_mask.reshape(-1, length)
+        used = flat_mask[:, 0] > 0
+        states = reference.new_zeros((batch * windows, length, size))
+        if used.any():
+            states[used] = self.encoder(input_ids=flat_ids[used], attention_mask=flat_mask[used]).last_hidden_state
+        states = self.dropout(states).reshape(batch, windows, length, size)
+        rows = torch.arange(batch, device=states.device)[:, None]
+        mentions = states[rows, mention_windows.clamp(min=0), mention_tokens.clamp(min=0)]  # (B, M, H)
+        member = (mention_actors[:, None, :] == torch.arange(count, device=states.device)[None, :, None]).to(states.dtype)
+        actors = member @ mentions / member.sum(-1, keepdim=True).clamp(min=1)  # (B, A, H)
+        mask = window_mask.reshape(batch, windows * length, 1).to(states.dtype)
+        article = (states.reshape(batch, windows * length, size) * mask).sum(1) / mask.sum(1).clamp(min=1)  # (B, H)
+        article = article[:, None, :].expand_as(actors)
+        return torch.cat([actors, article, actors * article], dim=-1)
+
+    def _actor_loss(self, logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy over the main outputs (the flat roles), plus binary cross-entropy per fine role
+        when the layout is hierarchical; actors whose targets are -100 are left out."""
+        keep = targets[..., 0] != -100
+        logits, targets = logits[keep].float(), targets[keep]
+        main = self.num_actor_main or logits.size(-1)
+        weights = self.actor_main_weights.to(logits.device) if self.actor_main_weights is not None else None
+        loss = nn.functional.cross_entropy(logits[:, :main], targets[:, :main].argmax(-1), weight=weights)
+        if main < logits.size(-1):
+            positive = self.actor_fine_weights.to(logits.device) if self.actor_fine_weights is not None else None
+            loss = loss + nn.functional.binary_cross_entropy_with_logits(logits[:, main:], targets[:, main:].float(), pos_weight=positive)
+        return loss
+
     def save_pretrained(self, directory: str | Path) -> None:
         directory = Path(directory)
         self.encoder.save_pretrained(directory / ENCODER_DIR)
         heads = {f"role_head.{k}": v for k, v in (self.role_head.state_dict().items() if self.role_head else [])}
         heads.update({f"stance_head.{k}": v for k, v in (self.stance_head.state_dict().items() if self.stance_head else [])})
+        heads.update({f"actor_role_head.{k}": v for k, v in (self.actor_role_head.state_dict().items() if self.actor_role_head else [])})
         save_file({k: v.contiguous() for k, v in heads.items()}, directory / HEADS_FILE)
         (directory / HEADS_CONFIG).write_text(
             json.dumps(
-                {"num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design}, indent=2
+                {
+                    "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
+                    "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
+                },
+                indent=2,  # fmt: skip
             ),
             encoding="utf-8",
         )
@@ -166,9 +238,10 @@ class ActorStanceModel(nn.Module):
         model = cls(
             encoder, head_config["num_tags"], head_config["num_stance_classes"],
             stance_design=head_config.get("stance_design", "pair_contexts"),
+            num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
         )  # fmt: skip
         state = load_file(directory / HEADS_FILE)
-        for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head)):
+        for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head), ("actor_role_head", model.actor_role_head)):
             if head is not None:
                 head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(name + ".")})
         return model.eval()

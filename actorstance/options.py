@@ -16,6 +16,10 @@ class RoleOptions:
     max_length: int = 128
     stride: int = 32
     label_all_tokens: bool = False
+    decision: str = "token_vote"  # or "actor": one decision per actor from its marked mentions over the article
+    tagger: bool = True  # train the token tagger (mention spans); decision "actor" without it: given mentions only
+    actor_max_length: int = 256  # tokens per window of the actor decision
+    class_weights: str = "none"  # or "balanced": inverse class frequency in the actor head's loss
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer
 
+from .actor_roles import RoleLayout, RoleThreshold, actor_inputs, actor_role_row
 from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
 from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, none_odds_correction, pool_contexts
@@ -126,8 +127,11 @@ class Predictor:
         decision: PairDecision | None = None,
         backend: str = "torch",
         legacy_none_correction: float = 1.0,
+        role_threshold: RoleThreshold | None = None,
     ):
         self.config = config
+        self.role_decision = config.roles.decision  # "token_vote" or "actor"; an actor run can be asked for its tagger's vote
+        self.role_threshold = role_threshold or RoleThreshold()
         self.decision = decision
         self._legacy_none_correction = legacy_none_correction  # runs without decision.json kept it in metrics.json
         self.labels = labels
@@ -197,9 +201,13 @@ class Predictor:
             )
             prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
             legacy_correction = none_odds_correction(prior)
+        try:
+            role_threshold = RoleThreshold.load(run_dir)
+        except ValueError as error:
+            raise RunDirError(str(error)) from None
         return cls(
             config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, decision, backend,
-            legacy_correction,
+            legacy_correction, role_threshold,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ public API
@@ -245,15 +253,21 @@ class Predictor:
         if len({article.id for article in articles}) != len(articles):
             raise ValueError("predict_articles: article ids must be unique")
         texts = [article.text for article in articles]
-        words = self._tag_words(texts, batch_size) if "roles" in self.models else [[] for _ in texts]
+        by_actor = "roles" in self.models and self.role_decision == "actor"
+        if by_actor and not gold_mentions and self.models["roles"].role_head is None:
+            raise ValueError("this run has no mention tagger (roles.tagger: false): it decides roles of given mentions only; pass mentions=...")
+        tag = "roles" in self.models and not (by_actor and gold_mentions)
+        words = self._tag_words(texts, batch_size) if tag else [[] for _ in texts]
         results = []
         for article, document_words in zip(articles, words):
             if gold_mentions:
                 mentions = [m.model_copy(update={"score": None}) for m in article.mentions]
-                actors = self._roles_for_given(article, document_words)
+                actors = self._given_actors(article) if by_actor else self._roles_for_given(article, document_words)
             else:
                 mentions, actors = self._group(article, self._decode(article.text, document_words))
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
+        if by_actor:
+            self._add_actor_roles(results, batch_size)
         if "stance" in self.models:
             self._add_stances(results, batch_size, min_score)
         return results
@@ -413,6 +427,51 @@ class Predictor:
                 )  # fmt: skip
             )
         return actors
+
+    @staticmethod
+    def _given_actors(article: Article) -> list[Actor]:
+        """The article's actors without roles, plus one for each mention actor it does not list."""
+        actors = {actor.id: actor.model_copy(update={"role": None, "other_roles": None, "score": None}) for actor in article.actors}
+        for mention in article.mentions:
+            actors.setdefault(mention.actor, Actor(id=mention.actor, name=mention.actor))
+        return list(actors.values())
+
+    @torch.inference_mode()
+    def actor_role_probabilities(self, articles: Sequence[Article], batch_size: int = 32) -> list[dict[str, np.ndarray]]:
+        """Per article, per actor with a mention that fits a window: the actor head's probabilities
+        (`RoleLayout.probabilities`), each article's windows encoded once; at most ``batch_size`` windows a batch."""
+        model = self.models["roles"]
+        layout = RoleLayout.of(self.labels)
+        inputs = [actor_inputs(article, self.tokenizer, self._role_options.actor_max_length) for article in articles]
+        lost = sum(item.mentions_lost for item in inputs)
+        if lost:
+            warnings.warn(f"{lost} mentions did not fit in a window of roles.actor_max_length tokens", stacklevel=3)
+        stub = self.tokenizer("")["input_ids"]
+        results: list[dict[str, np.ndarray]] = [{} for _ in articles]
+        pending = [index for index, item in enumerate(inputs) if item.windows]
+        while pending:
+            chunk, windows = [], 0
+            while pending and (not chunk or windows + len(inputs[pending[0]].windows) <= batch_size):
+                windows += len(inputs[pending[0]].windows)
+                chunk.append(pending.pop(0))
+            rows = [{"input_ids": stub, **actor_role_row(inputs[index], None, layout.num_outputs)} for index in chunk]
+            batch = {name: tensor.to(self.device) for name, tensor in self._collate(rows).items()}
+            logits = model(**batch)["actor_role_logits"].float().cpu().numpy()
+            for position, index in enumerate(chunk):
+                placed = set(inputs[index].mention_actors)
+                probabilities = layout.probabilities(logits[position])
+                results[index] = {actor: probabilities[a] for a, actor in enumerate(inputs[index].actors) if a in placed}
+        return results
+
+    def _add_actor_roles(self, articles: list[Article], batch_size: int) -> None:
+        """Set each actor's role from the actor head (`actor_roles.RoleLayout.decide`); an actor none of
+        whose mentions fit a window keeps the role it had (the tagger's vote end to end, none given mentions)."""
+        layout = RoleLayout.of(self.labels)
+        for article, scores in zip(articles, self.actor_role_probabilities(articles, batch_size)):
+            for actor in article.actors:
+                if actor.id in scores:
+                    role, further, score = layout.decide(scores[actor.id], self.role_threshold.threshold)
+                    actor.role, actor.other_roles, actor.score = role, further or None, round(score, 4)
 
     def _given_mentions(self, text: str, given: Sequence[Mention | dict]) -> list[Mention]:
         mentions = []

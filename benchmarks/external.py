@@ -1,6 +1,6 @@
 """Train and score the project on an external data set, with the data set's own published metric.
 
-    python benchmarks/external.py NAME [--data PATH] [--set key=value ...] [--output PATH]
+    python benchmarks/external.py NAME [--data PATH] [--config PATH] [--set key=value ...] [--output PATH]
                                        [--max-train N] [--validation-fraction F] [--holdout F]
 
 NAME is ``park2021``, ``newsmtsc`` or ``semeval2025`` (docs/external-data.md describes the data
@@ -579,8 +579,10 @@ def run(
     command: str | None = None,
     folds: int | None = None,
     mention_sentences_only: bool | None = None,
+    config_path: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Import, split, train, predict and score one benchmark; writes and returns the results."""
+    """Import, split, train, predict and score one benchmark; writes and returns the results.
+    ``config_path`` replaces ``configs/bench-NAME.yaml`` (e.g. ``configs/bench-semeval2025-actor.yaml``)."""
     from actorstance.config import load_config
     from actorstance.corpus import write_corpus
     from actorstance.predict_io import load_predictor
@@ -597,9 +599,12 @@ def run(
     folds = benchmark.folds if folds is None else folds
     if validation_fraction is None:
         validation_fraction = benchmark.validation_fraction
-    only_mention_sentences = benchmark.mention_sentences if mention_sentences_only is None else mention_sentences_only
-
-    config = load_config(benchmark.config, list(overrides))  # early: a bad --set fails before any work
+    config_file = _resolve(config_path) if config_path else benchmark.config
+    config = load_config(config_file, list(overrides))  # early: a bad --set fails before any work
+    # The actor decision reads each actor in its whole article: cutting articles to their mention sentences would hide that.
+    only_mention_sentences = (
+        (benchmark.mention_sentences and config.roles.decision == "token_vote") if mention_sentences_only is None else mention_sentences_only
+    )
     labels = config.data.label_schema()
     imported = benchmark.import_data(data_path)
     if not imported.articles:
@@ -623,7 +628,7 @@ def run(
         with tempfile.TemporaryDirectory(prefix=f"actorstance-bench-{name}-") as work:
             corpus = write_corpus(corpus_articles, Path(work) / f"{name}-train.jsonl")
             config = load_config(
-                benchmark.config, [f"data.paths={json.dumps([str(corpus)])}", *overrides]
+                config_file, [f"data.paths={json.dumps([str(corpus)])}", *overrides]
             )  # the user's --set come last and win
             run_dir = _resolve(config.output_dir) / config.name
             print(
@@ -699,6 +704,7 @@ def run(
         },
         "load_average": {"start": load_at_start, "end": _load_average(), "cpu_count": os.cpu_count()},
         "run_dir": str(run_dir),
+        "config_file": str(config_file.relative_to(REPO)) if config_file.is_relative_to(REPO) else str(config_file),
         "config": json.loads(json.dumps(config.model_dump(mode="json"))),
         "command": command or "python benchmarks/external.py " + shlex.join([name, *sum((["--set", o] for o in overrides), [])]),
         "git_commit": git_commit(),
@@ -732,6 +738,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name", choices=sorted(BENCHMARKS))
     parser.add_argument("--data", help="the data set's folder or file (default: ../shared/external/<folder>)")
+    parser.add_argument("--config", help="run config (default: configs/bench-NAME.yaml)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                         help="override a run config key, e.g. --set model.name=roberta-base")  # fmt: skip
     parser.add_argument("--output", help="results JSON (default: benchmarks/results/NAME.json)")
@@ -765,7 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.name, args.data, args.overrides, args.output,
             "default" if args.max_train is None else args.max_train,
             args.validation_fraction, args.holdout, args.predictions, args.batch_size, command,
-            args.folds, False if args.all_sentences else None,
+            args.folds, False if args.all_sentences else None, args.config,
         )  # fmt: skip
     except (ConfigError, ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

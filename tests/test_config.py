@@ -9,7 +9,7 @@ from actorstance.config import ConfigError, apply_overrides, load_config, resolv
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 
 
-@pytest.mark.parametrize("name", ["default", "roles-only", "stance-only", "smoke"])
+@pytest.mark.parametrize("name", ["default", "roles-only", "stance-only", "smoke", "roles-actor"])
 def test_shipped_configs_validate(name):
     config = load_config(CONFIGS / f"{name}.yaml")
     assert config.name == name

@@ -28,6 +28,7 @@ from transformers import (
     set_seed,
 )
 
+from actorstance.actor_roles import RoleLayout, RoleThreshold, balanced_weights, fit_threshold
 from actorstance.aliases import build_alias_table
 from actorstance.atomic import atomic_directory, atomic_write_text
 from actorstance.card import render_card
@@ -195,17 +196,23 @@ def build_trainer(
     training = config.training
     has_validation = len(datasets["validation"]) > 0
     set_seed(config.seed)  # before the heads are initialised: identical runs from identical configs
+    actor_layout = RoleLayout.of(labels) if "roles" in tasks and config.roles.decision == "actor" else None
     model = ActorStanceModel.from_encoder(
         model_path,
-        num_tags=len(labels.bio_labels) if "roles" in tasks else None,
+        num_tags=len(labels.bio_labels) if "roles" in tasks and config.roles.tagger else None,
         num_stance_classes=len(labels.stance_classes) if "stance" in tasks else None,
         dropout=config.model.dropout,
         stance_design=config.stance.design,
+        num_actor_outputs=actor_layout.num_outputs if actor_layout else None,
+        num_actor_main=len(actor_layout.main) if actor_layout and actor_layout.hierarchical else 0,
     )
     if config.model.init_from:
         _start_from_run(model, Path(config.model.init_from), labels)
     if "stance" in tasks and training.stance_class_weights == "balanced":
         model.stance_class_weights = balanced_class_weights(datasets["train"]["stance_labels"], len(labels.stance_classes))
+    if actor_layout and config.roles.class_weights == "balanced":
+        targets = [target for row in datasets["train"]["actor_role_targets"] for target in row]
+        model.set_actor_class_weights(*balanced_weights(targets, actor_layout))
     by_steps = training.eval_every_steps is not None
     strategy = "steps" if by_steps else "epoch"
     args = TrainingArguments(
@@ -412,6 +419,9 @@ def train(
     decision = None
     if "stance" in config.tasks and splits["validation"]:
         decision = _fit_decision(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
+    role_threshold = None
+    if "roles" in config.tasks and config.roles.decision == "actor" and labels.role_groups and splits["validation"]:
+        role_threshold = _fit_role_threshold(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
     with atomic_directory(run_dir, overwrite=overwrite) as staging:
         for group, model in trained:
             directory = staging / targets[group[0]].name
@@ -422,6 +432,8 @@ def train(
         atomic_write_text(staging / "aliases.json", json.dumps(aliases, indent=1, ensure_ascii=False))
         if decision is not None:
             decision.save(staging)
+        if role_threshold is not None:
+            role_threshold.save(staging)
         atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
         if (work_dir / "tensorboard").is_dir():
             shutil.copytree(work_dir / "tensorboard", staging / "tensorboard")
@@ -447,6 +459,26 @@ def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summa
     summary["decision"] = {"threshold": decision.threshold, "reverse_margin": decision.reverse_margin, **decision.fitted_on,
                            "fit_time_s": round(time.perf_counter() - started, 2)}  # fmt: skip
     return decision
+
+
+def _fit_role_threshold(config, labels, trained, tokenizer, aliases, validation, summary) -> RoleThreshold:
+    """The fine-role threshold of the actor decision with the best exact match on the validation split."""
+    from actorstance.predictor import Predictor
+
+    models = {task: model.eval() for group, model in trained for task in group}
+    device = next(next(iter(models.values())).parameters()).device
+    predictor = Predictor(config, labels, models, tokenizer, aliases, device)
+    probabilities, gold = [], []
+    for article, scores in zip(validation, predictor.actor_role_probabilities(validation, config.training.eval_batch_size)):
+        known = article.actor_by_id()
+        for actor, actor_scores in scores.items():
+            if actor in known and known[actor].role is not None:
+                probabilities.append(actor_scores)
+                gold.append([known[actor].role, *(known[actor].other_roles or [])])
+    threshold, exact = fit_threshold(probabilities, gold, RoleLayout.of(labels))
+    fitted_on = {"split": "validation", "articles": len(validation), "actors": len(gold), "exact_match": round(exact, 4)}
+    summary["actor_roles"] = {"threshold": threshold, **fitted_on}
+    return RoleThreshold(threshold, fitted_on)
 
 
 def _none_per_positive(config: RunConfig, articles, tokenizer) -> dict:

@@ -30,6 +30,7 @@ from .atomic import atomic_write_text
 from .dataset import IGNORE_INDEX, _sentence_groups
 from .labels import LabelSchema
 from .schema import Article
+from .scores import balanced_class_weights
 from .text import sentence_index, sentence_spans
 
 __all__ = [
@@ -223,19 +224,13 @@ def balanced_weights(targets: Sequence[Sequence[int]], layout: RoleLayout) -> tu
     """Loss weights from the training targets: per main output ``n / (k x count)`` (sklearn's
     ``balanced``; a class never seen weighs 1), and per fine role (hierarchical) the positive weight
     ``negatives / positives``, capped at `MAX_POSITIVE_WEIGHT`."""
-    from sklearn.utils.class_weight import compute_class_weight
-
     rows = np.asarray([t for t in targets if t[0] != IGNORE_INDEX], dtype=np.int64).reshape(-1, layout.num_outputs)
-    main_classes = rows[:, : len(layout.main)].argmax(-1)
-    seen = np.unique(main_classes)
-    main = np.ones(len(layout.main))
-    if len(seen):
-        main[seen] = compute_class_weight("balanced", classes=seen, y=main_classes)
+    main = balanced_class_weights(rows[:, : len(layout.main)].argmax(-1), len(layout.main))
     if not layout.hierarchical:
-        return main.tolist(), None
+        return main, None
     positives = rows[:, len(layout.main) :].sum(0)
     fine = np.where(positives > 0, (len(rows) - positives) / np.maximum(positives, 1), 1.0)
-    return main.tolist(), np.clip(fine, 1.0, MAX_POSITIVE_WEIGHT).tolist()
+    return main, np.clip(fine, 1.0, MAX_POSITIVE_WEIGHT).tolist()
 
 
 def fit_threshold(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .labels import NONE_LABEL
 
-__all__ = ["tag_scores", "label_scores"]
+__all__ = ["tag_scores", "label_scores", "balanced_class_weights"]
 
 
 def tag_scores(references: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -69,3 +69,17 @@ def label_scores(
     scores["macro_f1"] = float(f1[1:].mean()) if labels else 0.0
     scores["confusion"] = confusion_matrix(references, predictions, labels=classes).tolist()
     return scores
+
+
+def balanced_class_weights(labels: Sequence[int], classes: int) -> list[float]:
+    """scikit-learn's "balanced" loss weights (n / (present classes x count)) for class indices
+    ``0 .. classes-1``; a class with no example gets weight 1."""
+    import numpy as np
+    from sklearn.utils.class_weight import compute_class_weight
+
+    labels = np.asarray(labels, dtype=np.int64)
+    weights = np.ones(classes)
+    present = np.unique(labels)
+    if len(present):
+        weights[present] = compute_class_weight("balanced", classes=present, y=labels)
+    return weights.tolist()

@@ -8,14 +8,14 @@ import torch
 from actorstance.labels import LabelSchema
 from actorstance.modeling import ActorStanceModel
 from train import train
-from train.trainer import balanced_class_weights
+from train.trainer import stance_class_weights
 
 from .tiny_run import tiny_config
 
 
 def test_balanced_weights_by_hand():
     # pair rows 0, 0, 0, 1, an ignored row, and one window row [1, 3, ignored]: n = 6 over 3 present classes
-    weights = balanced_class_weights([0, 0, 0, 1, -100, [1, 3, -100]], classes=5)
+    weights = stance_class_weights([0, 0, 0, 1, -100, [1, 3, -100]], classes=5)
     assert weights.tolist() == pytest.approx([6 / 9, 6 / 6, 1.0, 6 / 3, 1.0])
 
 

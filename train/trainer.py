@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import transformers
-from sklearn.utils.class_weight import compute_class_weight
 from transformers import (
     AutoTokenizer,
     EarlyStoppingCallback,
@@ -41,7 +40,7 @@ from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import RunDirError, check_run_dir, model_dirs
-from actorstance.scores import label_scores, tag_scores
+from actorstance.scores import balanced_class_weights, label_scores, tag_scores
 
 __all__ = ["train", "build_trainer"]
 
@@ -209,7 +208,7 @@ def build_trainer(
     if config.model.init_from:
         _start_from_run(model, Path(config.model.init_from), labels)
     if "stance" in tasks and training.stance_class_weights == "balanced":
-        model.stance_class_weights = balanced_class_weights(datasets["train"]["stance_labels"], len(labels.stance_classes))
+        model.stance_class_weights = stance_class_weights(datasets["train"]["stance_labels"], len(labels.stance_classes))
     if actor_layout and config.roles.class_weights == "balanced":
         targets = [target for row in datasets["train"]["actor_role_targets"] for target in row]
         model.set_actor_class_weights(*balanced_weights(targets, actor_layout))
@@ -287,14 +286,11 @@ def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema)
     logger.info("model.init_from %s: encoder and the outputs of %s", run_dir, [labels.stance_classes[i] for i in stance_rows])
 
 
-def balanced_class_weights(stance_labels: list, classes: int) -> torch.Tensor:
-    """scikit-learn's "balanced" weights (n / (classes x count)) over the training rows' stance labels
-    (one per pair context, or a list per window); a class with no example gets weight 1."""
+def stance_class_weights(stance_labels: list, classes: int) -> torch.Tensor:
+    """Balanced weights (`scores.balanced_class_weights`) over the training rows' stance labels: one
+    per pair context, or a list per window; ignored rows left out."""
     flat = [label for item in stance_labels for label in (item if isinstance(item, list) else [item]) if label != IGNORE_INDEX]
-    present = np.unique(flat)
-    weights = np.ones(classes)
-    weights[present] = compute_class_weight("balanced", classes=present, y=flat)
-    return torch.tensor(weights, dtype=torch.float32)
+    return torch.tensor(balanced_class_weights(flat, classes), dtype=torch.float32)
 
 
 def _train_model(

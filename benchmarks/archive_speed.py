@@ -36,6 +36,8 @@ from pathlib import Path
 
 import psutil
 
+from actorstance.atomic import atomic_write_text
+
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RAY_OVERHEAD = 0.15  # Ray with one worker within 15 % of the local engine at the same thread count
 
@@ -175,7 +177,7 @@ def main() -> None:
     text = json.dumps(results, indent=2)
     print(text)
     if args.json_path:
-        args.json_path.write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(args.json_path, text + "\n")
 
 
 if __name__ == "__main__":

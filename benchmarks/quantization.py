@@ -122,6 +122,7 @@ def main() -> None:
     import torch
     from transformers.utils import logging as hf_logging
 
+    from actorstance.atomic import atomic_write_text
     from actorstance.corpus import load_corpus
     from actorstance.predictor import Predictor
     from actorstance.schema import Article
@@ -160,7 +161,7 @@ def main() -> None:
     text = json.dumps(results, indent=2)
     print(text)
     if args.json_path:
-        args.json_path.write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(args.json_path, text + "\n")
 
 
 if __name__ == "__main__":

@@ -459,6 +459,23 @@ class ActorDictionary:
             person = self._entry(tail)
             if person is not None and _is_person(person) and words[:split] in self._agents:
                 return self._link(person, matched, None, when)
+        return self._link_owner(surface, words, boundaries, matched, when)
+
+    def _link_owner(
+        self, surface: str, words: tuple[str, ...], boundaries: list[str], matched: str, when: datetime.date | None
+    ) -> Link | None:
+        """"<name> <common nouns>" that the agent table lacks ("Azerbaijani units", "Mozambique's
+        representative", "the UN envoy's office"): the guidelines make such an unnamed part of a state
+        or group a mention of it. The tail must be written in lower case, so "Yemen's Houthi movement"
+        (a name of its own) stays unlinked; a person ("Putin's aides") is no owner."""
+        written_lower = set(_tokens(" ".join(word for word in surface.split() if word.islower())))
+        for split in range(len(words) - 1, 0, -1):
+            tail = words[split:]
+            if boundaries[split - 1] == "-" or not written_lower.issuperset(tail):
+                continue
+            head = self._entry(words[:split])
+            if head is not None and not _is_person(head):
+                return self._link(head, matched, self._agent_words(tail), when)
         return None
 
     def _link(self, entry: ActorEntry, matched: str, agent: str | None, when: datetime.date | None) -> Link | None:

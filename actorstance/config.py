@@ -158,6 +158,13 @@ class ActorsConfig(_Section):
     resolve_nominals: bool = Field(
         default=True, description="join nominals and short forms ('the kingdom', 'its forces', 'SSA') to a named actor of the article"
     )
+    min_unnamed_confidence: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="drop an actor with no name (no capitalised word, no dictionary code: 'villagers', 'a displaced mother') "
+        "whose most confident mention scores below this; 0 keeps all (chosen on validation, README 'Actors')",
+    )
 
 
 class EarlyStoppingConfig(_Section):

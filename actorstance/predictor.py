@@ -38,7 +38,7 @@ from .machine import best_device
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
-from .text import sentence_spans, text_problem, trim_span
+from .text import has_content_word, sentence_spans, text_problem, trim_span
 
 __all__ = ["Predictor"]
 
@@ -362,7 +362,7 @@ class Predictor:
             start, end = words[first].start, words[last - 1].end
             confidence = float(np.mean(np.asarray([words[i].confidence for i in range(first, last)], dtype=np.float32)))
             start, end = trim_span(text, start, end)
-            if end > start:
+            if end > start and has_content_word(text[start:end]):
                 spans.append((start, end, role, confidence))
         return spans
 
@@ -500,6 +500,7 @@ class Predictor:
             self._dictionary if options.dictionary else None,
             article_date(article),
             resolve_nominals=options.resolve_nominals,
+            min_unnamed_confidence=options.min_unnamed_confidence,
         )
 
     # ------------------------------------------------------------------ stances

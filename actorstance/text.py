@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span", "text_problem"]
+__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span", "has_content_word", "text_problem"]
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -99,6 +99,17 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     if end - start == 1 and text[start] == ".":
         return start, start
     return start, end
+
+
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "s"})
+
+
+def has_content_word(surface: str) -> bool:
+    """Whether ``surface`` has a word of two or more letters that is no function word.
+
+    A tagger that reads sub-words may leave a span of function words, digits or a possessive's "s"
+    alone ("a", "of", "1"); no mention is only such words (docs/annotation.md, section 5)."""
+    return any(len(word) > 1 and word not in _FUNCTION_WORDS for word in re.findall(r"[^\W\d_]+", surface.lower()))
 
 
 def text_problem(text: object) -> str | None:

@@ -6,7 +6,8 @@ Variants (the same weights; only how predictions are decided and grouped changes
   legacy       every pair with a context classified as a stance is an edge; actors by surface and alias table
   decision     + one decision per pair with the fitted threshold and reverse margin (decision.json)
   dictionary   + names linked to the actor dictionary
-  full         + nominals and short forms joined to a named actor (the shipped behaviour)
+  full         + nominals and short forms joined to a named actor
+  confident    + unnamed actors whose best mention is below actors.min_unnamed_confidence dropped (the shipped behaviour)
 Each variant is evaluated with ``eval.runner.evaluate_run`` on a copy of the run whose config and
 decision file say what the variant does; the JSON holds every headline number with its interval.
 """
@@ -23,14 +24,17 @@ from pathlib import Path
 import yaml
 
 from actorstance.atomic import atomic_write_text
+from actorstance.config import ActorsConfig
 from actorstance.decision import DECISION_FILE
 from eval.runner import evaluate_run
 
+SHIPPED_FLOOR = ActorsConfig().min_unnamed_confidence
 VARIANTS = {
-    "legacy": {"decision": False, "dictionary": False, "resolve_nominals": False},
-    "decision": {"decision": True, "dictionary": False, "resolve_nominals": False},
-    "dictionary": {"decision": True, "dictionary": True, "resolve_nominals": False},
-    "full": {"decision": True, "dictionary": True, "resolve_nominals": True},
+    "legacy": {"decision": False, "dictionary": False, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
+    "decision": {"decision": True, "dictionary": False, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
+    "dictionary": {"decision": True, "dictionary": True, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
+    "full": {"decision": True, "dictionary": True, "resolve_nominals": True, "min_unnamed_confidence": 0.0},
+    "confident": {"decision": True, "dictionary": True, "resolve_nominals": True, "min_unnamed_confidence": SHIPPED_FLOOR},
 }
 REPORTED = ("e2e_stance_f1", "stance_macro_f1", "actor_f1", "coref_conll_f1", "mention_strict_f1", "actor_role_accuracy")
 
@@ -52,7 +56,7 @@ def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Pat
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
     config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
-    config["actors"] = {"dictionary": settings["dictionary"], "resolve_nominals": settings["resolve_nominals"]}
+    config["actors"] = {key: settings[key] for key in ("dictionary", "resolve_nominals", "min_unnamed_confidence")}
     (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if not settings["decision"]:
         (copy / DECISION_FILE).unlink(missing_ok=True)

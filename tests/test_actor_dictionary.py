@@ -183,7 +183,20 @@ def test_country_word_with_agent_noun_links_but_a_compound_modifier_does_not(tin
     assert tiny.link("Jordan-backed troops") is None
     assert tiny.link("Jordan-army") is None
     assert tiny.link("pro-Jordan police") is None
-    assert tiny.link("Jordanian army troops") is None  # "army troops" is no agent noun phrase
+    # "army troops" is no agent noun phrase, but common nouns after a name are a part of its owner:
+    assert tiny.link("Jordanian army troops") == Link("JOR", "country", "Jordan", "MIL", "jordanian army troops")
+
+
+def test_a_name_with_common_nouns_links_to_its_owner_but_a_name_of_its_own_does_not():
+    dictionary = ActorDictionary.default()
+    owned = {s: dictionary.link(s) for s in ("Azerbaijani units", "Mozambique’s representative", "a US general")}
+    assert {s: (link.code, link.kind, link.agent) for s, link in owned.items()} == {
+        "Azerbaijani units": ("AZE", "country", None),
+        "Mozambique’s representative": ("MOZ", "country", None),
+        "a US general": ("USA", "country", None),
+    }
+    assert dictionary.link("Yemen’s Houthi movement") is None  # "Houthi" is written as a name
+    assert dictionary.link("Putin’s aides") is None  # a person owns no state part
 
 
 def test_agent_maps_common_noun_phrases_to_roles(tiny):

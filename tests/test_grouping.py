@@ -102,3 +102,22 @@ def test_forces_named_through_their_state_get_the_state_code(dictionary):
     # "The kingdom" refers to the nearest GOV actor before it (Russia): the known limit of the nearest-antecedent rule
     assert codes["RUS_MIL"] == ["Russian troops", "The kingdom’s forces"] or codes.get("JOR_MIL") == ["The kingdom’s forces"]
     assert codes["IRN_MIL"] == ["Iran’s army"]
+
+
+def test_armed_groups_are_one_side_for_nominals_and_a_surname_joins_its_full_name_whatever_the_role(dictionary):
+    text = "Al-Shabaab attacked. The group said so. Ayman Safadi spoke. Safadi left. The Army and the Kachin Army met."
+    tagged = spans(text, ("Al-Shabaab", "TERROR", 0), ("The group", "MILITIA", 0), ("Ayman Safadi", "GOV", 0),
+                   ("Safadi", "MEDIA", 1), ("The Army", "MIL", 0), ("Kachin Army", "REB", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    groups = {tuple(ms) for _, _, ms in grouping(mentions, actors).values()}
+    # "Army" is an agent noun of the dictionary, no surname: it may not join "Kachin Army" across roles (MIL vs REB)
+    assert groups == {("Al-Shabaab", "The group"), ("Ayman Safadi", "Safadi"), ("The Army",), ("Kachin Army",)}
+
+
+def test_unnamed_actors_below_the_confidence_floor_are_dropped_and_named_ones_kept():
+    text = "Then villagers fled, and witnesses said Iran denied it."
+    tagged = [TaggedSpan(5, 14, "CIV", 0.79), TaggedSpan(25, 34, "CIV", 0.81), TaggedSpan(40, 44, "GOV", 0.3)]
+    kept = {a.name for a in resolve_actors(text, tagged, {}, None, min_unnamed_confidence=0.8)[1]}
+    assert kept == {"witnesses", "Iran"}
+    mentions, actors = resolve_actors(text, tagged, {}, None)  # the floor defaults to 0: all kept
+    assert len(actors) == 3 and len(mentions) == 3

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
-from actorstance.text import sentence_index, sentence_spans
+from actorstance.text import has_content_word, sentence_index, sentence_spans
 
 
 def test_default_schema_comes_from_config_file():
@@ -69,3 +69,9 @@ def test_sentences_respect_abbreviations_quotes_and_paragraphs():
     ]
     assert sentence_index(spans, 0) == 0 and sentence_index(spans, 40) == 1 and sentence_index(spans, len(text) - 1) == 4
     assert sentence_spans("") == [] and sentence_spans("   \n ") == []
+
+
+def test_a_span_needs_a_content_word():
+    assert [has_content_word(s) for s in ("a", "of the", "1", "s", "US", "the EU", "s merchant fleet", "élite")] == [
+        False, False, False, False, True, True, True, True,
+    ]  # fmt: skip

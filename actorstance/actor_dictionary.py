@@ -467,15 +467,20 @@ class ActorDictionary:
         """"<name> <common nouns>" that the agent table lacks ("Azerbaijani units", "Mozambique's
         representative", "the UN envoy's office"): the guidelines make such an unnamed part of a state
         or group a mention of it. The tail must be written in lower case, so "Yemen's Houthi movement"
-        (a name of its own) stays unlinked; a person ("Putin's aides") is no owner."""
+        (a name of its own) stays unlinked. A person owns only armed forces, those of the state
+        they lead ("Assad's army" -> SYR, MIL); "Putin's aides" stays unlinked."""
         written_lower = set(_tokens(" ".join(word for word in surface.split() if word.islower())))
         for split in range(len(words) - 1, 0, -1):
             tail = words[split:]
             if boundaries[split - 1] == "-" or not written_lower.issuperset(tail):
                 continue
-            head = self._entry(words[:split])
-            if head is not None and not _is_person(head):
-                return self._link(head, matched, self._agent_words(tail), when)
+            head, agent = self._entry(words[:split]), self._agent_words(tail)
+            if head is None:
+                continue
+            if not _is_person(head):
+                return self._link(head, matched, agent, when)
+            leader = self._link(head, matched, None, when) if agent == "MIL" else None
+            return Link(leader.code, "country", leader.name, "MIL", matched) if leader else None
         return None
 
     def _link(self, entry: ActorEntry, matched: str, agent: str | None, when: datetime.date | None) -> Link | None:

@@ -2,8 +2,10 @@
 
 1. **Names link to the actor dictionary** (`actor_dictionary`): "Jordan", "Jordanian", "Amman" and
    "the Hashemite Kingdom" are all ``JOR``; a state's armed forces are a separate actor, keyed by the
-   mention's role ("Russian troops" tagged MIL -> ``RUS_MIL``). The key doubles as the actor's
-   ``code``, the same in every article.
+   mention's role ("Russian troops" tagged MIL -> ``RUS_MIL``; an army noun makes it MIL whatever
+   the tagger says: "the Jordanian army" -> ``JOR_MIL``). The key doubles as the actor's ``code``,
+   the same in every article. A name inside a hyphenated modifier makes no name ("a US-backed rebel
+   group" is a nominal).
 2. **Names the dictionary lacks** go through the alias table learnt from the training split, then
    group by their normalised surface.
 3. **Short forms of a name** join it: "Radaa" and "the Radaa Special Deterrence Force", "Dbeibah" and
@@ -85,7 +87,7 @@ def _is_name(text: str, span: TaggedSpan, dictionary, written: frozenset[str]) -
     before = text[: span.start + len(surface) - len(stripped)].rstrip(" \t\"“‘'(")
     starts_sentence = not before or before.endswith((".", "!", "?", "\n", ":"))
     for position, word in enumerate(words):
-        if not (word[:1].isupper() or any(c.isdigit() for c in word)):
+        if not (word[:1].isupper() or any(c.isdigit() for c in word)) or _is_compound_modifier(word):
             continue
         if position > 0 or not starts_sentence:
             return True
@@ -97,6 +99,12 @@ def _is_name(text: str, span: TaggedSpan, dictionary, written: frozenset[str]) -
         if not common and (dictionary is None or dictionary.agent(word) is None):
             return True
     return False
+
+
+def _is_compound_modifier(word: str) -> bool:
+    """A name inside a hyphenated modifier ("US-backed", "Iran-led") describes the noun; it does not name it."""
+    parts = word.split("-")
+    return len(parts) > 1 and parts[-1][:1].islower() and parts[-1].isalpha()
 
 
 def _is_common_noun(word: str, dictionary, written: frozenset[str]) -> bool:
@@ -118,6 +126,7 @@ def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | N
     if link is None:
         return None
     if link.kind == "country":
+        role = "MIL" if link.agent == "MIL" else role  # "the Jordanian army" is the forces, whatever the tagger says
         code = link.code if role == "GOV" else f"{link.code}_{role}"
         name = link.name if role == "GOV" else f"{link.name} ({role})"
         return code, code, name

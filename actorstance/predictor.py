@@ -250,6 +250,14 @@ class Predictor:
         actor grouping are kept and only roles and stances are predicted. ``min_score``: see `predict`."""
         if min_score is not None and not (isinstance(min_score, (int, float)) and 0.0 <= min_score <= 1.0):
             raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
+        results = self.predict_actors(articles, gold_mentions=gold_mentions, batch_size=batch_size)
+        if "stance" in self.models:
+            self._add_stances(results, batch_size, min_score)
+        return results
+
+    def predict_actors(self, articles: Sequence[Article], *, gold_mentions: bool = False, batch_size: int = 32) -> list[Article]:
+        """Mentions, actors and roles of whole articles, without stances: the first half of
+        `predict_articles`, for tools that study the actors alone (``scripts/actor_floor.py``)."""
         if len({article.id for article in articles}) != len(articles):
             raise ValueError("predict_articles: article ids must be unique")
         texts = [article.text for article in articles]
@@ -268,8 +276,6 @@ class Predictor:
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if by_actor:
             self._add_actor_roles(results, batch_size)
-        if "stance" in self.models:
-            self._add_stances(results, batch_size, min_score)
         return results
 
     # ------------------------------------------------------------------ roles

@@ -196,7 +196,8 @@ def test_a_name_with_common_nouns_links_to_its_owner_but_a_name_of_its_own_does_
         "a US general": ("USA", "country", None),
     }
     assert dictionary.link("Yemen’s Houthi movement") is None  # "Houthi" is written as a name
-    assert dictionary.link("Putin’s aides") is None  # a person owns no state part
+    assert dictionary.link("Putin’s aides") is None  # a person owns only armed forces: those of the state
+    assert dictionary.link("Putin’s troops") == Link("RUS", "country", "Vladimir Putin", "MIL", "putin troops")
 
 
 def test_agent_maps_common_noun_phrases_to_roles(tiny):

@@ -121,3 +121,13 @@ def test_unnamed_actors_below_the_confidence_floor_are_dropped_and_named_ones_ke
     assert kept == {"witnesses", "Iran"}
     mentions, actors = resolve_actors(text, tagged, {}, None)  # the floor defaults to 0: all kept
     assert len(actors) == 3 and len(mentions) == 3
+
+
+def test_a_name_in_a_hyphenated_modifier_does_not_make_a_nominal_a_name(dictionary):
+    text = "Magawir al-Thawra fought. Washington armed a US-backed rebel group. The Jordanian army watched."
+    tagged = spans(text, ("Magawir al-Thawra", "TERROR", 0), ("Washington", "GOV", 0), ("a US-backed rebel group", "REB", 0),
+                   ("The Jordanian army", "GOV", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    groups = {tuple(ms): code for code, _, ms in grouping(mentions, actors).values()}
+    # the rebel group is a nominal of the armed side; "army" makes the forces JOR_MIL though the tagger said GOV
+    assert groups == {("Magawir al-Thawra", "a US-backed rebel group"): None, ("Washington",): "USA", ("The Jordanian army",): "JOR_MIL"}

@@ -1,0 +1,66 @@
+"""Choose ``actors.min_unnamed_confidence``: actor scores end to end for each floor, over runs.
+
+    python scripts/actor_floor.py RUN_DIR [RUN_DIR ...] [--split validation] [--floors 0 0.6 0.7 0.8 0.85 0.9 0.95 1]
+                                  [--output benchmarks/results/actor-floor-validation.json]
+
+An unnamed actor ("villagers", "a displaced mother") whose most confident mention scores below the
+floor is dropped (`actorstance.grouping`, step 5). The tagger runs once per floor on the same
+weights (`Predictor.predict_actors`: mentions, actors and roles, no stances, so each floor costs
+seconds); every floor is scored with `eval.metrics.score_articles` on the gold articles of the
+split: actor F1, the grouping's CoNLL F1, strict mention F1 and the predicted/gold actor ratio,
+per run and as the mean over the runs (several seeds of one config). Choose on ``validation``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+from pathlib import Path
+
+from actorstance.atomic import atomic_write_text
+from actorstance.predict_io import load_predictor
+from eval.metrics import score_articles
+from eval.runner import load_gold
+
+REPORTED = ("actor_f1", "coref_conll_f1", "mention_strict_f1")
+
+
+def floor_scores(predictor, gold: list, floor: float) -> dict:
+    """The actor measures of ``predictor`` on ``gold`` with the floor set to ``floor``."""
+    predictor.config.actors.min_unnamed_confidence = floor
+    predicted = predictor.predict_actors([article.model_copy(update={"mentions": [], "actors": [], "stances": []}) for article in gold])
+    metrics = score_articles([article.model_copy(update={"stances": []}) for article in gold], predicted, predictor.labels)
+    scores = {key: metrics["headline"][key] for key in REPORTED}
+    scores["predicted_per_gold_actors"] = metrics["actors"]["predicted_per_gold"]
+    scores["predicted_actors"] = sum(len(article.actors) for article in predicted)
+    return scores
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dirs", type=Path, nargs="+")
+    parser.add_argument("--split", default="validation")
+    parser.add_argument("--floors", type=float, nargs="+", default=[0.0, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0])
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    output = args.output or Path("benchmarks/results") / f"actor-floor-{args.split}.json"
+    results: dict = {"runs": {}, "mean": {}}
+    for run_dir in args.run_dirs:
+        predictor = load_predictor(run_dir)
+        gold, source = load_gold(None, args.split, predictor.labels)
+        results["data"], results["gold_actors"] = source, sum(len(a.actors) for a in gold)
+        results["runs"][str(run_dir)] = {str(floor): floor_scores(predictor, gold, floor) for floor in args.floors}
+    for floor in map(str, args.floors):
+        per_run = [scores[floor] for scores in results["runs"].values()]
+        results["mean"][floor] = {key: statistics.fmean(scores[key] for scores in per_run) for key in per_run[0]}
+        print(floor, json.dumps({key: round(value, 3) for key, value in results["mean"][floor].items()}), flush=True)
+    results["load_average"] = list(os.getloadavg())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(output, json.dumps(results, indent=2) + "\n")
+    print(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    main()

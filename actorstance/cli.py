@@ -212,11 +212,12 @@ def predict(
             batches = ray_batches(
                 run_dir, docs, workers=workers, address=address, batch_size=batch_size, device=device, backend=backend,
                 min_score=min_score, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker,
+                reject=lambda item: _skip(item, rejected, consumed),
             )  # fmt: skip
         else:
             from .predict_io import predict_batches
 
-            batches = predict_batches(predictor, docs, batch_size, min_score)
+            batches = predict_batches(predictor, docs, batch_size, min_score, lambda item: _skip(item, rejected, consumed))
         show = progress if progress is not None else total is None or total > batch_size
         _write_batches(batches, writer, total, show, consumed)
         writer.finish()
@@ -279,14 +280,19 @@ def _accepted(items, done: set[str], rejected, consumed: list[int]) -> Iterator:
 
     for item in items:
         if isinstance(item, Reject):
-            consumed[0] += 1
-            rejected.add(item)
-            if rejected.count <= _SHOWN_REJECTS:
-                errors.print(f"skipped {item}", markup=False, highlight=False, soft_wrap=True)
+            _skip(item, rejected, consumed)
         elif item.id in done:
             consumed[0] += 1
         else:
             yield item
+
+
+def _skip(reject, rejected, consumed: list[int]) -> None:
+    """Log one skipped record (the first few also on stderr) and count it as consumed."""
+    consumed[0] += 1
+    rejected.add(reject)
+    if rejected.count <= _SHOWN_REJECTS:
+        errors.print(f"skipped {reject}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _write_batches(batches, writer, total: int | None, show: bool, consumed: list[int]) -> None:

@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .limits import MAX_TEXT_CHARS
+from .limits import MAX_TEXT_CHARS, LimitExceeded
 from .run import RunDirError
 from .schema import Article
 from .text import text_problem
@@ -36,6 +36,7 @@ __all__ = [
     "load_predictor",
     "batched",
     "predict_batches",
+    "predict_or_reject",
     "predict_stream",
     "write_predictions",
 ]
@@ -61,11 +62,22 @@ class InputError(ValueError):
 class InputDoc:
     id: str
     text: str
-    source: str  # "path", "path:line" or "<stdin>"
+    source: str  # the file, or "<stdin>"
     meta: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # 1-based line (JSONL) or row (Parquet); None for a whole file
+
+    @property
+    def where(self) -> str:
+        """"path:line" for a record of a JSONL or Parquet file, else the file (or "<stdin>")."""
+        return self.source if self.line is None else f"{self.source}:{self.line}"
 
     def article(self) -> Article:
         return Article(id=self.id, text=self.text, meta=self.meta)
+
+    def rejected(self, problem: str) -> Reject:
+        """This document as a skipped record, the record kept whole (``raw``) so that nothing is lost."""
+        raw = json.dumps({"id": self.id, "text": self.text, "meta": self.meta}, ensure_ascii=False)
+        return Reject(self.source, self.line, problem, raw)
 
 
 @dataclass
@@ -94,7 +106,7 @@ def _length_problem(size: int, max_text_chars: int, unit: str = "characters") ->
     return None
 
 
-def _record_doc(record: Any, where: str, default_id: str, max_text_chars: int) -> InputDoc | str:
+def _record_doc(record: Any, source: str, line: int, default_id: str, max_text_chars: int) -> InputDoc | str:
     """The article of one JSON object or Parquet row, or what is wrong with it."""
     if not isinstance(record, dict):
         return f"expected a JSON object with a 'text' field, got {type(record).__name__}"
@@ -117,7 +129,7 @@ def _record_doc(record: Any, where: str, default_id: str, max_text_chars: int) -
             return f"field 'meta': invalid JSON ({error.msg} at column {error.colno})"
     if not isinstance(meta, dict):
         return f"field 'meta' must be an object, got {type(meta).__name__}"
-    return InputDoc(str(identifier), record["text"], where, meta)
+    return InputDoc(str(identifier), record["text"], source, meta, line)
 
 
 def _jsonl_records(stream: IO[bytes], label: str, stem: str, max_text_chars: int) -> Iterator[InputDoc | Reject]:
@@ -135,7 +147,7 @@ def _jsonl_records(stream: IO[bytes], label: str, stem: str, max_text_chars: int
         except json.JSONDecodeError as error:
             yield Reject(label, number, f"invalid JSON ({error.msg} at column {error.colno})", line.rstrip("\r\n"))
             continue
-        found = _record_doc(record, f"{label}:{number}", f"{stem}-{number}", max_text_chars)
+        found = _record_doc(record, label, number, f"{stem}-{number}", max_text_chars)
         yield found if isinstance(found, InputDoc) else Reject(label, number, found, line.rstrip("\r\n"))
 
 
@@ -155,7 +167,7 @@ def _parquet_records(path: Path, label: str, max_text_chars: int) -> Iterator[In
     for batch in table.iter_batches(batch_size=_PARQUET_ROWS, columns=columns):
         for record in batch.to_pylist():
             number += 1
-            found = _record_doc(record, f"{label}:{number}", f"{path.stem}-{number}", max_text_chars)
+            found = _record_doc(record, label, number, f"{path.stem}-{number}", max_text_chars)
             yield found if isinstance(found, InputDoc) else Reject(label, number, found, json.dumps(record, ensure_ascii=False, default=str))
 
 
@@ -233,16 +245,15 @@ def _records(paths: list[str | Path], input_format: str, max_text_chars: int) ->
     for raw in paths:
         for item in _file_records(raw, input_format, max_text_chars):
             if isinstance(item, InputDoc) and item.id in seen:
-                if ":" in item.source:  # an id written in a JSONL or Parquet record
-                    source, _, line = item.source.rpartition(":")
-                    item = Reject(source, int(line), f"duplicate id {item.id!r} (first at {seen[item.id]})", json.dumps({"id": item.id, "text": item.text, "meta": item.meta}, ensure_ascii=False))
+                if item.line is not None:  # an id written in a JSONL or Parquet record
+                    item = item.rejected(f"duplicate id {item.id!r} (first at {seen[item.id]})")
                 else:
                     base, suffix = item.id, 2
                     while f"{base}-{suffix}" in seen:
                         suffix += 1
                     item.id = f"{base}-{suffix}"
             if isinstance(item, InputDoc):
-                seen[item.id] = item.source
+                seen[item.id] = item.where
             yield item
 
 
@@ -319,10 +330,31 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def predict_batches(predictor, docs: Iterable[InputDoc], batch_size: int = 32, min_score: float | None = None) -> Iterator[list[Article]]:
-    """The local engine: one batch of predictions per ``batch_size`` articles, in input order, read lazily."""
+def predict_batches(
+    predictor, docs: Iterable[InputDoc], batch_size: int = 32, min_score: float | None = None, reject: Callable[[Reject], None] | None = None
+) -> Iterator[list[Article]]:
+    """The local engine: one batch of predictions per ``batch_size`` articles, in input order, read lazily.
+    ``reject``: see `predict_or_reject`."""
     for batch in batched(docs, batch_size):
-        yield predictor.predict_articles([doc.article() for doc in batch], batch_size=batch_size, min_score=min_score)
+        yield predict_or_reject(predictor, batch, batch_size, min_score, reject)
+
+
+def predict_or_reject(
+    predictor, docs: Sequence[InputDoc], batch_size: int = 32, min_score: float | None = None, reject: Callable[[Reject], None] | None = None
+) -> list[Article]:
+    """Predictions for ``docs``, in order. An article over one of the work limits of `limits` (more
+    stance candidates than ``MAX_STANCE_CANDIDATES_PER_ARTICLE``) goes to ``reject`` as a `Reject`
+    naming it and the limit, and the other articles of its batch still come out; without ``reject``
+    the `limits.LimitExceeded` is raised."""
+    try:
+        return predictor.predict_articles([doc.article() for doc in docs], batch_size=batch_size, min_score=min_score)
+    except LimitExceeded as error:
+        if reject is None:
+            raise
+        if len(docs) == 1:
+            reject(docs[0].rejected(str(error)))
+            return []
+    return [article for doc in docs for article in predict_or_reject(predictor, [doc], batch_size, min_score, reject)]
 
 
 def predict_stream(

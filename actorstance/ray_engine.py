@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .predict_io import InputDoc, batched
+from .predict_io import InputDoc, Reject, batched, predict_or_reject
+from .limits import LimitExceeded
 from .schema import Article
 
 __all__ = ["RayUnavailable", "ray_batches", "INSTALL_HINT"]
@@ -40,12 +41,22 @@ class _PredictorWorker:
         self.batch_size, self.min_score = batch_size, min_score
 
     def __call__(self, batch: dict) -> dict:
-        articles = [
-            Article(id=str(identifier), text=str(text), meta=json.loads(meta))
-            for identifier, text, meta in zip(batch["id"], batch["text"], batch["meta"])
+        """Per input row, in order, its prediction or (an article over a work limit) its reject, as JSON."""
+        docs = [
+            InputDoc(str(identifier), str(text), str(source), json.loads(meta), None if line < 0 else int(line))
+            for identifier, text, meta, source, line in zip(batch["id"], batch["text"], batch["meta"], batch["source"], batch["line"])
         ]
-        results = self.predictor.predict_articles(articles, batch_size=self.batch_size, min_score=self.min_score)
-        return {"record": [json.dumps(article.to_dict(), ensure_ascii=False) for article in results]}
+        rejects: dict[str, Reject] = {}  # by article id, which `InputDoc.rejected` keeps in the raw record
+
+        def keep(reject: Reject) -> None:
+            rejects[json.loads(reject.raw)["id"]] = reject
+
+        results = predict_or_reject(self.predictor, docs, self.batch_size, self.min_score, keep)
+        predicted = {article.id: json.dumps(article.to_dict(), ensure_ascii=False) for article in results}
+        return {
+            "record": [predicted.get(doc.id, "") for doc in docs],
+            "reject": [json.dumps(rejects[doc.id].to_dict(), ensure_ascii=False) if doc.id in rejects else "" for doc in docs],
+        }
 
 
 def _start(address: str | None, workers: int, cpus_per_worker: float, gpus_per_worker: float) -> bool:
@@ -83,8 +94,10 @@ def ray_batches(
     cpus_per_worker: float = 1.0,
     gpus_per_worker: float = 0.0,
     window: int = 4096,
+    reject: Callable[[Reject], None] | None = None,
 ) -> Iterator[list[Article]]:
-    """Predictions for ``docs`` in input order, one list per ``batch_size`` articles, computed by Ray workers."""
+    """Predictions for ``docs`` in input order, one list per ``batch_size`` articles, computed by Ray workers.
+    An article over a work limit goes to ``reject`` (`predict_io.predict_or_reject`); without it, the run fails."""
     started = _start(address, workers, cpus_per_worker, gpus_per_worker)
     import ray
 
@@ -101,10 +114,18 @@ def ray_batches(
     )  # fmt: skip
     try:
         for part in batched(docs, window):
-            rows = [{"id": doc.id, "text": doc.text, "meta": json.dumps(doc.meta, ensure_ascii=False)} for doc in part]
+            rows = [
+                {"id": doc.id, "text": doc.text, "meta": json.dumps(doc.meta, ensure_ascii=False), "source": doc.source,
+                 "line": -1 if doc.line is None else doc.line}
+                for doc in part
+            ]  # fmt: skip
             dataset = ray.data.from_items(rows).map_batches(_PredictorWorker, **worker_options)
             for batch in dataset.iter_batches(batch_size=batch_size, batch_format="pyarrow"):
-                yield [Article.model_validate(json.loads(record)) for record in batch.column("record").to_pylist()]
+                for problem in filter(None, batch.column("reject").to_pylist()):
+                    if reject is None:
+                        raise LimitExceeded(json.loads(problem)["problem"])
+                    reject(Reject(**json.loads(problem)))
+                yield [Article.model_validate(json.loads(record)) for record in batch.column("record").to_pylist() if record]
     finally:
         if started:
             ray.shutdown()

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from actorstance.archive import partial_path, read_predictions
 from actorstance.cli import app
+from actorstance.limits import LimitExceeded
+from actorstance.predict_io import InputDoc, load_predictor, predict_or_reject
 from actorstance.predictor import Predictor
 
 runner = CliRunner()
@@ -143,3 +145,36 @@ def test_bad_option_combinations(run_dir, tmp_path):
     for options, message in cases:
         result = runner.invoke(app, ["predict", str(run_dir), source, *options])
         assert result.exit_code == 2 and message in " ".join(result.stderr.split()), (options, result.stderr)
+
+
+def test_an_article_over_a_work_limit_is_rejected_and_the_rest_of_its_batch_comes_out(run_dir, tmp_path, monkeypatch):
+    original = Predictor.predict_articles
+
+    def limited(self, articles, **options):
+        for article in articles:
+            if "HUGE" in article.text:
+                raise LimitExceeded(f"article {article.id}: 20,001 stance candidates, over the limit of 20,000")
+        return original(self, articles, **options)
+
+    monkeypatch.setattr(Predictor, "predict_articles", limited)
+    source = _archive(tmp_path / "news.jsonl", 5)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[2] = json.dumps({"id": "n2", "text": "HUGE list of names."})
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["predict", str(run_dir), str(source), "-o", str(out), "--batch-size", "2"])
+    assert result.exit_code == 1, result.output  # 1: some input was skipped
+    assert _ids(out) == ["n0", "n1", "n3", "n4"]  # n3 shared n2's batch and still comes out
+    assert f"skipped {source}:3: article n2: 20,001 stance candidates, over the limit of 20,000" in " ".join(result.stderr.split())
+    (reject,) = map(json.loads, (tmp_path / "out.jsonl.rejects.jsonl").read_text(encoding="utf-8").splitlines())
+    assert (reject["source"], reject["line"]) == (str(source), 3)
+    assert json.loads(reject["raw"]) == {"id": "n2", "text": "HUGE list of names.", "meta": {}}
+
+
+def test_without_a_reject_callback_a_work_limit_is_raised(run_dir, monkeypatch):
+    def limited(self, articles, **options):
+        raise LimitExceeded("article a: 3 stance candidates, over the limit of 2")
+
+    monkeypatch.setattr(Predictor, "predict_articles", limited)
+    with pytest.raises(LimitExceeded, match="over the limit of 2"):
+        predict_or_reject(load_predictor(run_dir), [InputDoc("a", "text", "x.jsonl", line=1)])

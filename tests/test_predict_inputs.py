@@ -245,7 +245,7 @@ def test_read_text_and_jsonl_inputs(tmp_path):
         encoding="utf-8",
     )
     docs = read_inputs([tmp_path / "one.txt", tmp_path / "sub" / "one.txt", tmp_path / "empty.txt", tmp_path / "b.jsonl"])
-    assert [(d.id, d.source) for d in docs] == [
+    assert [(d.id, d.where) for d in docs] == [
         ("one", str(tmp_path / "one.txt")),
         ("one-2", str(tmp_path / "sub" / "one.txt")),
         ("empty", str(tmp_path / "empty.txt")),

@@ -57,3 +57,25 @@ def test_ray_engine_without_ray_says_how_to_install(run_dir, tmp_path, monkeypat
     result = runner.invoke(app, ["predict", str(run_dir), str(tmp_path / "a.txt"), "--engine", "ray"])
     assert result.exit_code == 2
     assert "--engine ray needs Ray, which is not installed: pip install 'actorstance[distributed]'" in " ".join(result.stderr.split())
+
+
+def test_a_ray_worker_returns_a_reject_for_an_article_over_a_work_limit_and_predicts_the_rest(run_dir, monkeypatch):
+    from actorstance.limits import LimitExceeded
+    from actorstance.predictor import Predictor
+    from actorstance.ray_engine import _PredictorWorker
+
+    original = Predictor.predict_articles
+
+    def limited(self, articles, **options):
+        if any("HUGE" in article.text for article in articles):
+            raise LimitExceeded("article b: 20,001 stance candidates, over the limit of 20,000")
+        return original(self, articles, **options)
+
+    monkeypatch.setattr(Predictor, "predict_articles", limited)
+    worker = _PredictorWorker(str(run_dir), None, "torch", 8, None, 1)
+    batch = {"id": ["a", "b", "c"], "text": [TEMPLATES[0], "HUGE list.", TEMPLATES[1]], "meta": ["{}"] * 3,
+             "source": ["news.jsonl"] * 3, "line": [1, 2, -1]}  # fmt: skip
+    out = worker(batch)
+    assert [json.loads(r)["id"] if r else None for r in out["record"]] == ["a", None, "c"]
+    assert [json.loads(r)["line"] if r else None for r in out["reject"]] == [None, 2, None]
+    assert json.loads(out["reject"][1])["problem"] == "article b: 20,001 stance candidates, over the limit of 20,000"

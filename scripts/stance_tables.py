@@ -7,6 +7,7 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-design    stance-ablation-validation.json and stance-ablation-validation-windows.json (the runs of
                    the two designs, validation split) and predict-speed-{default,windows}.json
   stance-test      benchmarks/results/stance-ablation-test.json (the test split, scored once)
+  actor-floor      benchmarks/results/actor-floor-validation.json (scripts/actor_floor.py, validation split)
   stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
                    variants over seeds, validation split)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
@@ -29,8 +30,10 @@ VARIANT_NAMES = {
     "legacy": "every pair with a context classified as a stance; actors by surface (before)",
     "decision": "+ one decision per pair, threshold fitted on validation",
     "dictionary": "+ names linked to the actor dictionary",
-    "full": "+ nominals and short forms joined to a named actor (shipped)",
+    "full": "+ nominals and short forms joined to a named actor",
+    "confident": "+ unsure unnamed actors dropped (shipped)",
 }
+SHIPPED = "confident"
 
 
 def _value(entry: dict) -> str:
@@ -69,10 +72,24 @@ TARGETS = (
 
 
 def render_test(results: dict) -> str:
-    before, after = results["variants"]["legacy"], results["variants"]["full"]
+    before, after = results["variants"]["legacy"], results["variants"][SHIPPED]
     lines = ["| measure (test split) | before (same weights) | now | target |", "|---|---|---|---|"]
     for title, read, target in TARGETS:
         lines.append(f"| {title} | {read(before):.3f} | {read(after):.3f} | {target} |")
+    return "\n".join(lines)
+
+
+def render_floor(results: dict) -> str:
+    """The floor sweep of ``scripts/actor_floor.py``: means over its runs."""
+    lines = [
+        "| floor (`actors.min_unnamed_confidence`) | actor F1 | grouping CoNLL F1 | strict mention F1 | predicted / gold actors |",
+        "|---|---|---|---|---|",
+    ]
+    for floor, scores in results["mean"].items():
+        lines.append(
+            f"| {float(floor):g} | {scores['actor_f1']:.3f} | {scores['coref_conll_f1']:.3f} "
+            f"| {scores['mention_strict_f1']:.3f} | {scores['predicted_per_gold_actors']:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -84,7 +101,7 @@ def render_design(designs: dict[str, tuple[dict, dict]]) -> str:
     ]
     for name, (ablation, speed) in designs.items():
         decision = ablation["decision"]
-        e2e = ablation["variants"]["full"]["headline"]["e2e_stance_f1"]
+        e2e = ablation["variants"][SHIPPED]["headline"]["e2e_stance_f1"]
         ratio = speed["full_prediction_time_over_roles_only"]
         lines.append(f"| {name} | {decision['fitted_on']['edge_f1']:.3f} (threshold {decision['threshold']:.2f}) | {_value(e2e)} | {ratio:.2f}x |")
     return "\n".join(lines)
@@ -156,6 +173,7 @@ def update(readme: str) -> str:
     }
     readme = replace_region(readme, "stance-design", render_design(designs))
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json")))
+    readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))

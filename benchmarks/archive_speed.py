@@ -84,12 +84,16 @@ def build_long_article(path: Path, chars: int) -> int:
     return len(text)
 
 
-def run_engine(run_dir: Path, archive: Path, output: Path, options: list[str], extra_env: dict, timeout: float | None = None) -> dict:
-    """Run one ``actorstance predict`` and sample the RSS of its process tree until it exits (or ``timeout``)."""
+def run_engine(
+    run_dir: Path, archive: Path, output: Path, options: list[str], extra_env: dict, timeout: float | None = None, may_reject: bool = False
+) -> dict:
+    """Run one ``actorstance predict`` and sample the RSS of its process tree until it exits (or ``timeout``).
+    ``may_reject``: exit status 1 (input skipped, listed in the rejects file) is a result, not a failure."""
     command = [sys.executable, "-m", "actorstance", "predict", str(run_dir), str(archive), "-o", str(output), "--no-progress", *options]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra_env}
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = output.with_name(output.name + ".stderr")  # a file, not a pipe: a long run's warnings cannot fill it and stall the child
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w", encoding="utf-8"), text=True)
     root = psutil.Process(process.pid)
     peak = 0
     while process.poll() is None:
@@ -106,9 +110,13 @@ def run_engine(run_dir: Path, archive: Path, output: Path, options: list[str], e
             pass  # a process ended between listing and reading
         time.sleep(0.1)
     wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{process.stderr.read()}")
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024**2)}
+    measured = {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 1024**2)}
+    rejects = output.with_name(output.name + ".rejects.jsonl")
+    if process.returncode == 1 and may_reject and rejects.is_file():
+        measured["rejected"] = [json.loads(line)["problem"] for line in rejects.read_text(encoding="utf-8").splitlines() if line.strip()]
+    elif process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{log.read_text(encoding='utf-8')}")
+    return measured
 
 
 def records(path: Path) -> dict[str, dict]:
@@ -160,7 +168,8 @@ def main() -> None:
             size = build_long_article(long_path, args.long_article_chars)
             print(f"one article of {size:,} characters ...", file=sys.stderr, flush=True)
             long = run_engine(
-                args.run_dir, long_path, work / "long.jsonl", ["--max-text-chars", str(size)], {}, timeout=args.long_article_timeout
+                args.run_dir, long_path, work / "long.jsonl", ["--max-text-chars", str(size)], {}, timeout=args.long_article_timeout,
+                may_reject=True,
             )  # fmt: skip
             results["long_article"] = {"characters": size, **long, "target_peak_rss_mb": 1536}
             print(f"  {long}", file=sys.stderr, flush=True)

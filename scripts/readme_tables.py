@@ -105,6 +105,19 @@ def render_seed_spread(spread: dict) -> str:
     return "\n".join(lines)
 
 
+ROLES_ACTOR = REPO / "benchmarks" / "results" / "roles-actor-validation.json"
+ROLES_ACTOR_NAMES = {"token_vote": "token vote (the shipped default)", "actor": "actor head over the whole article"}
+
+
+def render_roles_actor(ablation: dict) -> str:
+    """The role decisions of one run (scripts/roles_actor_ablation.py): headline value and 95% interval."""
+    lines = ["| role decision (same weights) | actor role acc. (gold mentions) | mention strict F1 |", "|---|---|---|"]
+    for name, scores in ablation["variants"].items():
+        cells = [f"{scores[key]['value']:.3f} [{scores[key]['ci_low']:.3f}, {scores[key]['ci_high']:.3f}]" for key in ("actor_role_accuracy", "mention_strict_f1")]
+        lines.append(f"| {ROLES_ACTOR_NAMES.get(name, name)} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -119,7 +132,8 @@ def main() -> int:
     updated = update_readme(readme, comparison)
     spread = json.loads(SEED_SPREAD.read_text(encoding="utf-8"))
     updated = replace_region(updated, "seed-spread", render_seed_spread(spread))
-    stale = f"{args.readme}: the result tables differ from {args.comparison} and {SEED_SPREAD.name}"
+    updated = replace_region(updated, "roles-actor", render_roles_actor(json.loads(ROLES_ACTOR.read_text(encoding="utf-8"))))
+    stale = f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name} and {ROLES_ACTOR.name}"
     return write_or_check(args.readme, updated, args.check, stale)
 
 

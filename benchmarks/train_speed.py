@@ -6,15 +6,17 @@ number of steps, in this process, one after the other; only batching differs:
 * actorstance: dynamic padding to the longest row of the batch + length-grouped sampling;
 * baseline:    ``padding="max_length"`` (every row padded to the task's max_length) + random sampling.
 
-    python benchmarks/train_speed.py [--config configs/default.yaml] [--steps 40] [--full]
+    python benchmarks/train_speed.py [--config configs/default.yaml] [--steps 40] [--full] [--json PATH]
 
-``--full`` also times ``python -m train CONFIG`` end to end on the bundled corpus.
+``--full`` also times ``python -m train CONFIG`` end to end on the bundled corpus (the config's
+data), with the threads torch picks (all cores) unless the config pins ``training.threads``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -58,6 +60,7 @@ def main() -> None:
     parser.add_argument("--config", default=str(REPO / "configs" / "default.yaml"))
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--full", action="store_true", help="also time the whole default training run")
+    parser.add_argument("--json", dest="json_path", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     from datasets import DatasetDict
@@ -102,7 +105,15 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run([sys.executable, "-m", "train", args.config, "--output", f"{output}/run"], cwd=REPO, check=True)
             result["full_run_wall_s"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(result, indent=2))
+            run_metrics = json.loads((Path(output) / "run" / "metrics.json").read_text(encoding="utf-8"))
+            result["full_run"] = {key: run_metrics.get(key) for key in ("train_time_s", "device", "git_commit")}
+    result["machine"] = {"cpus": os.cpu_count(), "load_average_after": list(os.getloadavg())}
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json_path:
+        from actorstance.atomic import atomic_write_text
+
+        atomic_write_text(args.json_path, text + "\n")
     print(f"speedup over pad-to-max HF Trainer: {result['speedup']:.2f}x")
 
 

@@ -16,7 +16,16 @@ from rich.table import Table
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
-from .limits import BATCH_SIZE, MAX_BATCH_SIZE, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_WAITING_REQUESTS, PREDICT_SECONDS, WAIT_SECONDS
+from .limits import (
+    BATCH_SIZE,
+    MAX_BATCH_SIZE,
+    MAX_BODY_BYTES,
+    MAX_STANCE_CANDIDATES_PER_ARTICLE,
+    MAX_TEXT_CHARS,
+    MAX_WAITING_REQUESTS,
+    PREDICT_SECONDS,
+    WAIT_SECONDS,
+)
 
 __all__ = ["app", "main"]
 
@@ -168,6 +177,9 @@ def predict(
     resume: Annotated[bool, typer.Option("--resume", help="keep the articles already in OUTPUT (or OUTPUT.partial) and predict only the rest")] = False,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="JSONL list of skipped input records (default: OUTPUT.rejects.jsonl)")] = None,
     max_text_chars: Annotated[int, typer.Option("--max-text-chars", min=1, help="longest article predicted; longer ones are rejected")] = MAX_TEXT_CHARS,
+    max_stance_candidates: Annotated[
+        int, typer.Option("--max-stance-candidates", min=1, help="most stance contexts of one article; an article with more is rejected")
+    ] = MAX_STANCE_CANDIDATES_PER_ARTICLE,
     min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="keep stance edges scoring at least this (default: the run's decision)")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="articles per step, and model batch size")] = 32,
     input_format: Annotated[str, typer.Option("--input-format", help="auto (by suffix: .jsonl/.ndjson JSONL, .parquet Parquet), text, jsonl or parquet")] = "auto",
@@ -202,6 +214,8 @@ def predict(
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM keeps finished batches, as Ctrl-C does
     try:
         predictor = None if engine == "ray" else _load(run_dir, device, backend)
+        if predictor is not None:
+            predictor.max_stance_candidates = max_stance_candidates
         writer.labels = predictor.labels if predictor is not None else None
         total = count_inputs(inputs or ["-"], input_format)
         consumed = [0]  # records read but not predicted: rejected, or done by an earlier run
@@ -212,7 +226,7 @@ def predict(
             batches = ray_batches(
                 run_dir, docs, workers=workers, address=address, batch_size=batch_size, device=device, backend=backend,
                 min_score=min_score, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker,
-                reject=lambda item: _skip(item, rejected, consumed),
+                reject=lambda item: _skip(item, rejected, consumed), max_stance_candidates=max_stance_candidates,
             )  # fmt: skip
         else:
             from .predict_io import predict_batches

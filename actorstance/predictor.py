@@ -10,7 +10,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,25 @@ class _Word:
     probabilities: np.ndarray  # over the BIO tags, from the word's first sub-token
     tag: int  # argmax of probabilities (computed once per window, vectorised)
     confidence: float  # max of probabilities
+
+
+def _inference(method):
+    """``torch.inference_mode`` with oneDNN off. Batches of one length each come in hundreds of shapes, and
+    oneDNN caches kernels and their buffers per shape: the RSS of a 1 MB article's stance pass grew past
+    2 GB with it, and stays flat without it, at the same speed and the same outputs to 1e-5
+    (benchmarks/README.md, "One 1 MB article")."""
+
+    @wraps(method)
+    def run(*args, **kwargs):
+        onednn = torch.backends.mkldnn.enabled  # set and restored alone: mkldnn.flags() also sets TF32 and warns
+        torch.backends.mkldnn.enabled = False
+        try:
+            with torch.inference_mode():
+                return method(*args, **kwargs)
+        finally:
+            torch.backends.mkldnn.enabled = onednn
+
+    return run
 
 
 def _equal_length_batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
@@ -143,6 +162,9 @@ class Predictor:
         self._role_options = config.roles.options()
         self._stance_options = config.stance.options()
         self.backend = backend  # the name only: ``models`` already run on it (see `prepare_backend`)
+        # Most stance contexts classified for one article; more raise `limits.LimitExceeded`. Raise it
+        # to predict very long articles (``actorstance predict --max-stance-candidates``).
+        self.max_stance_candidates = MAX_STANCE_CANDIDATES_PER_ARTICLE
 
     @property
     def tasks(self) -> tuple[str, ...]:
@@ -280,7 +302,7 @@ class Predictor:
 
     # ------------------------------------------------------------------ roles
 
-    @torch.inference_mode()
+    @_inference
     def _forward(self, task: str, rows: list[dict], batch_size: int) -> list[np.ndarray]:
         """Softmax outputs of one head for every row, batched by similar length (less padding)."""
         model = self.models[task]
@@ -300,6 +322,10 @@ class Predictor:
                 else:
                     outputs[row] = probabilities[position]
         return outputs  # type: ignore[return-value]
+
+    STANCE_CHUNK_CONTEXTS = 2048
+    """Stance contexts marked, tokenised and classified at a time: a long article's tens of thousands of
+    contexts would otherwise hold all their marked texts and token ids at once (over 1 GB for 1 MB of text)."""
 
     TAG_CHUNK_CHARS = 50_000
     """Texts are tagged in pieces of at most about this many characters (whole sentences), so the windows,
@@ -442,7 +468,7 @@ class Predictor:
             actors.setdefault(mention.actor, Actor(id=mention.actor, name=mention.actor))
         return list(actors.values())
 
-    @torch.inference_mode()
+    @_inference
     def actor_role_probabilities(self, articles: Sequence[Article], batch_size: int = 32) -> list[dict[str, np.ndarray]]:
         """Per article, per actor with a mention that fits a window: the actor head's probabilities
         (`RoleLayout.probabilities`), each article's windows encoded once; at most ``batch_size`` windows a batch."""
@@ -545,26 +571,30 @@ class Predictor:
         contexts = []
         for article in articles:
             found = stance_contexts(article, self._stance_options)
-            check_limit("stance candidates", len(found), MAX_STANCE_CANDIDATES_PER_ARTICLE, f"article {article.id}")
+            check_limit("stance candidates", len(found), self.max_stance_candidates, f"article {article.id}")
             contexts += found
         if not contexts:
             return [], []
         texts = {article.id: article.text for article in articles}
-        encoded = encode_contexts(self.tokenizer, texts, contexts, self._stance_options)
-        if encoded["markers_lost"]:
-            warnings.warn(f"{encoded['markers_lost']} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
-        rows = [
-            {"input_ids": ids, "holder_index": holder, "target_index": target}
-            for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
-        ]
-        return contexts, self._forward("stance", rows, batch_size)
+        probabilities, lost = [], 0
+        for first in range(0, len(contexts), self.STANCE_CHUNK_CONTEXTS):
+            encoded = encode_contexts(self.tokenizer, texts, contexts[first : first + self.STANCE_CHUNK_CONTEXTS], self._stance_options)
+            lost += encoded["markers_lost"]
+            rows = [
+                {"input_ids": ids, "holder_index": holder, "target_index": target}
+                for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
+            ]
+            probabilities += self._forward("stance", rows, batch_size)
+        if lost:
+            warnings.warn(f"{lost} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
+        return contexts, probabilities
 
     def _window_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
         """Windows design: each window encoded once; a context per pair of a window (its character range)."""
         windows = []
         for article in articles:
             found = [window for window in stance_windows(article, self.tokenizer, self._stance_options) if window.pairs]
-            check_limit("stance candidates", sum(len(w.pairs) for w in found), MAX_STANCE_CANDIDATES_PER_ARTICLE, f"article {article.id}")
+            check_limit("stance candidates", sum(len(w.pairs) for w in found), self.max_stance_candidates, f"article {article.id}")
             windows += found
         lost = sum(window.markers_lost for window in windows)
         if lost:

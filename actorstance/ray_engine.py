@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, LimitExceeded
 from .predict_io import InputDoc, Reject, batched, predict_or_reject
-from .limits import LimitExceeded
 from .schema import Article
 
 __all__ = ["RayUnavailable", "ray_batches", "INSTALL_HINT"]
@@ -31,13 +31,17 @@ class RayUnavailable(RuntimeError):
 class _PredictorWorker:
     """One Ray actor: loads the run once, then predicts every batch it is given."""
 
-    def __init__(self, run_dir: str, device: str | None, backend: str, batch_size: int, min_score: float | None, threads: int):
+    def __init__(
+        self, run_dir: str, device: str | None, backend: str, batch_size: int, min_score: float | None, threads: int,
+        max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE,
+    ):  # fmt: skip
         import torch
 
         from .predict_io import load_predictor
 
         torch.set_num_threads(threads)
         self.predictor = load_predictor(run_dir, device=device, backend=backend)
+        self.predictor.max_stance_candidates = max_stance_candidates
         self.batch_size, self.min_score = batch_size, min_score
 
     def __call__(self, batch: dict) -> dict:
@@ -95,6 +99,7 @@ def ray_batches(
     gpus_per_worker: float = 0.0,
     window: int = 4096,
     reject: Callable[[Reject], None] | None = None,
+    max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE,
 ) -> Iterator[list[Article]]:
     """Predictions for ``docs`` in input order, one list per ``batch_size`` articles, computed by Ray workers.
     An article over a work limit goes to ``reject`` (`predict_io.predict_or_reject`); without it, the run fails."""
@@ -108,7 +113,7 @@ def ray_batches(
     worker_options = dict(
         fn_constructor_kwargs=dict(
             run_dir=str(Path(run_dir).resolve()), device=device, backend=backend, batch_size=batch_size,
-            min_score=min_score, threads=max(1, int(cpus_per_worker)),
+            min_score=min_score, threads=max(1, int(cpus_per_worker)), max_stance_candidates=max_stance_candidates,
         ),
         batch_size=batch_size, concurrency=workers, num_cpus=cpus_per_worker, num_gpus=gpus_per_worker or None,
     )  # fmt: skip

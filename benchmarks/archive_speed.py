@@ -18,7 +18,12 @@ workers included; shared pages count once per process, so it is an upper bound),
 equal the local engine's.
 
     python benchmarks/archive_speed.py RUN_DIR [--articles 2000] [--max-chars 600] [--engines local-1t,local,ray-1,ray-2]
+                                       [--long-article-chars 1000000] [--long-article-stance-candidates N]
                                        [--json benchmarks/results/archive_speed.json]
+
+The long article (``--long-article-chars``, 0 to skip) is one text of the corpus's articles one after
+another, predicted by the local engine with ``--max-text-chars`` raised to let it in; with the shipped
+stance-candidate limit it is refused after tagging, ``--long-article-stance-candidates`` lets it through.
 """
 
 from __future__ import annotations
@@ -136,6 +141,10 @@ def main() -> None:
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated, from {', '.join(ENGINES)}")
     parser.add_argument("--long-article-chars", type=int, default=1_000_000, help="also predict one article this long (0: skip)")
     parser.add_argument("--long-article-timeout", type=float, default=150.0, help="seconds before the long article is given up")
+    parser.add_argument(
+        "--long-article-stance-candidates", type=int,
+        help="--max-stance-candidates for the long article (default: the shipped limit, which refuses a 1 MB article after tagging it)",
+    )  # fmt: skip
     parser.add_argument("--json", dest="json_path", type=Path, help="also write the results here")
     args = parser.parse_args()
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
@@ -168,8 +177,9 @@ def main() -> None:
             size = build_long_article(long_path, args.long_article_chars)
             print(f"one article of {size:,} characters ...", file=sys.stderr, flush=True)
             long = run_engine(
-                args.run_dir, long_path, work / "long.jsonl", ["--max-text-chars", str(size)], {}, timeout=args.long_article_timeout,
-                may_reject=True,
+                args.run_dir, long_path, work / "long.jsonl",
+                ["--max-text-chars", str(size)] + (["--max-stance-candidates", str(args.long_article_stance_candidates)] if args.long_article_stance_candidates else []),
+                {}, timeout=args.long_article_timeout, may_reject=True,
             )  # fmt: skip
             results["long_article"] = {"characters": size, **long, "target_peak_rss_mb": 1536}
             print(f"  {long}", file=sys.stderr, flush=True)
@@ -182,7 +192,8 @@ def main() -> None:
         results["ray_2_vs_ray_1"] = round(measured["ray-2"]["articles_per_s"] / measured["ray-1"]["articles_per_s"], 2)
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "run": str(args.run_dir)}
     results["settings"] = {"articles": args.articles, "max_chars": args.max_chars, "engines": engines,
-                           "long_article_chars": args.long_article_chars, "long_article_timeout_s": args.long_article_timeout}  # fmt: skip
+                           "long_article_chars": args.long_article_chars, "long_article_timeout_s": args.long_article_timeout,
+                           "long_article_stance_candidates": args.long_article_stance_candidates}  # fmt: skip
     text = json.dumps(results, indent=2)
     print(text)
     if args.json_path:

@@ -58,7 +58,7 @@ def test_predict_jsonl_input_keeps_a_line_separator(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"id": "ls", "text": "Iran backs Hezbollah.\u2028The UN condemned it."}, ensure_ascii=False) + "\n", encoding="utf-8")
     [doc] = read_inputs([path])
-    assert (doc.id, doc.text, doc.source) == ("ls", "Iran backs Hezbollah.\u2028The UN condemned it.", f"{path}:1")
+    assert (doc.id, doc.text, doc.where) == ("ls", "Iran backs Hezbollah.\u2028The UN condemned it.", f"{path}:1")
 
 
 def test_doccano_export_keeps_a_line_separator(tmp_path):

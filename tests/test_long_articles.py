@@ -1,4 +1,4 @@
-"""Long articles are tagged in bounded pieces of whole sentences, with the same result as all at once."""
+"""Long articles are tagged in bounded pieces of whole sentences, and their stance contexts classified in bounded chunks, with the same result as all at once."""
 
 from __future__ import annotations
 
@@ -20,3 +20,13 @@ def test_tagging_in_pieces_matches_tagging_at_once(predictor, seed_article, monk
         [(w.start, w.end, w.tag, round(w.confidence, 5)) for w in words] for words in whole
     ]
     assert len(pieces[0]) > 1000 and pieces[2] == []
+
+
+def test_stance_contexts_classified_in_chunks_match_all_at_once(predictor, seed_article, monkeypatch):
+    article = seed_article.model_copy(update={"stances": []})  # gold mentions and actors: many candidate pairs
+    monkeypatch.setattr(Predictor, "STANCE_CHUNK_CONTEXTS", 10**9)
+    contexts, whole = predictor._context_distributions([article], 8)
+    monkeypatch.setattr(Predictor, "STANCE_CHUNK_CONTEXTS", 7)
+    again, chunked = predictor._context_distributions([article], 8)
+    assert len(contexts) > 7 * 3 and again == contexts
+    assert [p.round(5).tolist() for p in chunked] == [p.round(5).tolist() for p in whole]

@@ -178,3 +178,32 @@ def test_without_a_reject_callback_a_work_limit_is_raised(run_dir, monkeypatch):
     monkeypatch.setattr(Predictor, "predict_articles", limited)
     with pytest.raises(LimitExceeded, match="over the limit of 2"):
         predict_or_reject(load_predictor(run_dir), [InputDoc("a", "text", "x.jsonl", line=1)])
+
+
+def test_max_stance_candidates_option_reaches_the_predictor(run_dir, tmp_path, monkeypatch):
+    seen = []
+    original = Predictor.predict_articles
+
+    def recording(self, articles, **options):
+        seen.append(self.max_stance_candidates)
+        return original(self, articles, **options)
+
+    monkeypatch.setattr(Predictor, "predict_articles", recording)
+    source = _archive(tmp_path / "news.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["predict", str(run_dir), str(source), "-o", str(out), "--max-stance-candidates", "7"])
+    assert result.exit_code == 0, result.output
+    assert seen and set(seen) == {7}  # the option reaches the Predictor's check (`check_limit` in `_context_distributions`)
+    result = runner.invoke(app, ["predict", str(run_dir), str(source), "-o", str(out), "--max-stance-candidates", "0"])
+    assert result.exit_code == 2 and "--max-stance-candidates" in " ".join(result.stderr.split())
+
+
+def test_an_article_with_more_stance_candidates_than_the_predictor_allows_raises_a_named_limit(run_dir):
+    predictor = load_predictor(run_dir)
+    text = "Iran backs Hezbollah against Israel."
+    mentions = [{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20, "actor": "HEZ"}, {"start": 29, "end": 35, "actor": "ISR"}]
+    predictor.max_stance_candidates = 5  # 3 actors in one sentence: 6 ordered pairs, one context each
+    with pytest.raises(LimitExceeded, match="article doc-0: 6 stance candidates, over the limit of 5"):
+        predictor.predict(text, mentions=mentions)
+    predictor.max_stance_candidates = 6
+    assert predictor.predict(text, mentions=mentions).id == "doc-0"

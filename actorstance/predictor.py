@@ -34,7 +34,7 @@ from .dataset import (
 from .grouping import TaggedSpan, article_date, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
-from .machine import best_device
+from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
@@ -362,6 +362,7 @@ class Predictor:
             for window, window_probabilities in zip(windows, probabilities):
                 index, shift, _ = group[int(window.article_id)]
                 self._merge_window(best[index], window, window_probabilities, shift)
+            release_freed_memory()
         return [[words[start] for start in sorted(words)] for words in best]
 
     @staticmethod
@@ -585,6 +586,7 @@ class Predictor:
                 for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
             ]
             probabilities += self._forward("stance", rows, batch_size)
+            release_freed_memory()
         if lost:
             warnings.warn(f"{lost} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
         return contexts, probabilities

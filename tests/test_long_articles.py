@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import platform
+
 import pytest
 
 from actorstance.predictor import Predictor
@@ -30,3 +32,11 @@ def test_stance_contexts_classified_in_chunks_match_all_at_once(predictor, seed_
     again, chunked = predictor._context_distributions([article], 8)
     assert len(contexts) > 7 * 3 and again == contexts
     assert [p.round(5).tolist() for p in chunked] == [p.round(5).tolist() for p in whole]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_freed_memory_is_handed_back_through_glibc():
+    from actorstance.machine import _malloc_trim, release_freed_memory
+
+    assert _malloc_trim() is not None  # found, so the long-article paths really trim (not the silent no-op)
+    assert release_freed_memory() is None

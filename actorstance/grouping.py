@@ -79,8 +79,7 @@ def _written_words(text: str) -> frozenset[str]:
 def _is_name(text: str, span: TaggedSpan, dictionary, written: frozenset[str]) -> bool:
     """A name has a capitalised word (or a digit) after any leading "the". A sentence's first word is
     capitalised anyway: it counts only when the text never writes it in lower case and the dictionary
-    does not know it as a common noun ("Residents fled" is no name, "Iran denied" is). ``written`` is
-    `_written_words` of ``text``, computed once per article rather than searched per mention."""
+    does not know it as a common noun (`_is_common_noun`: "Residents fled" is no name, "Iran denied" is)."""
     surface = text[span.start : span.end]
     stripped = _LEADING_THE.sub("", surface)
     words = stripped.split()
@@ -89,14 +88,7 @@ def _is_name(text: str, span: TaggedSpan, dictionary, written: frozenset[str]) -
     for position, word in enumerate(words):
         if not (word[:1].isupper() or any(c.isdigit() for c in word)) or _is_compound_modifier(word):
             continue
-        if position > 0 or not starts_sentence:
-            return True
-        lower = word.lower()
-        if _WORD.fullmatch(lower):
-            common = lower in written
-        else:  # a word with punctuation ("U.S."): look for it as written
-            common = re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
-        if not common and (dictionary is None or dictionary.agent(word) is None):
+        if position > 0 or not starts_sentence or not _is_common_noun(word, text, dictionary, written):
             return True
     return False
 
@@ -107,9 +99,16 @@ def _is_compound_modifier(word: str) -> bool:
     return len(parts) > 1 and parts[-1][:1].islower() and parts[-1].isalpha()
 
 
-def _is_common_noun(word: str, dictionary, written: frozenset[str]) -> bool:
-    """The article writes ``word`` in lower case somewhere, or the dictionary knows it as an agent noun ("army")."""
-    return word.lower() in written or (dictionary is not None and dictionary.agent(word) is not None)
+def _is_common_noun(word: str, text: str, dictionary, written: frozenset[str]) -> bool:
+    """``text`` writes ``word`` in lower case somewhere, or the dictionary knows it as an agent noun
+    ("army"). ``written`` is `_written_words` of ``text``, computed once per article rather than
+    searched per word."""
+    lower = word.lower()
+    if _WORD.fullmatch(lower):
+        in_lower_case = lower in written
+    else:  # a word with punctuation ("U.S."): look for it as written
+        in_lower_case = re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+    return in_lower_case or (dictionary is not None and dictionary.agent(word) is not None)
 
 
 def _display(surface: str) -> str:
@@ -178,7 +177,7 @@ def resolve_actors(
         group.members.append(span)
         assignment[span] = key
     if resolve_nominals:
-        _merge_short_forms(groups, assignment, lambda word: _is_common_noun(word, dictionary, written))
+        _merge_short_forms(groups, assignment, lambda word: _is_common_noun(word, text, dictionary, written))
     for span in nominals:
         surface = text[span.start : span.end]
         possessor = _possessor(surface, span, groups, assignment, dictionary, when)

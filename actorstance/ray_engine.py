@@ -50,16 +50,13 @@ class _PredictorWorker:
             InputDoc(str(identifier), str(text), str(source), json.loads(meta), None if line < 0 else int(line))
             for identifier, text, meta, source, line in zip(batch["id"], batch["text"], batch["meta"], batch["source"], batch["line"])
         ]
-        rejects: dict[str, Reject] = {}  # by article id, which `InputDoc.rejected` keeps in the raw record
-
-        def keep(reject: Reject) -> None:
-            rejects[json.loads(reject.raw)["id"]] = reject
-
-        results = predict_or_reject(self.predictor, docs, self.batch_size, self.min_score, keep)
+        rejects: list[Reject] = []  # in input order, as the documents that have no prediction
+        results = predict_or_reject(self.predictor, docs, self.batch_size, self.min_score, rejects.append)
         predicted = {article.id: json.dumps(article.to_dict(), ensure_ascii=False) for article in results}
+        rejected = iter(rejects)
         return {
             "record": [predicted.get(doc.id, "") for doc in docs],
-            "reject": [json.dumps(rejects[doc.id].to_dict(), ensure_ascii=False) if doc.id in rejects else "" for doc in docs],
+            "reject": ["" if doc.id in predicted else json.dumps(next(rejected).to_dict(), ensure_ascii=False) for doc in docs],
         }
 
 

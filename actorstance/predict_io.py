@@ -58,6 +58,11 @@ class InputError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+def _where(source: str, line: int | None) -> str:
+    """"path:line" for a record of a JSONL or Parquet file, else the file (or "<stdin>")."""
+    return source if line is None else f"{source}:{line}"
+
+
 @dataclass
 class InputDoc:
     id: str
@@ -68,8 +73,7 @@ class InputDoc:
 
     @property
     def where(self) -> str:
-        """"path:line" for a record of a JSONL or Parquet file, else the file (or "<stdin>")."""
-        return self.source if self.line is None else f"{self.source}:{self.line}"
+        return _where(self.source, self.line)
 
     def article(self) -> Article:
         return Article(id=self.id, text=self.text, meta=self.meta)
@@ -90,8 +94,7 @@ class Reject:
     raw: str | None = None
 
     def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
-        return f"{where}: {self.problem}"
+        return f"{_where(self.source, self.line)}: {self.problem}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "line": self.line, "problem": self.problem, "raw": self.raw}

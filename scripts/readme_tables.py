@@ -105,6 +105,14 @@ def render_seed_spread(spread: dict) -> str:
     return "\n".join(lines)
 
 
+def value_with_interval(entry: dict) -> str:
+    """A headline entry of a result file (``value``, ``ci_low``, ``ci_high``) as "0.855 [0.818, 0.893]"."""
+    text = f"{entry['value']:.3f}"
+    if entry.get("ci_low") is not None:
+        text += f" [{entry['ci_low']:.3f}, {entry['ci_high']:.3f}]"
+    return text
+
+
 ROLES_ACTOR = REPO / "benchmarks" / "results" / "roles-actor-validation.json"
 ROLES_ACTOR_NAMES = {"token_vote": "token vote (the shipped default)", "actor": "actor head over the whole article"}
 
@@ -113,7 +121,7 @@ def render_roles_actor(ablation: dict) -> str:
     """The role decisions of one run (scripts/roles_actor_ablation.py): headline value and 95% interval."""
     lines = ["| role decision (same weights) | actor role acc. (gold mentions) | mention strict F1 |", "|---|---|---|"]
     for name, scores in ablation["variants"].items():
-        cells = [f"{scores[key]['value']:.3f} [{scores[key]['ci_low']:.3f}, {scores[key]['ci_high']:.3f}]" for key in ("actor_role_accuracy", "mention_strict_f1")]
+        cells = [value_with_interval(scores[key]) for key in ("actor_role_accuracy", "mention_strict_f1")]
         lines.append(f"| {ROLES_ACTOR_NAMES.get(name, name)} | {' | '.join(cells)} |")
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 
 from generated_file import write_or_check
-from readme_tables import replace_region
+from readme_tables import replace_region, value_with_interval
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
@@ -36,13 +36,6 @@ VARIANT_NAMES = {
 SHIPPED = "confident"
 
 
-def _value(entry: dict) -> str:
-    text = f"{entry['value']:.3f}"
-    if entry.get("ci_low") is not None:
-        text += f" [{entry['ci_low']:.3f}, {entry['ci_high']:.3f}]"
-    return text
-
-
 def render_ablation(results: dict) -> str:
     lines = [
         "| variant | end-to-end stance F1 | stance macro-F1 (gold actors) | actor F1 | actor grouping CoNLL F1 "
@@ -52,8 +45,8 @@ def render_ablation(results: dict) -> str:
     for name, variant in results["variants"].items():
         headline = variant["headline"]
         lines.append(
-            f"| {VARIANT_NAMES.get(name, name)} | {_value(headline['e2e_stance_f1'])} | {_value(headline['stance_macro_f1'])} "
-            f"| {_value(headline['actor_f1'])} | {_value(headline['coref_conll_f1'])} | {variant['predicted_per_gold_actors']:.2f} "
+            f"| {VARIANT_NAMES.get(name, name)} | {value_with_interval(headline['e2e_stance_f1'])} | {value_with_interval(headline['stance_macro_f1'])} "
+            f"| {value_with_interval(headline['actor_f1'])} | {value_with_interval(headline['coref_conll_f1'])} | {variant['predicted_per_gold_actors']:.2f} "
             f"| {variant['predicted_per_gold_edges']:.2f} | {variant['none_recall_gold_actors']:.3f} |"
         )
     return "\n".join(lines)
@@ -103,7 +96,7 @@ def render_design(designs: dict[str, tuple[dict, dict]]) -> str:
         decision = ablation["decision"]
         e2e = ablation["variants"][SHIPPED]["headline"]["e2e_stance_f1"]
         ratio = speed["full_prediction_time_over_roles_only"]
-        lines.append(f"| {name} | {decision['fitted_on']['edge_f1']:.3f} (threshold {decision['threshold']:.2f}) | {_value(e2e)} | {ratio:.2f}x |")
+        lines.append(f"| {name} | {decision['fitted_on']['edge_f1']:.3f} (threshold {decision['threshold']:.2f}) | {value_with_interval(e2e)} | {ratio:.2f}x |")
     return "\n".join(lines)
 
 
@@ -155,8 +148,8 @@ def render_learning_curve(results: dict) -> str:
     for point in results["points"]:
         headline = point["headline"]
         lines.append(
-            f"| {point['train_articles']} ({point['fraction']:.0%}) | {_value(headline['e2e_stance_f1'])} "
-            f"| {_value(headline['stance_macro_f1'])} | {point['decision']['fitted_on']['edge_f1']:.3f} |"
+            f"| {point['train_articles']} ({point['fraction']:.0%}) | {value_with_interval(headline['e2e_stance_f1'])} "
+            f"| {value_with_interval(headline['stance_macro_f1'])} | {point['decision']['fitted_on']['edge_f1']:.3f} |"
         )
     return "\n".join(lines)
 

@@ -255,7 +255,7 @@ def build_trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
-        eval_dataset=datasets["validation"] if has_validation else None,
+        eval_dataset=_by_length(datasets["validation"]) if has_validation else None,
         data_collator=data_collator or PadCollator(tokenizer.pad_token_id),
         compute_metrics=_metrics_function(labels, tasks),
         preprocess_logits_for_metrics=_argmax_logits,
@@ -264,6 +264,21 @@ def build_trainer(
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
     return trainer
+
+
+def _by_length(dataset):
+    """The rows ordered by length: evaluation batches then pad little (its metrics do not depend on order)."""
+    lengths = [len(ids) for ids in dataset["input_ids"]]
+    return dataset.select(sorted(range(len(lengths)), key=lengths.__getitem__))
+
+
+def _kept_evaluation(state) -> dict | None:
+    """The logged evaluation of the checkpoint ``load_best_model_at_end`` kept: the same numbers a final
+    ``evaluate()`` would give, without a second pass over the validation split."""
+    records = [
+        r for r in state.log_history if r.get("step") == state.best_global_step and any(key.startswith("eval_") for key in r)
+    ]
+    return records[-1] if state.best_global_step is not None and records else None
 
 
 def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:
@@ -327,16 +342,16 @@ def _train_model(
     }
     kept = metrics["kept_checkpoint"]
     if has_validation:
-        trainer.remove_callback(EvaluationLineCallback)  # the final evaluation re-scores the kept checkpoint
+        trainer.remove_callback(EvaluationLineCallback)  # a final evaluate() (when nothing was kept) prints no line
         if kept is not None and trainer.is_world_process_zero():
             print(f"kept the checkpoint of epoch {kept['epoch']:.2f} (step {kept['step']}): "
                   f"{config.training.early_stopping.metric} {kept['metric_value']:.4f}", flush=True)  # fmt: skip
-        evaluation = trainer.evaluate()
+        evaluation = _kept_evaluation(trainer.state) or trainer.evaluate()
         timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch"}
         metrics["validation"] = {
             key.removeprefix("eval_"): value
             for key, value in evaluation.items()
-            if isinstance(value, (int, float)) and key not in timing
+            if key.startswith("eval_") and isinstance(value, (int, float)) and key not in timing
         }
     return trainer.accelerator.unwrap_model(trainer.model), metrics, trainer.is_world_process_zero()
 

@@ -45,7 +45,7 @@ a first pass for annotators (predictions convert to brat, Label Studio and docca
 
 - Trained on {train_articles} articles written for this project; other genres, languages and
   annotation conventions will score lower.
-- Stances are predicted only between actors mentioned within {distance} sentence(s) of each other;
+- Stances are predicted only between actors mentioned {distance};
   pronoun-only references are not resolved.
 - Roles follow the label schema above; an actor's role is what the article says it is, not a fact.
 
@@ -74,6 +74,10 @@ def _metric_rows(validation: dict[str, Any]) -> str:
         return "No validation split was available."
     rows = "\n".join(f"| {key} | {validation[key]:.4f} |" for key in keys)
     return "| metric | value |\n|---|---|\n" + rows
+
+
+def _distance(sentences: int) -> str:
+    return "in one sentence" if sentences == 0 else f"within {sentences} sentence(s) of each other"
 
 
 def _kept(summary: dict[str, Any], metric: str) -> str:
@@ -110,6 +114,6 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),
-        distance=config.stance.max_sentence_distance,
+        distance=_distance(config.stance.max_sentence_distance),
         threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
     )

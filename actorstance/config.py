@@ -117,7 +117,14 @@ class StanceConfig(_Section):
     )
     max_sentence_distance: int = Field(
         default=StanceOptions.max_sentence_distance, ge=0,
-        description="actor pairs are candidates when mentions of both are at most this many sentences apart",
+        description="actor pairs are candidates when mentions of both are at most this many sentences apart "
+        "(0: in one sentence)",
+    )
+    train_sentence_distance: int | None = Field(
+        default=None, ge=0,
+        description="the same for the training contexts (and the validation contexts of early stopping): pairs this "
+        "far apart train the classifier as NONE examples even when prediction proposes nearer pairs only; "
+        "null = max_sentence_distance",
     )
     negative_ratio: float | None = Field(
         default=StanceOptions.negative_ratio, gt=0,
@@ -147,8 +154,12 @@ class StanceConfig(_Section):
             raise ValueError("typed_markers works with design: pair_contexts (the windows design marks every mention alike)")
         return self
 
-    def options(self) -> StanceOptions:
-        return StanceOptions(**self.model_dump())
+    def options(self, training: bool = False) -> StanceOptions:
+        """The options of prediction, or with ``training`` those that build the training data."""
+        values = self.model_dump(exclude={"train_sentence_distance"})
+        if training and self.train_sentence_distance is not None:
+            values["max_sentence_distance"] = self.train_sentence_distance
+        return StanceOptions(**values)
 
 
 class ActorsConfig(_Section):

@@ -77,7 +77,7 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     articles = load_corpus([str(REPO / p) if not Path(p).is_absolute() else p for p in config.data.paths], labels)
     data = build_dataset_dict(
-        articles, tokenizer, labels, config.tasks, config.roles.options(), config.stance.options(),
+        articles, tokenizer, labels, config.tasks, config.roles.options(), config.stance.options(training=True),
         config.data.split_options(), seed=config.seed,
     )  # fmt: skip
     train_only = DatasetDict({"train": data["train"], "validation": data["validation"].select([])})

@@ -87,6 +87,16 @@ def test_config_defaults_are_the_option_defaults():
     config = RunConfig()
     assert config.roles.options() == RoleOptions() and config.stance.options() == StanceOptions()
     assert config.data.split_options() == SplitOptions()
+    assert config.stance.options(training=True) == StanceOptions()  # no train_sentence_distance: the same pairs
+
+
+def test_training_contexts_may_reach_further_than_the_predicted_pairs():
+    from actorstance.config import StanceConfig
+
+    stance = StanceConfig(max_sentence_distance=0, train_sentence_distance=1)
+    assert stance.options().max_sentence_distance == 0
+    assert stance.options(training=True).max_sentence_distance == 1
+    assert stance.options(training=True).max_length == stance.options().max_length
 
 
 @pytest.mark.parametrize(

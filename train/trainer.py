@@ -391,7 +391,7 @@ def train(
             group_metrics = json.loads((finished / "metrics.json").read_text(encoding="utf-8"))
         else:
             datasets = build_dataset_dict(
-                articles, tokenizer, labels, group, config.roles.options(), config.stance.options(),
+                articles, tokenizer, labels, group, config.roles.options(), config.stance.options(training=True),
                 config.data.split_options(), seed=config.seed,
             )  # fmt: skip
             model, group_metrics, is_main = _train_model(
@@ -495,7 +495,7 @@ def _fit_role_threshold(config, labels, trained, tokenizer, aliases, validation,
 def _none_per_positive(config: RunConfig, articles, tokenizer) -> dict:
     """NONE candidate pairs per stated-stance pair, as the data has them and as training saw them; the
     predictor divides the odds back out so its NONE rate matches real articles."""
-    positives, negatives = stance_pair_counts(articles, tokenizer, config.stance.options())
+    positives, negatives = stance_pair_counts(articles, tokenizer, config.stance.options(training=True))
     natural = negatives / max(positives, 1)
     trained = config.stance.negative_ratio if config.stance.negative_ratio is not None else natural
     return {"natural": round(natural, 4), "trained": round(min(trained, natural), 4)}

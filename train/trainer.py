@@ -255,7 +255,7 @@ def build_trainer(
         model=model,
         args=args,
         train_dataset=datasets["train"],
-        eval_dataset=_by_length(datasets["validation"]) if has_validation else None,
+        eval_dataset=datasets["validation"] if has_validation else None,
         data_collator=data_collator or PadCollator(tokenizer.pad_token_id),
         compute_metrics=_metrics_function(labels, tasks),
         preprocess_logits_for_metrics=_argmax_logits,
@@ -264,12 +264,6 @@ def build_trainer(
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
     return trainer
-
-
-def _by_length(dataset):
-    """The rows ordered by length: evaluation batches then pad little (its metrics do not depend on order)."""
-    lengths = [len(ids) for ids in dataset["input_ids"]]
-    return dataset.select(sorted(range(len(lengths)), key=lengths.__getitem__))
 
 
 def _kept_evaluation(state) -> dict | None:

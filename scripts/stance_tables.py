@@ -88,6 +88,14 @@ def render_floor(results: dict) -> str:
     return "\n".join(lines)
 
 
+DESIGN_RUNS = (
+    ("pair contexts, pairs in one sentence (default)", "default"),
+    ("pair contexts, pairs up to the next sentence", "two-sentences"),
+    ("windows", "windows"),
+)
+"""Row name -> the suffix of its stance-ablation-validation-*.json and predict-speed-*.json."""
+
+
 def render_design(designs: dict[str, tuple[dict, dict]]) -> str:
     """Design name -> (its run's ablation results, its predict-speed results)."""
     lines = [
@@ -163,12 +171,7 @@ def update(readme: str) -> str:
     ablation = load("stance-ablation-validation.json")
     readme = replace_region(readme, "stance-ablation", render_ablation(ablation))
     designs = {
-        "pair contexts, pairs in one sentence (default)": "default",
-        "pair contexts, pairs up to the next sentence": "two-sentences",
-        "windows": "windows",
-    }
-    designs = {
-        name: (load(f"stance-ablation-validation-{key}.json"), load(f"predict-speed-{key}.json")) for name, key in designs.items()
+        name: (load(f"stance-ablation-validation-{key}.json"), load(f"predict-speed-{key}.json")) for name, key in DESIGN_RUNS
     }
     readme = replace_region(readme, "stance-design", render_design(designs))
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))

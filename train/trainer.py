@@ -103,13 +103,21 @@ def _tensorboard_callback(directory: Path) -> TrainerCallback:
     return TensorBoardCallback(SummaryWriter(log_dir=str(directory)))
 
 
+def _kept_evaluation(state) -> dict | None:
+    """The logged evaluation of the checkpoint ``load_best_model_at_end`` kept: the same numbers a final
+    ``evaluate()`` would give, without a second pass over the validation split."""
+    records = [
+        r for r in state.log_history if r.get("step") == state.best_global_step and any(key.startswith("eval_") for key in r)
+    ]
+    return records[-1] if state.best_global_step is not None and records else None
+
+
 def _kept_checkpoint(state) -> dict | None:
     """Step, epoch and metric of the checkpoint that ``load_best_model_at_end`` kept (None without evaluation)."""
-    if state.best_global_step is None:
+    evaluation = _kept_evaluation(state)
+    if evaluation is None:
         return None
-    epochs = [record.get("epoch") for record in state.log_history if record.get("step") == state.best_global_step]
-    epoch = next((value for value in epochs if value is not None), None)
-    return {"step": state.best_global_step, "epoch": epoch, "metric_value": state.best_metric}
+    return {"step": state.best_global_step, "epoch": evaluation.get("epoch"), "metric_value": state.best_metric}
 
 
 def _precision_flags(precision: str) -> dict:
@@ -266,15 +274,6 @@ def build_trainer(
     return trainer
 
 
-def _kept_evaluation(state) -> dict | None:
-    """The logged evaluation of the checkpoint ``load_best_model_at_end`` kept: the same numbers a final
-    ``evaluate()`` would give, without a second pass over the validation split."""
-    records = [
-        r for r in state.log_history if r.get("step") == state.best_global_step and any(key.startswith("eval_") for key in r)
-    ]
-    return records[-1] if state.best_global_step is not None and records else None
-
-
 def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:
     """``model.init_from``: load the run's model (its stance model when the run has separate ones) and
     carry over its encoder and the head outputs of the labels both label sets name alike."""
@@ -341,7 +340,7 @@ def _train_model(
             print(f"kept the checkpoint of epoch {kept['epoch']:.2f} (step {kept['step']}): "
                   f"{config.training.early_stopping.metric} {kept['metric_value']:.4f}", flush=True)  # fmt: skip
         evaluation = _kept_evaluation(trainer.state) or trainer.evaluate()
-        timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch"}
+        timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second"}
         metrics["validation"] = {
             key.removeprefix("eval_"): value
             for key, value in evaluation.items()

@@ -149,7 +149,7 @@ BackendOption = Annotated[
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="cpu, cuda, cuda:1, mps (default: best available)")]
 
 
-def _load(run_dir: Path, device: str | None, backend: str):
+def _load(run_dir: Path, device: str | None, backend: str, max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE):
     from transformers.utils import logging as transformers_logging
 
     from .backends import BackendError
@@ -158,7 +158,7 @@ def _load(run_dir: Path, device: str | None, backend: str):
 
     transformers_logging.disable_progress_bar()  # no "Loading weights" bars in the command's stderr
     try:
-        return load_predictor(run_dir, device=device, backend=backend)
+        return load_predictor(run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates)
     except (RunDirError, BackendError) as error:
         _fail(str(error), 2)
 
@@ -213,9 +213,7 @@ def predict(
     rejected = RejectLog(rejects_path)
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM keeps finished batches, as Ctrl-C does
     try:
-        predictor = None if engine == "ray" else _load(run_dir, device, backend)
-        if predictor is not None:
-            predictor.max_stance_candidates = max_stance_candidates
+        predictor = None if engine == "ray" else _load(run_dir, device, backend, max_stance_candidates)
         writer.labels = predictor.labels if predictor is not None else None
         total = count_inputs(inputs or ["-"], input_format)
         consumed = [0]  # records read but not predicted: rejected, or done by an earlier run

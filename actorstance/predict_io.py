@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .limits import MAX_TEXT_CHARS, LimitExceeded
+from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, MAX_TEXT_CHARS, LimitExceeded
 from .run import RunDirError
 from .schema import Article
 from .text import text_problem
@@ -307,17 +307,22 @@ def read_inputs(
     return docs
 
 
-def load_predictor(run_dir: str | Path, device: str | None = None, backend: str = "torch"):
-    """`Predictor.from_pretrained` whose every failure is a `RunDirError` or `BackendError` naming the problem."""
+def load_predictor(
+    run_dir: str | Path, device: str | None = None, backend: str = "torch", max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE
+):
+    """`Predictor.from_pretrained` whose every failure is a `RunDirError` or `BackendError` naming the problem;
+    ``max_stance_candidates``: the per-article work limit over which an article is refused (`LimitExceeded`)."""
     from .backends import BackendError
     from .predictor import Predictor
 
     try:
-        return Predictor.from_pretrained(run_dir, device=device, backend=backend)
+        predictor = Predictor.from_pretrained(run_dir, device=device, backend=backend)
     except (RunDirError, BackendError):
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise RunDirError(f"{run_dir}: cannot load the run ({type(error).__name__}: {_one_line(error)})") from None
+    predictor.max_stance_candidates = max_stance_candidates
+    return predictor
 
 
 def _one_line(error: BaseException) -> str:

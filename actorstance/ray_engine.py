@@ -40,8 +40,7 @@ class _PredictorWorker:
         from .predict_io import load_predictor
 
         torch.set_num_threads(threads)
-        self.predictor = load_predictor(run_dir, device=device, backend=backend)
-        self.predictor.max_stance_candidates = max_stance_candidates
+        self.predictor = load_predictor(run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates)
         self.batch_size, self.min_score = batch_size, min_score
 
     def __call__(self, batch: dict) -> dict:

@@ -199,11 +199,9 @@ def test_max_stance_candidates_option_reaches_the_predictor(run_dir, tmp_path, m
 
 
 def test_an_article_with_more_stance_candidates_than_the_predictor_allows_raises_a_named_limit(run_dir):
-    predictor = load_predictor(run_dir)
     text = "Iran backs Hezbollah against Israel."
     mentions = [{"start": 0, "end": 4, "actor": "IRN"}, {"start": 11, "end": 20, "actor": "HEZ"}, {"start": 29, "end": 35, "actor": "ISR"}]
-    predictor.max_stance_candidates = 5  # 3 actors in one sentence: 6 ordered pairs, one context each
+    predictor = load_predictor(run_dir, max_stance_candidates=5)  # 3 actors in one sentence: 6 ordered pairs, one context each
     with pytest.raises(LimitExceeded, match="article doc-0: 6 stance candidates, over the limit of 5"):
         predictor.predict(text, mentions=mentions)
-    predictor.max_stance_candidates = 6
-    assert predictor.predict(text, mentions=mentions).id == "doc-0"
+    assert load_predictor(run_dir, max_stance_candidates=6).predict(text, mentions=mentions).id == "doc-0"

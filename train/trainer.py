@@ -487,7 +487,11 @@ def _fit_role_threshold(config, labels, trained, tokenizer, aliases, validation,
 
 def _none_per_positive(config: RunConfig, articles, tokenizer) -> dict:
     """NONE candidate pairs per stated-stance pair, as the data has them and as training saw them; the
-    predictor divides the odds back out so its NONE rate matches real articles."""
+    predictor divides the odds back out so its NONE rate matches real articles.
+
+    Both are counted at the training distance, also when prediction proposes nearer pairs only (fewer
+    NONE pairs per stated one): the larger correction offsets the max-pooling of a pair's contexts, and
+    on the validation split it gave the better-calibrated edge scores at the same fitted edge F1."""
     positives, negatives = stance_pair_counts(articles, tokenizer, config.stance.options(training=True))
     natural = negatives / max(positives, 1)
     trained = config.stance.negative_ratio if config.stance.negative_ratio is not None else natural

@@ -537,6 +537,19 @@ def _load_average() -> list[float] | None:
         return None
 
 
+def run_provenance(script: str, started: float, cpu_at_start: float, load_at_start: list[float] | None, **timing: float) -> dict[str, Any]:
+    """The record that ends a benchmark's result file: timings (``timing`` plus wall and CPU seconds since
+    the start), load average, the command that ran ``script`` and the git commit."""
+    return {
+        "timing_s": {**{key: round(value, 1) for key, value in timing.items()}, "wall": round(time.perf_counter() - started, 1),
+                     "cpu": round(_cpu_seconds() - cpu_at_start, 1)},  # fmt: skip
+        "load_average": {"start": load_at_start, "end": _load_average()},
+        "command": f"python benchmarks/{script} " + " ".join(sys.argv[1:]),
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+    }
+
+
 def majority_baselines(
     benchmark: Benchmark, rounds: Sequence[tuple[list[Article], dict[str, list[Article]]]], labels: LabelSchema
 ) -> dict[str, dict[str, Any]]:

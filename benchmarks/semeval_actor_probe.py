@@ -38,6 +38,7 @@ from benchmarks.external import (  # noqa: E402
     _load_average,
     evaluation_rounds,
     majority_baselines,
+    run_provenance,
     training_corpus,
 )
 
@@ -135,7 +136,6 @@ def run(data: Path, folds: int, max_length: int, steps: int, output: Path, model
 
     from actorstance.actor_roles import fit_threshold
     from actorstance.atomic import atomic_write_text
-    from actorstance.machine import git_commit, git_dirty
 
     started, cpu, load = time.perf_counter(), _cpu_seconds(), _load_average()
     benchmark = BENCHMARKS["semeval2025"]
@@ -183,12 +183,7 @@ def run(data: Path, folds: int, max_length: int, steps: int, output: Path, model
             "data": {"path": str(data), "articles": len(articles), "entities": sum(len(a.actors) for a in articles), "folds": folds},
             "settings": {"max_length": max_length, "max_steps": steps, "learning_rate": 1e-3, "weight_decay": 0.01,
                          "validation_fraction": 0.15, "seed": SEED},  # fmt: skip
-            "timing_s": {"encode": round(encode_seconds, 1), "wall": round(time.perf_counter() - started, 1),
-                         "cpu": round(_cpu_seconds() - cpu, 1)},  # fmt: skip
-            "load_average": {"start": load, "end": _load_average()},
-            "command": "python benchmarks/semeval_actor_probe.py " + " ".join(sys.argv[1:]),
-            "git_commit": git_commit(),
-            "git_dirty": git_dirty(),
+            **run_provenance("semeval_actor_probe.py", started, cpu, load, encode=encode_seconds),
         }
     )
     atomic_write_text(output, json.dumps(results, indent=2) + "\n")

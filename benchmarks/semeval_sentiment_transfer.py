@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.external import BENCHMARKS, _as_input, _cpu_seconds, _load_average, evaluation_rounds, majority_baselines  # noqa: E402
+from benchmarks import external  # noqa: E402
 
 SEED = 42
 SENTIMENTS = ("SUPPORT", "OPPOSE", "NEUTRAL")
@@ -47,7 +47,7 @@ def sentiment_features(predictor, articles) -> dict[tuple[str, str], np.ndarray]
     """(article id, actor id) -> mean log-probability of each of `SENTIMENTS` over its AUTHOR contexts."""
     classes = list(predictor.labels.stance_classes)
     columns = [classes.index(label) for label in SENTIMENTS]
-    contexts, distributions = predictor._context_distributions([_as_input(a) for a in articles], 32)
+    contexts, distributions = predictor._context_distributions([external._as_input(a) for a in articles], 32)
     per_entity: dict[tuple[str, str], list[np.ndarray]] = {}
     for context, distribution in zip(contexts, distributions):
         if context.holder == "AUTHOR":
@@ -121,17 +121,16 @@ def main_role_intervals(gold_articles, predicted_articles, majority_main: list[s
 def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
     from actorstance.atomic import atomic_write_text
     from actorstance.labels import LabelSchema
-    from actorstance.machine import git_commit, git_dirty
     from actorstance.predict_io import load_predictor
 
-    started, cpu, load = time.perf_counter(), _cpu_seconds(), _load_average()
-    benchmark = BENCHMARKS["semeval2025"]
+    started, cpu, load = time.perf_counter(), external._cpu_seconds(), external._load_average()
+    benchmark = external.BENCHMARKS["semeval2025"]
     labels = LabelSchema.shipped("semeval2025")
     main_of = {fine: main for main, roles in labels.role_groups.items() for fine in roles}
     articles = benchmark.import_data(data).articles
     features = sentiment_features(load_predictor(run_dir), articles)
     read_seconds = time.perf_counter() - started
-    rounds = evaluation_rounds(articles, SEED, folds=folds)
+    rounds = external.evaluation_rounds(articles, SEED, folds=folds)
     gold_all, predicted_all, majority_main, per_fold = [], [], [], []
     for training, parts in rounds:
         majority = main_of[benchmark.majority_class(training)]
@@ -142,7 +141,7 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
             for main in set(y)
         }
         for gold in parts["cv"]:
-            predicted = _as_input(gold)
+            predicted = external._as_input(gold)
             if predicted.actors:
                 mains = model.predict(_rows([gold], features, main_of)[0])
                 for actor, main in zip(predicted.actors, mains):
@@ -162,14 +161,10 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
         "metrics": {"cv": scores},
         "intervals": main_role_intervals(gold_all, predicted_all, majority_main, main_of),
         "folds": per_fold,
-        "majority_baseline": majority_baselines(benchmark, rounds, labels),
+        "majority_baseline": external.majority_baselines(benchmark, rounds, labels),
         "data": {"path": str(data), "articles": len(articles), "entities": len(features), "folds": folds},
         "settings": {"grid": GRID, "inner_cv": "GroupKFold(4) over the fold's training articles", "seed": SEED},
-        "timing_s": {"read": round(read_seconds, 1), "wall": round(time.perf_counter() - started, 1), "cpu": round(_cpu_seconds() - cpu, 1)},
-        "load_average": {"start": load, "end": _load_average()},
-        "command": "python benchmarks/semeval_sentiment_transfer.py " + " ".join(sys.argv[1:]),
-        "git_commit": git_commit(),
-        "git_dirty": git_dirty(),
+        **external.run_provenance("semeval_sentiment_transfer.py", started, cpu, load, read=read_seconds),
     }
     atomic_write_text(output, json.dumps(results, indent=2) + "\n")
     return results
@@ -178,7 +173,7 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir", type=Path, help="a stance run trained on NewsMTSC (runs/bench-newsmtsc)")
-    parser.add_argument("--data", type=Path, default=REPO / BENCHMARKS["semeval2025"].data)
+    parser.add_argument("--data", type=Path, default=REPO / external.BENCHMARKS["semeval2025"].data)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "semeval2025-sentiment-transfer.json")
     args = parser.parse_args(argv)

@@ -27,7 +27,6 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -93,29 +92,25 @@ def fit_fold(x, y, groups):
 def main_role_intervals(gold_articles, predicted_articles, majority_main: list[str], main_of: dict[str, str]) -> dict:
     """95% bootstrap intervals over articles of main-role accuracy and of its gain over the majority class
     (``majority_main``: per article, the main role the majority class of its fold predicts)."""
-    from eval.bootstrap import resample_weights
+    from eval.bootstrap import CountTable, confidence_intervals
 
-    entities, right, majority_right = [], [], []
+    counts = []
     for gold, predicted, majority in zip(gold_articles, predicted_articles, majority_main):
         truth = [main_of[actor.role] for actor in gold.actors]
-        entities.append(len(truth))
-        right.append(sum(main_of[p.role] == t for p, t in zip(predicted.actors, truth)))
-        majority_right.append(sum(t == majority for t in truth))
-    entities, right, majority_right = (np.array(values, dtype=float) for values in (entities, right, majority_right))
-    accuracy, gain = [], []
-    for weights in resample_weights(len(entities), seed=SEED):  # a chunk of resamples, one per row
-        total = weights @ entities
-        accuracy.extend(weights @ right / total)
-        gain.extend(weights @ (right - majority_right) / total)
+        counts.append({
+            ("entities",): len(truth),
+            ("right",): sum(main_of[p.role] == t for p, t in zip(predicted.actors, truth)),
+            ("majority_right",): sum(t == majority for t in truth),
+        })  # fmt: skip
+    table = CountTable([article.id for article in gold_articles], counts)
 
-    def interval(point: float, values: list[float]) -> dict:
-        low, high = np.percentile(values, [2.5, 97.5])
-        return {"value": point, "ci_low": float(low), "ci_high": float(high)}
+    def statistic(totals):
+        return {
+            "main_role_accuracy": totals[("right",)] / totals[("entities",)],
+            "gain_over_majority": (totals[("right",)] - totals[("majority_right",)]) / totals[("entities",)],
+        }
 
-    return {
-        "main_role_accuracy": interval(float(right.sum() / entities.sum()), accuracy),
-        "gain_over_majority": interval(float((right - majority_right).sum() / entities.sum()), gain),
-    }
+    return confidence_intervals(table, statistic, seed=SEED)
 
 
 def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
@@ -137,7 +132,7 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
         x, y, groups = _rows(training, features, main_of)
         model, chosen = fit_fold(x, y, groups)
         fine_by_main = {
-            main: Counter(actor.role for a in training for actor in a.actors if main_of[actor.role] == main).most_common(1)[0][0]
+            main: external._most_common(actor.role for a in training for actor in a.actors if main_of[actor.role] == main)
             for main in set(y)
         }
         for gold in parts["cv"]:

@@ -427,5 +427,40 @@ def calibrate(
     )
 
 
+@app.command("fit-linker")
+def fit_linker(
+    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    data: Annotated[
+        Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
+    ] = None,
+    split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
+) -> None:
+    """Fit the run's nominal linker on the gold grouping of annotated articles and write linker.json."""
+    from .corpus import load_corpus
+
+    predictor = _load(run_dir, None, "torch")
+    paths = data or [Path(path) for path in predictor.config.data.paths]
+    try:
+        articles = load_corpus(paths, predictor.labels)
+    except CorpusError as error:
+        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    articles = [article for article in articles if split == "all" or article.split == split]
+    if not articles:
+        errors.print(f"[red]error:[/red] {escape(', '.join(map(str, paths)))}: no article with split {split!r}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    try:
+        linker = predictor.fit_linker(articles, fitted_on={"data": [str(path) for path in paths], "split": split})
+    except ValueError as error:
+        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    path = linker.save(run_dir)
+    console.print(
+        f"{linker.fitted_on['nominals']} nominals of {len(articles)} articles ({linker.fitted_on['linked']} with a named actor "
+        f"to join): wrote {escape(str(path))}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     app()

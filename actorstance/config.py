@@ -169,6 +169,19 @@ class ActorsConfig(_Section):
     resolve_nominals: bool = Field(
         default=True, description="join nominals and short forms ('the kingdom', 'its forces', 'SSA') to a named actor of the article"
     )
+    appositions: bool = Field(
+        default=True,
+        description="join an appositive description to the mention it follows or precedes ('TotalEnergies, the French energy group'; "
+        "'the Inter-Services Public Relations directorate (ISPR)'), whatever their tagged roles",
+    )
+    linker: bool = Field(
+        default=True,
+        description="link nominals ('the government', 'the prime minister') with the run's learned linker (linker.json, "
+        "fitted on the training split) rather than the nearest-before rule; runs without one use the rule",
+    )
+    link_threshold: float = Field(
+        default=0.2, ge=0, le=1, description="least linker probability that joins a nominal to a named actor; below it, it stays its own actor"
+    )
     min_unnamed_confidence: float = Field(
         default=0.8,
         ge=0,

@@ -12,13 +12,19 @@
    "Abdul Hamid Dbeibah", "SSA" and "the Stability Support Apparatus" (same side; the words of one are
    the first or last words of the other, or its initials). A surname joins its person whatever the
    tagger's role for each ("Safadi" after "Ayman Safadi").
-4. **Nominals and metonyms** ("the kingdom", "the regime", "its forces", "the militants", "the
+4. **Appositives** join the name they describe: "TotalEnergies, the French energy group", "the
+   country's largest labour federation, the National Workers' Union", "Zhanna Avanesyan, a retired
+   teacher", "the Inter-Services Public Relations directorate (ISPR)": two mentions with only a comma,
+   a dash or an opening parenthesis between them, one of them a description (an article, then a
+   lower-case head noun), whatever the roles the tagger gave them. A description followed by "and" or
+   "or" is a list item instead ("Mali's army, the police and ...").
+5. **Nominals and metonyms** ("the kingdom", "the regime", "its forces", "the militants", "the
    channel") join a named actor of the same role in the article, else of the same side (REB, MILITIA
    and TERROR are one side: "the group" after "Al-Shabaab"): the only one, else the one mentioned
    nearest before (else after). For roles whose bare nominals usually denote a group of their own
    (CIV, MEDIA, POL: "residents", "witnesses", "journalists") only a definite singular one refers
    back ("the company", "the party", "its leader").
-5. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
+6. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
    below ``actors.min_unnamed_confidence`` ("a displaced mother" at 0.6) is mostly a group the
    guidelines do not annotate; the floor was chosen on the validation split (README, "Actors").
 """
@@ -31,9 +37,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .aliases import normalize_surface, unique_actor_id
+from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker
 from .schema import Actor, Article, Mention
+from .text import sentence_index, sentence_spans
 
-__all__ = ["TaggedSpan", "resolve_actors", "article_date", "NOMINAL_ROLES"]
+__all__ = ["TaggedSpan", "resolve_actors", "linking_examples", "fit_mention_linker", "article_date", "NOMINAL_ROLES"]
 
 NOMINAL_ROLES = frozenset({"GOV", "MIL", "REB", "MILITIA", "TERROR", "IGO"})
 """Roles whose unnamed mentions ("the regime", "the troops") refer back to a named actor of the article."""
@@ -41,6 +49,10 @@ NOMINAL_ROLES = frozenset({"GOV", "MIL", "REB", "MILITIA", "TERROR", "IGO"})
 _LEADING_THE = re.compile(r"^(?i:the)\s+")
 _WORD = re.compile(r"[\w-]+")
 _DEFINITE = re.compile(r"^(?i:the|its|their|his|her|our|my)\s+\S")
+_APPOSITION_GAP = re.compile(r"\s*(?:,|\(|—|–|--)\s*")
+_DESCRIPTION = re.compile(r"^(?i:the|an?)\s+(?P<words>[^,;()]+)$")
+_HEAD_END = re.compile(r"\s(?:of|in|from|for|based|that|which|who|with|on|at)\s")
+_LIST_GOES_ON = re.compile(r"^\s*,?\s*(?:and|or)\s")
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class _Group:
     name: str
     code: str | None
     named: bool
+    kind: str | None = None  # the dictionary link's kind (`_dictionary_key`), None for other names
     members: list[TaggedSpan] = field(default_factory=list)
 
 
@@ -115,8 +128,10 @@ def _display(surface: str) -> str:
     return _LEADING_THE.sub("", surface)
 
 
-def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | None) -> tuple[str, str, str] | None:
-    """(key, code, name) of a mention the dictionary links, the role splitting a state's forces off."""
+def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | None) -> tuple[str, str, str, str] | None:
+    """(key, code, name, kind) of a mention the dictionary links, the role splitting a state's forces
+    off; ``kind``: the link's kind ("country", "organisation", "nonstate", "person"), "country_forces"
+    for a state's forces."""
     if dictionary is None:
         return None
     from .actor_dictionary import actor_key
@@ -126,11 +141,12 @@ def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | N
         return None
     if link.kind == "country":
         role = "MIL" if link.agent == "MIL" else role  # "the Jordanian army" is the forces, whatever the tagger says
-        code = link.code if role == "GOV" else f"{link.code}_{role}"
-        name = link.name if role == "GOV" else f"{link.name} ({role})"
-        return code, code, name
+        if role == "GOV":
+            return link.code, link.code, link.name, "country"
+        code = f"{link.code}_{role}"
+        return code, code, f"{link.name} ({role})", "country_forces"
     key = actor_key(link)
-    return key, key, link.name
+    return key, key, link.name, link.kind
 
 
 def resolve_actors(
@@ -141,21 +157,98 @@ def resolve_actors(
     when: datetime.date | None = None,
     resolve_nominals: bool = True,
     min_unnamed_confidence: float = 0.0,
+    appositions: bool = True,
+    linker: MentionLinker | None = None,
+    link_threshold: float = 0.2,
 ) -> tuple[list[Mention], list[Actor]]:
     """Group tagged spans into actors; returns the mentions (by start) and the actors (by first mention).
 
     ``aliases``: normalised surface -> canonical name (the run's alias table); ``dictionary``: an
     `actor_dictionary.ActorDictionary` (None: no linking); ``when``: the article's date, for dated
-    dictionary roles; ``resolve_nominals=False`` keeps steps 3 and 4 out (each nominal or short form
-    groups only with the same normalised surface); ``min_unnamed_confidence``: an actor without a
-    name whose most confident mention scores below it is dropped (step 5).
+    dictionary roles; ``resolve_nominals=False`` keeps steps 3 and 5 out (each nominal or short form
+    groups only with the same normalised surface); ``appositions=False`` keeps step 4 out;
+    ``linker``: a fitted `linking.MentionLinker` that picks a nominal's named actor in step 5 instead
+    of the nearest-before rule, when one is at least ``link_threshold`` likely; ``min_unnamed_confidence``: an actor without a name whose most
+    confident mention scores below it is dropped (step 6).
     """
-    aliases = aliases or {}
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    described = _appositions(text, ordered) if appositions else {}
+    groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, resolve_nominals, described)
+    sentences = sentence_spans(text) if linker is not None else []
+    for span in nominals:
+        surface = text[span.start : span.end]
+        found = _possessor(surface, span, groups, assignment, dictionary, when)
+        named = found is not None
+        if found is None:
+            if linker is not None:
+                sentence = sentence_index(sentences, span.start)
+                key = linker.choose(surface, span.role, span.start, sentence, _candidates(text, groups, sentences), link_threshold)
+            else:
+                key = _antecedent(span, groups, assignment)
+            found = (key, None, _display(surface), None) if key else _fallback(surface, span)
+        _add(groups, assignment, span, found, named)
+    for description in described:
+        anchor = description
+        while anchor in described:
+            anchor = described[anchor]
+        groups[assignment[anchor]].members.append(description)
+        assignment[description] = assignment[anchor]
+    kept = [group for group in groups.values() if group.named or max(m.confidence for m in group.members) >= min_unnamed_confidence]
+    return _records(text, kept)
+
+
+def linking_examples(article: Article, aliases: dict[str, str] | None = None, dictionary=None) -> list[LinkingExample]:
+    """The linker's training data from one annotated article: each nominal that step 5 would link, with
+    the named groups steps 1-4 make of the gold mentions (gold roles) and the one holding most of the
+    nominal's gold actor (None: no named group does). Earlier nominals join their right group
+    (teacher forcing), so later ones see the groups a perfect linker would have built."""
+    roles = {actor.id: actor.role for actor in article.actors}
+    gold_actor = {TaggedSpan(m.start, m.end, roles[m.actor]): m.actor for m in article.mentions}
+    ordered = sorted(gold_actor, key=lambda s: (s.start, s.end))
+    text, when = article.text, article_date(article)
+    described = _appositions(text, ordered)
+    groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described)
+    sentences = sentence_spans(text)
+    examples = []
+    for span in nominals:
+        surface = text[span.start : span.end]
+        found = _possessor(surface, span, groups, assignment, dictionary, when)
+        named = found is not None
+        if found is None:
+            candidates = _candidates(text, groups, sentences)
+            shares = {c.key: sum(gold_actor[m] == gold_actor[span] for m in groups[c.key].members) for c in candidates}
+            answer = max(shares, key=shares.get) if shares and max(shares.values()) > 0 else None
+            examples.append(LinkingExample(surface, span.role, span.start, sentence_index(sentences, span.start), tuple(candidates), answer))
+            found = (answer, None, _display(surface), None) if answer else _fallback(surface, span)
+        _add(groups, assignment, span, found, named)
+    return examples
+
+
+def fit_mention_linker(articles: Sequence[Article], aliases: dict[str, str] | None = None, dictionary=None) -> MentionLinker:
+    """The linker of step 5, fitted on annotated articles (the `linking_examples` of each)."""
+    linker = fit_linker([example for article in articles for example in linking_examples(article, aliases, dictionary)])
+    linker.fitted_on["articles"] = len(articles)
+    return linker
+
+
+def _named_groups(
+    text: str,
+    ordered: Sequence[TaggedSpan],
+    aliases: dict[str, str],
+    dictionary,
+    when: datetime.date | None,
+    resolve_nominals: bool,
+    described: dict[TaggedSpan, TaggedSpan],
+) -> tuple[dict[str, _Group], dict[TaggedSpan, str], list[TaggedSpan]]:
+    """Steps 1-3: the groups of names (and of nominals left to themselves), each span's group key, and
+    the nominals left for step 5, in text order; appositive descriptions are left out (step 4)."""
     groups: dict[str, _Group] = {}
-    nominals: list[TaggedSpan] = []
     assignment: dict[TaggedSpan, str] = {}
+    nominals: list[TaggedSpan] = []
     written = _written_words(text)
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+    for span in ordered:
+        if span in described:
+            continue
         surface = text[span.start : span.end]
         named = _is_name(text, span, dictionary, written)
         found = _dictionary_key(dictionary, surface, span.role, when) if named else None
@@ -163,37 +256,75 @@ def resolve_actors(
             canonical = aliases.get(normalize_surface(surface))
             if canonical:
                 found = _dictionary_key(dictionary, canonical, span.role, when) or (
-                    "name:" + normalize_surface(canonical), None, canonical
+                    "name:" + normalize_surface(canonical), None, canonical, None
                 )
             else:
-                found = ("name:" + normalize_surface(surface), None, _display(surface))
+                found = ("name:" + normalize_surface(surface), None, _display(surface), None)
         if found is None:
             if resolve_nominals and (span.role in NOMINAL_ROLES or _refers_back(surface)):
                 nominals.append(span)
                 continue
-            found = ("nominal:" + span.role + ":" + normalize_surface(surface), None, _display(surface))
-        key, code, name = found
-        group = groups.setdefault(key, _Group(key, name, code, named))
-        group.members.append(span)
-        assignment[span] = key
+            found = ("nominal:" + span.role + ":" + normalize_surface(surface), None, _display(surface), None)
+        _add(groups, assignment, span, found, named)
     if resolve_nominals:
         _merge_short_forms(groups, assignment, lambda word: _is_common_noun(word, text, dictionary, written))
-    for span in nominals:
-        surface = text[span.start : span.end]
-        possessor = _possessor(surface, span, groups, assignment, dictionary, when)
-        if possessor is not None:
-            key, code, name = possessor
-            group = groups.setdefault(key, _Group(key, name, code, True))
-            group.members.append(span)
-            assignment[span] = key
+    return groups, assignment, nominals
+
+
+def _add(groups: dict[str, _Group], assignment: dict[TaggedSpan, str], span: TaggedSpan, found: tuple, named: bool) -> None:
+    """Put ``span`` in the group ``found`` = (key, code, name, kind) names, creating it if new."""
+    key, code, name, kind = found
+    group = groups.setdefault(key, _Group(key, name, code, named, kind))
+    group.members.append(span)
+    assignment[span] = key
+
+
+def _fallback(surface: str, span: TaggedSpan) -> tuple[str, None, str, None]:
+    """The group of a nominal with no named actor to join: the article's one unnamed state or force, else its own surface."""
+    key = "unnamed:" + span.role if span.role in _STATE_ROLES else "nominal:" + span.role + ":" + normalize_surface(surface)
+    return key, None, _display(surface), None
+
+
+def _candidates(text: str, groups: dict[str, _Group], sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """The named groups as the linker sees them (`linking.Candidate`)."""
+    result = []
+    for key, group in groups.items():
+        if not group.named:
             continue
-        fallback = "unnamed:" + span.role if span.role in _STATE_ROLES else "nominal:" + span.role + ":" + normalize_surface(surface)
-        key = _antecedent(span, groups, assignment) or fallback
-        group = groups.setdefault(key, _Group(key, _display(surface), None, False))
-        group.members.append(span)
-        assignment[span] = key
-    kept = [group for group in groups.values() if group.named or max(m.confidence for m in group.members) >= min_unnamed_confidence]
-    return _records(text, kept)
+        members = sorted(group.members, key=lambda m: m.start)
+        words = frozenset(word.lower() for member in members for word in _WORD.findall(text[member.start : member.end]))
+        result.append(
+            Candidate(key, _role(group), candidate_kind(group.name, group.kind), words,
+                      tuple((m.start, sentence_index(sentences, m.start)) for m in members))  # fmt: skip
+        )
+    return result
+
+
+def _is_description(surface: str) -> bool:
+    """An article, then words whose head noun is lower case: "the French energy group", "a retired
+    teacher from Martuni" describe; "the European Union" names."""
+    match = _DESCRIPTION.match(surface.strip())
+    if match is None:
+        return False
+    head = _HEAD_END.split(f" {match['words']} ", maxsplit=1)[0].split()
+    return bool(head) and head[-1][:1].islower()
+
+
+def _appositions(text: str, ordered: Sequence[TaggedSpan]) -> dict[TaggedSpan, TaggedSpan]:
+    """Each appositive mention -> the neighbouring mention it describes (step 4). ``ordered``: by start."""
+    found: dict[TaggedSpan, TaggedSpan] = {}
+    for first, second in zip(ordered, ordered[1:]):
+        gap = text[first.end : second.start]
+        if first in found or not _APPOSITION_GAP.fullmatch(gap) or _LIST_GOES_ON.match(text[second.end :]):
+            continue
+        first_describes = _is_description(text[first.start : first.end])
+        second_describes = _is_description(text[second.start : second.end])
+        acronym = "(" in gap and text[second.end : second.end + 1] == ")" and len(text[second.start : second.end].split()) == 1
+        if second_describes and not first_describes or acronym:
+            found[second] = first
+        elif first_describes and not second_describes:
+            found[first] = second
+    return found
 
 
 def _refers_back(surface: str) -> bool:
@@ -253,7 +384,7 @@ _STATE_ROLES = frozenset({"GOV", "MIL"})
 _POSSESSED = re.compile(r"^(?:(?i:its|their)|(?P<owner>.+?)[’']s)\s+\S")
 
 
-def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str, str, str] | None:
+def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str, str, str, str] | None:
     """A state's forces named through their state ("the kingdom's forces", "its troops", "Jordan's army"):
     the state's code with the role ("JOR_MIL"), the state being a linked name or the nearest linked
     GOV actor before the mention."""
@@ -270,7 +401,7 @@ def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str
         return None
     state = max(states, key=lambda item: item[0])[1]
     code = f"{state.code}_{span.role}"
-    return code, code, f"{state.name} ({span.role})"
+    return code, code, f"{state.name} ({span.role})", "country_forces"
 
 
 def _antecedent(span: TaggedSpan, groups: dict[str, _Group], assignment: dict[TaggedSpan, str]) -> str | None:

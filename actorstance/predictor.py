@@ -31,9 +31,10 @@ from .dataset import (
     stance_windows,
     window_row,
 )
-from .grouping import TaggedSpan, article_date, resolve_actors
+from .grouping import TaggedSpan, article_date, fit_mention_linker, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
+from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
@@ -147,8 +148,10 @@ class Predictor:
         backend: str = "torch",
         legacy_none_correction: float = 1.0,
         role_threshold: RoleThreshold | None = None,
+        linker: MentionLinker | None = None,
     ):
         self.config = config
+        self.linker = linker  # None: nominals link by the nearest-before rule (`grouping`, step 5)
         self.role_decision = config.roles.decision  # "token_vote" or "actor"; an actor run can be asked for its tagger's vote
         self.role_threshold = role_threshold or RoleThreshold()
         self.decision = decision
@@ -212,8 +215,11 @@ class Predictor:
             raise RunDirError(f"{first_model_dir}: cannot load tokenizer ({error})") from None
         try:
             decision = PairDecision.load(run_dir)
+            role_threshold = RoleThreshold.load(run_dir)
+            linker = MentionLinker.load(run_dir)
         except ValueError as error:
             raise RunDirError(str(error)) from None
+        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))  # valid JSON: check_run_dir read it
         legacy_correction = 1.0
         if decision is None and "stance" in config.tasks:
             warnings.warn(
@@ -221,15 +227,17 @@ class Predictor:
                 "stance becomes an edge; fit one with `actorstance calibrate RUN`",
                 stacklevel=2,
             )
-            prior = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("stance_none_per_positive") or {}
-            legacy_correction = none_odds_correction(prior)
-        try:
-            role_threshold = RoleThreshold.load(run_dir)
-        except ValueError as error:
-            raise RunDirError(str(error)) from None
+            legacy_correction = none_odds_correction(metrics.get("stance_none_per_positive") or {})
+        older_run = "linker" not in metrics  # a run trained since linkers were fitted says whether it has one
+        if linker is None and older_run and config.actors.linker and config.actors.resolve_nominals and "roles" in config.tasks:
+            warnings.warn(
+                f"{run_dir}: no {LINKER_FILE} (a run from an older version): nominals join the nearest named actor "
+                "of their role; fit one with `actorstance fit-linker RUN`",
+                stacklevel=2,
+            )
         return cls(
             config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, decision, backend,
-            legacy_correction, role_threshold,
+            legacy_correction, role_threshold, linker,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ public API
@@ -533,8 +541,19 @@ class Predictor:
             self._dictionary if options.dictionary else None,
             article_date(article),
             resolve_nominals=options.resolve_nominals,
+            appositions=options.appositions,
             min_unnamed_confidence=options.min_unnamed_confidence,
+            linker=self.linker if options.linker else None,
+            link_threshold=options.link_threshold,
         )
+
+    def fit_linker(self, articles: Sequence[Article], fitted_on: dict | None = None) -> MentionLinker:
+        """Fit the nominal linker on annotated ``articles`` (their gold grouping), with this run's alias
+        table and dictionary setting; the Predictor uses it from then on (`grouping.fit_mention_linker`)."""
+        dictionary = self._dictionary if self.config.actors.dictionary else None
+        self.linker = fit_mention_linker(articles, self.aliases, dictionary)
+        self.linker.fitted_on.update(fitted_on or {})
+        return self.linker
 
     # ------------------------------------------------------------------ stances
 

@@ -7,6 +7,8 @@
       metrics.json    validation metrics, timing, device, versions, git commit
       decision.json   the stance decision fitted on validation (threshold, reverse margin, NONE prior);
                       runs with a stance head; older runs without it keep the old rule (actorstance.decision)
+      linker.json     the nominal linker fitted on the training split (actorstance.linking); runs with a
+                      tagger; older runs without it link nominals by the nearest-before rule
       train.log       one JSON object per logged step
       README.md       model card
       model/          (shared encoder) or model-roles/ + model-stance/ (separate models)

@@ -7,7 +7,9 @@ Variants (the same weights; only how predictions are decided and grouped changes
   decision     + one decision per pair with the fitted threshold and reverse margin (decision.json)
   dictionary   + names linked to the actor dictionary
   full         + nominals and short forms joined to a named actor
-  confident    + unnamed actors whose best mention is below actors.min_unnamed_confidence dropped (the shipped behaviour)
+  confident    + unnamed actors whose best mention is below actors.min_unnamed_confidence dropped
+  appositions  + an appositive description joined to the mention it describes
+  linker       + nominals linked by the run's learned linker (linker.json) instead of the nearest-before rule (shipped)
 Each variant is evaluated with ``eval.runner.evaluate_run`` on a copy of the run whose config and
 decision file say what the variant does; the JSON holds every headline number with its interval.
 """
@@ -29,13 +31,28 @@ from actorstance.decision import DECISION_FILE
 from eval.runner import evaluate_run
 
 SHIPPED_FLOOR = ActorsConfig().min_unnamed_confidence
-VARIANTS = {
-    "legacy": {"decision": False, "dictionary": False, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
-    "decision": {"decision": True, "dictionary": False, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
-    "dictionary": {"decision": True, "dictionary": True, "resolve_nominals": False, "min_unnamed_confidence": 0.0},
-    "full": {"decision": True, "dictionary": True, "resolve_nominals": True, "min_unnamed_confidence": 0.0},
-    "confident": {"decision": True, "dictionary": True, "resolve_nominals": True, "min_unnamed_confidence": SHIPPED_FLOOR},
-}
+STEPS = (
+    ("legacy", {"decision": False, "dictionary": False, "resolve_nominals": False, "appositions": False, "linker": False,
+                "min_unnamed_confidence": 0.0}),
+    ("decision", {"decision": True}),
+    ("dictionary", {"dictionary": True}),
+    ("full", {"resolve_nominals": True}),
+    ("confident", {"min_unnamed_confidence": SHIPPED_FLOOR}),
+    ("appositions", {"appositions": True}),
+    ("linker", {"linker": True}),
+)  # fmt: skip
+"""Each variant changes the one before it by these settings."""
+
+
+def _cumulative(steps) -> dict[str, dict]:
+    variants, settings = {}, {}
+    for name, changes in steps:
+        settings = {**settings, **changes}
+        variants[name] = settings
+    return variants
+
+
+VARIANTS = _cumulative(STEPS)
 REPORTED = ("e2e_stance_f1", "stance_macro_f1", "actor_f1", "coref_conll_f1", "mention_strict_f1", "actor_role_accuracy")
 
 
@@ -56,7 +73,7 @@ def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Pat
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
     config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
-    config["actors"] = {key: settings[key] for key in ("dictionary", "resolve_nominals", "min_unnamed_confidence")}
+    config["actors"] = {key: settings[key] for key in ("dictionary", "resolve_nominals", "appositions", "linker", "min_unnamed_confidence")}
     (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if not settings["decision"]:
         (copy / DECISION_FILE).unlink(missing_ok=True)

@@ -131,3 +131,31 @@ def test_a_name_in_a_hyphenated_modifier_does_not_make_a_nominal_a_name(dictiona
     groups = {tuple(ms): code for code, _, ms in grouping(mentions, actors).values()}
     # the rebel group is a nominal of the armed side; "army" makes the forces JOR_MIL though the tagger said GOV
     assert groups == {("Magawir al-Thawra", "a US-backed rebel group"): None, ("Washington",): "USA", ("The Jordanian army",): "JOR_MIL"}
+
+
+def test_an_appositive_description_joins_the_mention_it_describes_whatever_its_role(dictionary):
+    text = (
+        "TotalEnergies, the French energy group, paused work. The country's largest union, the Workers' Federation, "
+        "struck. The Inter-Services Public Relations directorate (ISPR) spoke."
+    )
+    tagged = spans(text, ("TotalEnergies", "CIV", 0), ("the French energy group", "REB", 0), ("The country's largest union", "CIV", 0),
+                   ("the Workers' Federation", "POL", 0), ("The Inter-Services Public Relations directorate", "MIL", 0),
+                   ("ISPR", "TERROR", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    assert grouping(mentions, actors) == {
+        "TOTALENERGIES": (None, "CIV", ["TotalEnergies", "the French energy group"]),  # not France (FRA_REB) for its adjective
+        "WORKERS_FEDERATION": (None, "POL", ["The country's largest union", "the Workers' Federation"]),
+        "INTER_SERVICES_PUBLIC_RE": (None, "MIL", ["The Inter-Services Public Relations directorate", "ISPR"]),
+    }
+    apart = grouping(*resolve_actors(text, tagged, {}, dictionary, appositions=False))
+    assert apart["FRA_REB"] == ("FRA_REB", "REB", ["the French energy group"])
+    assert apart["ISPR"] == (None, "TERROR", ["ISPR"])
+
+
+def test_list_items_and_two_names_are_no_appositions(dictionary):
+    """Nominals off, so that only step 4 could join anything here."""
+    text = "Mali's army, the police and the gendarmerie deployed. Russia, the European Union, and Iran objected."
+    tagged = spans(text, ("Mali's army", "MIL", 0), ("the police", "MIL", 0), ("the gendarmerie", "MIL", 0),
+                   ("Russia", "GOV", 0), ("the European Union", "IGO", 0), ("Iran", "GOV", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary, resolve_nominals=False)
+    assert sorted(len(ms) for _, _, ms in grouping(mentions, actors).values()) == [1, 1, 1, 1, 1, 1]

@@ -12,6 +12,7 @@ import logging
 import platform
 import shutil
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from transformers import (
     set_seed,
 )
 
+from actorstance.actor_dictionary import ActorDictionary
 from actorstance.actor_roles import RoleLayout, RoleThreshold, balanced_weights, fit_threshold
 from actorstance.aliases import build_alias_table
 from actorstance.atomic import atomic_directory, atomic_write_text
@@ -36,10 +38,13 @@ from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
 from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
 from actorstance.decision import none_odds_correction
+from actorstance.grouping import fit_mention_linker
 from actorstance.labels import NONE_LABEL, LabelSchema
+from actorstance.linking import LINKER_FILE, MentionLinker
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
 from actorstance.run import RunDirError, check_run_dir, model_dirs
+from actorstance.schema import Article
 from actorstance.scores import balanced_class_weights, label_scores, tag_scores
 
 __all__ = ["train", "build_trainer"]
@@ -420,6 +425,7 @@ def train(
         "git_commit": git_commit(),
     }
     aliases = build_alias_table(splits["train"])
+    linker = _fit_linker(config, splits["train"], aliases, summary) if "roles" in config.tasks else None
     decision = None
     if "stance" in config.tasks and splits["validation"]:
         decision = _fit_decision(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
@@ -438,6 +444,8 @@ def train(
             decision.save(staging)
         if role_threshold is not None:
             role_threshold.save(staging)
+        if linker is not None:
+            linker.save(staging)
         atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
         if (work_dir / "tensorboard").is_dir():
             shutil.copytree(work_dir / "tensorboard", staging / "tensorboard")
@@ -446,6 +454,22 @@ def train(
         atomic_write_text(staging / "README.md", render_card(config, labels, summary, corpus_stats(splits["train"])))
     shutil.rmtree(work_dir, ignore_errors=True)
     return run_dir
+
+
+def _fit_linker(config: RunConfig, train_articles: list[Article], aliases: dict[str, str], summary: dict) -> MentionLinker | None:
+    """The nominal linker of the run (`grouping.fit_mention_linker`), or None with a warning when the
+    training split has no nominal with both a right and a wrong named actor to learn from;
+    ``summary["linker"]`` says which, so that loading the run does not take it for an older one."""
+    dictionary = ActorDictionary.default() if config.actors.dictionary else None
+    try:
+        linker = fit_mention_linker(train_articles, aliases, dictionary)
+    except ValueError as error:
+        warnings.warn(f"no {LINKER_FILE} written: {error}", stacklevel=2)
+        summary["linker"] = {"skipped": str(error)}
+        return None
+    linker.fitted_on.update({"data": list(config.data.paths), "split": "train"})
+    summary["linker"] = linker.fitted_on
+    return linker
 
 
 def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summary):

@@ -10,7 +10,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    old behaviour) and stance-ablation-test-default.json (the shipped run); test split, scored once
   actor-floor      benchmarks/results/actor-floor-validation.json (scripts/actor_floor.py, validation split)
   stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
-                   variants over seeds, validation split)
+                   variants over seeds, validation split, scored with the nearest-before rule for nominals)
+  stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
@@ -32,9 +33,13 @@ VARIANT_NAMES = {
     "decision": "+ one decision per pair, threshold fitted on validation",
     "dictionary": "+ names linked to the actor dictionary",
     "full": "+ nominals and short forms joined to a named actor",
-    "confident": "+ unsure unnamed actors dropped (shipped)",
+    "confident": "+ unsure unnamed actors dropped",
+    "appositions": "+ appositives joined to the mention they describe",
+    "linker": "+ nominals linked by the learned linker (shipped)",
 }
-SHIPPED = "confident"
+SHIPPED = "linker"
+DESIGN_VARIANT = "confident"
+"""The design runs were scored with the grouping of their time (the nearest-before rule for nominals)."""
 
 
 def render_ablation(results: dict) -> str:
@@ -104,7 +109,7 @@ def render_design(designs: dict[str, tuple[dict, dict]]) -> str:
     ]
     for name, (ablation, speed) in designs.items():
         decision = ablation["decision"]
-        e2e = ablation["variants"][SHIPPED]["headline"]["e2e_stance_f1"]
+        e2e = ablation["variants"][DESIGN_VARIANT]["headline"]["e2e_stance_f1"]
         ratio = speed["full_prediction_time_over_roles_only"]
         lines.append(f"| {name} | {decision['fitted_on']['edge_f1']:.3f} (threshold {decision['threshold']:.2f}) | {value_with_interval(e2e)} | {ratio:.2f}x |")
     return "\n".join(lines)
@@ -177,6 +182,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
+    readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 

@@ -26,6 +26,7 @@ Tags actors and their roles in news text and classifies directed stances between
 | train time | {train_time:.0f} s on {device} |
 | kept checkpoint | {kept} |
 | stance decision | {decision} |
+| nominal linker | {linker} |
 | parameters | {parameters:,} |
 
 ## Validation metrics
@@ -66,6 +67,16 @@ def _decision(summary: dict[str, Any]) -> str:
         return "none (no stance head or no validation split)"
     return (f"edges kept from score {decision['threshold']:.2f}, reverse margin {decision['reverse_margin']:.2f} "
             f"(edge F1 {decision['edge_f1']:.3f} given gold actors on {decision['articles']} validation articles)")  # fmt: skip
+
+
+def _linker(summary: dict[str, Any]) -> str:
+    """What the nominal linker (linker.json) was fitted on, or why the run has none."""
+    linker = summary.get("linker")
+    if not linker:
+        return "none (no tagger)"
+    if "skipped" in linker:
+        return f"none: {linker['skipped']} (nominals join the nearest named actor of their role)"
+    return f"`linker.json`, fitted on {linker['nominals']} nominals of {linker['articles']} training articles"
 
 
 def _metric_rows(validation: dict[str, Any]) -> str:
@@ -111,6 +122,7 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         train_time=summary.get("train_time_s", 0.0),
         kept=_kept(summary, config.training.early_stopping.metric),
         decision=_decision(summary),
+        linker=_linker(summary),
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),

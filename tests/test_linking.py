@@ -153,3 +153,11 @@ def test_fit_linker_command_writes_the_file_a_run_then_loads(run_dir, tmp_path):
     write_corpus([article.model_copy(update={"mentions": article.mentions[:2]})], tmp_path / "names.jsonl")
     nothing = CliRunner().invoke(app, ["fit-linker", str(old), "--data", str(tmp_path / "names.jsonl")])
     assert nothing.exit_code == 1 and "needs right and wrong candidates, got 0 pairs" in nothing.output
+
+
+def test_the_model_card_says_what_the_linker_was_fitted_on():
+    from actorstance.card import _linker
+
+    assert _linker({"linker": {"nominals": 910, "articles": 158, "linked": 674}}) == "`linker.json`, fitted on 910 nominals of 158 training articles"
+    assert _linker({"linker": {"skipped": "no nominals"}}) == "none: no nominals (nominals join the nearest named actor of their role)"
+    assert _linker({}) == "none (no tagger)"

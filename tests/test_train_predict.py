@@ -37,6 +37,7 @@ def test_run_directory_is_complete(run_dir):
     assert any("loss" in record for record in log) and any("eval_combined_f1" in record for record in log)
     card = (run_dir / "README.md").read_text()
     assert "GOV, MIL, REB" in card and "Intended use" in card and "Limits" in card
+    assert "| nominal linker | none: fit_linker: needs right and wrong candidates, got 8 pairs labelled [0]" in card
     assert json.loads((run_dir / "aliases.json").read_text())["un"] == "Un"
 
 

@@ -31,6 +31,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections.abc import Sequence
@@ -175,6 +176,7 @@ def resolve_actors(
     described = _appositions(text, ordered) if appositions else {}
     groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, resolve_nominals, described)
     sentences = sentence_spans(text) if linker is not None else []
+    view = _CandidateView(text, groups, sentences)
     for span in nominals:
         surface = text[span.start : span.end]
         found = _possessor(surface, span, groups, assignment, dictionary, when)
@@ -182,11 +184,12 @@ def resolve_actors(
         if found is None:
             if linker is not None:
                 sentence = sentence_index(sentences, span.start)
-                key = linker.choose(surface, span.role, span.start, sentence, _candidates(text, groups, sentences), link_threshold)
+                key = linker.choose(surface, span.role, span.start, sentence, view.candidates(), link_threshold)
             else:
                 key = _antecedent(span, groups, assignment)
             found = (key, None, _display(surface), None) if key else _fallback(surface, span)
         _add(groups, assignment, span, found, named)
+        view.joined(found[0], span)
     for description in described:
         anchor = description
         while anchor in described:
@@ -209,18 +212,20 @@ def linking_examples(article: Article, aliases: dict[str, str] | None = None, di
     described = _appositions(text, ordered)
     groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described)
     sentences = sentence_spans(text)
+    view = _CandidateView(text, groups, sentences)
     examples = []
     for span in nominals:
         surface = text[span.start : span.end]
         found = _possessor(surface, span, groups, assignment, dictionary, when)
         named = found is not None
         if found is None:
-            candidates = _candidates(text, groups, sentences)
+            candidates = view.candidates()
             shares = {c.key: sum(gold_actor[m] == gold_actor[span] for m in groups[c.key].members) for c in candidates}
             answer = max(shares, key=shares.get) if shares and max(shares.values()) > 0 else None
             examples.append(LinkingExample(surface, span.role, span.start, sentence_index(sentences, span.start), tuple(candidates), answer))
             found = (answer, None, _display(surface), None) if answer else _fallback(surface, span)
         _add(groups, assignment, span, found, named)
+        view.joined(found[0], span)
     return examples
 
 
@@ -285,19 +290,34 @@ def _fallback(surface: str, span: TaggedSpan) -> tuple[str, None, str, None]:
     return key, None, _display(surface), None
 
 
-def _candidates(text: str, groups: dict[str, _Group], sentences: list[tuple[int, int]]) -> list[Candidate]:
-    """The named groups as the linker sees them (`linking.Candidate`)."""
-    result = []
-    for key, group in groups.items():
-        if not group.named:
-            continue
-        members = sorted(group.members, key=lambda m: m.start)
-        words = frozenset(word.lower() for member in members for word in _WORD.findall(text[member.start : member.end]))
-        result.append(
-            Candidate(key, _role(group), candidate_kind(group.name, group.kind), words,
-                      tuple((m.start, sentence_index(sentences, m.start)) for m in members))  # fmt: skip
-        )
-    return result
+class _CandidateView:
+    """The named groups as the linker sees them (`linking.Candidate`), updated as nominals join them:
+    each nominal then costs a few operations per group, not a pass over every mention so far (an
+    article with thousands of "the government" stays linear)."""
+
+    def __init__(self, text: str, groups: dict[str, _Group], sentences: list[tuple[int, int]]) -> None:
+        self.text, self.groups, self.sentences = text, groups, sentences
+        self._built: dict[str, Candidate] = {}
+
+    def candidates(self) -> list[Candidate]:
+        for key, group in self.groups.items():
+            if group.named and key not in self._built:
+                members = sorted((m.start, sentence_index(self.sentences, m.start)) for m in group.members)
+                words = frozenset(word for m in group.members for word in self._words(m))
+                self._built[key] = Candidate(key, _role(group), candidate_kind(group.name, group.kind), words, tuple(members))
+        return [self._built[key] for key, group in self.groups.items() if group.named]
+
+    def joined(self, key: str, span: TaggedSpan) -> None:
+        """``span`` was just added to the group ``key``."""
+        old = self._built.get(key)
+        if old is not None:
+            mentions = list(old.mentions)
+            bisect.insort(mentions, (span.start, sentence_index(self.sentences, span.start)))
+            role = _role(self.groups[key])
+            self._built[key] = Candidate(key, role, old.kind, old.words | self._words(span), tuple(mentions))
+
+    def _words(self, span: TaggedSpan) -> frozenset[str]:
+        return frozenset(word.lower() for word in _WORD.findall(self.text[span.start : span.end]))
 
 
 def _is_description(surface: str) -> bool:

@@ -11,6 +11,7 @@ mentions and roles) and saved in the run directory as ``linker.json``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -44,7 +45,7 @@ class Candidate:
     role: str
     kind: str  # a dictionary kind ("country", "country_forces", "organisation", "nonstate", "person"), else `candidate_kind`'s
     words: frozenset[str]
-    mentions: tuple[tuple[int, int], ...]  # (start offset, sentence index), by start
+    mentions: tuple[tuple[int, int], ...]  # (start offset, sentence index), sorted
 
 
 def head_noun(surface: str) -> str:
@@ -77,10 +78,10 @@ def pair_features(surface: str, role: str, start: int, sentence: int, candidate:
     """Features of (nominal, candidate). ``rank``: the candidate's recency among the article's
     candidates (1: the one mentioned last before the nominal; 0: none mentioned before it)."""
     head = head_noun(surface)
-    before = [s for position, s in candidate.mentions if position < start]
-    after = [s for position, s in candidate.mentions if position > start]
-    distance_before = sentence - before[-1] if before else None
-    distance_after = after[0] - sentence if after else None
+    before = bisect.bisect_left(candidate.mentions, (start, -1))  # mentions starting before the nominal
+    after = bisect.bisect_right(candidate.mentions, (start, math.inf))
+    distance_before = sentence - candidate.mentions[before - 1][1] if before else None
+    distance_after = candidate.mentions[after][1] - sentence if after < len(candidate.mentions) else None
     features = {
         "bias_pair": 1.0,
         f"role={role}|cand={candidate.role}": 1.0,
@@ -92,7 +93,7 @@ def pair_features(surface: str, role: str, start: int, sentence: int, candidate:
         f"rank={_bucket(rank, (0, 1, 2, 3))}": 1.0,
         f"before={_bucket(distance_before, (0, 1, 2, 5)) if distance_before is not None else 'none'}": 1.0,
         f"after={_bucket(distance_after, (0, 1, 2, 5)) if distance_after is not None else 'none'}": 1.0,
-        "log_mentions_before": math.log1p(len(before)),
+        "log_mentions_before": math.log1p(before),
     }
     if _POSSESSIVE_START.match(surface):
         features[f"possessive|rank={_bucket(rank, (0, 1, 2))}"] = 1.0
@@ -148,7 +149,10 @@ class MentionLinker:
 
 
 def _recency_ranks(start: int, candidates: Sequence[Candidate]) -> dict[str, int]:
-    last_before = {c.key: max((p for p, _ in c.mentions if p < start), default=None) for c in candidates}
+    last_before = {}
+    for candidate in candidates:
+        before = bisect.bisect_left(candidate.mentions, (start, -1))
+        last_before[candidate.key] = candidate.mentions[before - 1][0] if before else None
     order = sorted((p, key) for key, p in last_before.items() if p is not None)[::-1]
     ranks = {key: 0 for key in last_before}
     ranks.update({key: rank for rank, (_, key) in enumerate(order, start=1)})

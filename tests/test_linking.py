@@ -161,3 +161,16 @@ def test_the_model_card_says_what_the_linker_was_fitted_on():
     assert _linker({"linker": {"nominals": 910, "articles": 158, "linked": 674}}) == "`linker.json`, fitted on 910 nominals of 158 training articles"
     assert _linker({"linker": {"skipped": "no nominals"}}) == "none: no nominals (nominals join the nearest named actor of their role)"
     assert _linker({}) == "none (no tagger)"
+
+
+def test_thousands_of_nominals_of_one_actor_all_join_it():
+    """The candidates are updated as nominals join (`grouping._CandidateView`), not rebuilt per nominal."""
+    text = "Jordan said the government agreed. " * 2000
+    spans, start = [], 0
+    for _ in range(2000):
+        spans += [TaggedSpan(start, start + 6, "GOV"), TaggedSpan(start + 12, start + 26, "GOV")]
+        start += 35
+    linker = MentionLinker({"same_role": 4.0, "rank=1": 1.0}, bias=-2.0)
+    mentions, actors = resolve_actors(text, spans, linker=linker)
+    assert [actor.id for actor in actors] == ["JORDAN"] and len(mentions) == 4000
+    assert {m.text for m in mentions} == {"Jordan", "the government"}

@@ -23,7 +23,10 @@
    and TERROR are one side: "the group" after "Al-Shabaab"): the only one, else the one mentioned
    nearest before (else after). For roles whose bare nominals usually denote a group of their own
    (CIV, MEDIA, POL: "residents", "witnesses", "journalists") only a definite singular one refers
-   back ("the company", "the party", "its leader").
+   back ("the company", "the party", "its leader"). With a run's learned linker
+   (`linking.MentionLinker`, ``linker.json``) the named actor is the one it finds likeliest
+   instead ("the government" goes to the state, not to the agency quoted before it), and a nominal
+   no candidate is likely enough for stays an actor of its own.
 6. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
    below ``actors.min_unnamed_confidence`` ("a displaced mother" at 0.6) is mostly a group the
    guidelines do not annotate; the floor was chosen on the validation split (README, "Actors").
@@ -169,8 +172,9 @@ def resolve_actors(
     dictionary roles; ``resolve_nominals=False`` keeps steps 3 and 5 out (each nominal or short form
     groups only with the same normalised surface); ``appositions=False`` keeps step 4 out;
     ``linker``: a fitted `linking.MentionLinker` that picks a nominal's named actor in step 5 instead
-    of the nearest-before rule, when one is at least ``link_threshold`` likely; ``min_unnamed_confidence``: an actor without a name whose most
-    confident mention scores below it is dropped (step 6).
+    of the nearest-before rule, when one is at least ``link_threshold`` likely;
+    ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
+    is dropped (step 6).
     """
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     described = _appositions(text, ordered) if appositions else {}

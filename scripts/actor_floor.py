@@ -4,7 +4,7 @@
                                   [--output benchmarks/results/actor-floor-validation.json]
 
 An unnamed actor ("villagers", "a displaced mother") whose most confident mention scores below the
-floor is dropped (`actorstance.grouping`, step 5). The tagger runs once per floor on the same
+floor is dropped (`actorstance.grouping`, step 6). The tagger runs once per floor on the same
 weights (`Predictor.predict_actors`: mentions, actors and roles, no stances, so each floor costs
 seconds); every floor is scored with `eval.metrics.score_articles` on the gold articles of the
 split: actor F1, the grouping's CoNLL F1, strict mention F1 and the predicted/gold actor ratio,

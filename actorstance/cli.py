@@ -16,6 +16,7 @@ from rich.table import Table
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
+from .schema import Article
 from .limits import (
     BATCH_SIZE,
     MAX_BATCH_SIZE,
@@ -397,6 +398,23 @@ def serve(
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 
+def _gold_articles(paths: list[Path], labels: LabelSchema, split: str | None) -> list[Article]:
+    """The gold articles of ``split`` ('all': every one) in ``paths``; a corpus error or no such
+    article ends the command with exit status 1 and a message naming the paths."""
+    from .corpus import load_corpus
+
+    try:
+        articles = load_corpus(paths, labels)
+    except CorpusError as error:
+        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    articles = [article for article in articles if split == "all" or article.split == split]
+    if not articles:
+        errors.print(f"[red]error:[/red] {escape(', '.join(map(str, paths)))}: no article with split {split!r}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    return articles
+
+
 @app.command()
 def calibrate(
     run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
@@ -405,19 +423,8 @@ def calibrate(
     device: DeviceOption = None,
 ) -> None:
     """Fit the run's stance decision (threshold, reverse margin) on gold articles and write decision.json."""
-    from .corpus import load_corpus
-
     predictor = _load(run_dir, device, "torch")
-    try:
-        articles = load_corpus(data, predictor.labels)
-    except CorpusError as error:
-        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    if split != "all":
-        articles = [article for article in articles if article.split == split]
-    if not articles:
-        errors.print(f"[red]error:[/red] {escape(str(data))}: no article with split {split!r}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+    articles = _gold_articles([data], predictor.labels, split)
     decision = predictor.fit_decision(articles, fitted_on={"data": str(data), "split": split, "articles": len(articles)})
     path = decision.save(run_dir)
     console.print(
@@ -436,19 +443,9 @@ def fit_linker(
     split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
 ) -> None:
     """Fit the run's nominal linker on the gold grouping of annotated articles and write linker.json."""
-    from .corpus import load_corpus
-
     predictor = _load(run_dir, None, "torch")
     paths = data or [Path(path) for path in predictor.config.data.paths]
-    try:
-        articles = load_corpus(paths, predictor.labels)
-    except CorpusError as error:
-        errors.print("[red]error:[/red] " + escape(str(error)), highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    articles = [article for article in articles if split == "all" or article.split == split]
-    if not articles:
-        errors.print(f"[red]error:[/red] {escape(', '.join(map(str, paths)))}: no article with split {split!r}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+    articles = _gold_articles(paths, predictor.labels, split)
     try:
         linker = predictor.fit_linker(articles, fitted_on={"data": [str(path) for path in paths], "split": split})
     except ValueError as error:

@@ -39,6 +39,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .aliases import normalize_surface, unique_actor_id
 from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker
@@ -179,21 +180,13 @@ def resolve_actors(
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     described = _appositions(text, ordered) if appositions else {}
     groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, resolve_nominals, described)
-    sentences = sentence_spans(text) if linker is not None else []
-    view = _CandidateView(text, groups, sentences)
-    for span in nominals:
-        surface = text[span.start : span.end]
-        found = _possessor(surface, span, groups, assignment, dictionary, when)
-        named = found is not None
-        if found is None:
-            if linker is not None:
-                sentence = sentence_index(sentences, span.start)
-                key = linker.choose(surface, span.role, span.start, sentence, view.candidates(), link_threshold)
-            else:
-                key = _antecedent(span, groups, assignment)
-            found = (key, None, _display(surface), None) if key else _fallback(surface, span)
-        _add(groups, assignment, span, found, named)
-        view.joined(found[0], span)
+
+    def choose(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
+        if linker is None:
+            return _antecedent(span, groups, assignment)
+        return linker.choose(surface, span.role, span.start, view.sentence_of(span), view.candidates(), link_threshold)
+
+    _join_nominals(text, nominals, groups, assignment, dictionary, when, choose)
     for description in described:
         anchor = description
         while anchor in described:
@@ -215,21 +208,16 @@ def linking_examples(article: Article, aliases: dict[str, str] | None = None, di
     text, when = article.text, article_date(article)
     described = _appositions(text, ordered)
     groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described)
-    sentences = sentence_spans(text)
-    view = _CandidateView(text, groups, sentences)
     examples = []
-    for span in nominals:
-        surface = text[span.start : span.end]
-        found = _possessor(surface, span, groups, assignment, dictionary, when)
-        named = found is not None
-        if found is None:
-            candidates = view.candidates()
-            shares = {c.key: sum(gold_actor[m] == gold_actor[span] for m in groups[c.key].members) for c in candidates}
-            answer = max(shares, key=shares.get) if shares and max(shares.values()) > 0 else None
-            examples.append(LinkingExample(surface, span.role, span.start, sentence_index(sentences, span.start), tuple(candidates), answer))
-            found = (answer, None, _display(surface), None) if answer else _fallback(surface, span)
-        _add(groups, assignment, span, found, named)
-        view.joined(found[0], span)
+
+    def answer(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
+        candidates = view.candidates()
+        shares = {c.key: sum(gold_actor[m] == gold_actor[span] for m in groups[c.key].members) for c in candidates}
+        right = max(shares, key=shares.get) if shares and max(shares.values()) > 0 else None
+        examples.append(LinkingExample(surface, span.role, span.start, view.sentence_of(span), tuple(candidates), right))
+        return right
+
+    _join_nominals(text, nominals, groups, assignment, dictionary, when, answer)
     return examples
 
 
@@ -238,6 +226,22 @@ def fit_mention_linker(articles: Sequence[Article], aliases: dict[str, str] | No
     linker = fit_linker([example for article in articles for example in linking_examples(article, aliases, dictionary)])
     linker.fitted_on["articles"] = len(articles)
     return linker
+
+
+def _join_nominals(text, nominals, groups, assignment, dictionary, when, choose) -> None:
+    """Step 5: each nominal, in text order, joins its possessor's forces ("its troops"), else the named
+    group ``choose(span, surface, view)`` returns (a key of ``groups``, or None: `_fallback`). ``view``
+    shows the named groups as the linker sees them, up to date with the nominals joined so far."""
+    view = _CandidateView(text, groups)
+    for span in nominals:
+        surface = text[span.start : span.end]
+        found = _possessor(surface, span, groups, assignment, dictionary, when)
+        named = found is not None
+        if found is None:
+            key = choose(span, surface, view)
+            found = (key, None, _display(surface), None) if key else _fallback(surface, span)
+        _add(groups, assignment, span, found, named)
+        view.joined(found[0], span)
 
 
 def _named_groups(
@@ -297,16 +301,24 @@ def _fallback(surface: str, span: TaggedSpan) -> tuple[str, None, str, None]:
 class _CandidateView:
     """The named groups as the linker sees them (`linking.Candidate`), updated as nominals join them:
     each nominal then costs a few operations per group, not a pass over every mention so far (an
-    article with thousands of "the government" stays linear)."""
+    article with thousands of "the government" stays linear). Sentences are found only if asked for:
+    the nearest-before rule needs none of this."""
 
-    def __init__(self, text: str, groups: dict[str, _Group], sentences: list[tuple[int, int]]) -> None:
-        self.text, self.groups, self.sentences = text, groups, sentences
+    def __init__(self, text: str, groups: dict[str, _Group]) -> None:
+        self.text, self.groups = text, groups
         self._built: dict[str, Candidate] = {}
+
+    @cached_property
+    def _sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.text)
+
+    def sentence_of(self, span: TaggedSpan) -> int:
+        return sentence_index(self._sentences, span.start)
 
     def candidates(self) -> list[Candidate]:
         for key, group in self.groups.items():
             if group.named and key not in self._built:
-                members = sorted((m.start, sentence_index(self.sentences, m.start)) for m in group.members)
+                members = sorted((m.start, self.sentence_of(m)) for m in group.members)
                 words = frozenset(word for m in group.members for word in self._words(m))
                 self._built[key] = Candidate(key, _role(group), candidate_kind(group.name, group.kind), words, tuple(members))
         return [self._built[key] for key, group in self.groups.items() if group.named]
@@ -316,7 +328,7 @@ class _CandidateView:
         old = self._built.get(key)
         if old is not None:
             mentions = list(old.mentions)
-            bisect.insort(mentions, (span.start, sentence_index(self.sentences, span.start)))
+            bisect.insort(mentions, (span.start, self.sentence_of(span)))
             role = _role(self.groups[key])
             self._built[key] = Candidate(key, role, old.kind, old.words | self._words(span), tuple(mentions))
 

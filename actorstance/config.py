@@ -174,6 +174,11 @@ class ActorsConfig(_Section):
         description="join an appositive description to the mention it follows or precedes ('TotalEnergies, the French energy group'; "
         "'the Inter-Services Public Relations directorate (ISPR)'), whatever their tagged roles",
     )
+    named_heads: bool = Field(
+        default=True,
+        description="join a name the dictionary lacks to the linked actor of the article it is built on ('Yemen's Houthi "
+        "movement' -> the Houthis, 'the Government of Iraq' -> IRQ, 'Tehreek-e-Taliban Pakistan' -> the group of 'TTP')",
+    )
     linker: bool = Field(
         default=True,
         description="link nominals ('the government', 'the prime minister') with the run's learned linker (linker.json, "

@@ -11,7 +11,11 @@
 3. **Short forms of a name** join it: "Radaa" and "the Radaa Special Deterrence Force", "Dbeibah" and
    "Abdul Hamid Dbeibah", "SSA" and "the Stability Support Apparatus" (same side; the words of one are
    the first or last words of the other, or its initials). A surname joins its person whatever the
-   tagger's role for each ("Safadi" after "Ayman Safadi").
+   tagger's role for each ("Safadi" after "Ayman Safadi"). A name the dictionary lacks joins the
+   linked actor of the article it is built on: "Yemen's Houthi movement" the Houthis, "the Afghan
+   Taliban" AFG, "the Government of Iraq" IRQ, "Tehreek-e-Taliban Pakistan" the group of "TTP" (its
+   initials); never a person ("the Maduro government") nor an institution of a state ("the Central
+   Bank of Yemen").
 4. **Appositives** join the name they describe: "TotalEnergies, the French energy group", "the
    country's largest labour federation, the National Workers' Union", "Zhanna Avanesyan, a retired
    teacher", "the Inter-Services Public Relations directorate (ISPR)": two mentions with only a comma,
@@ -163,6 +167,7 @@ def resolve_actors(
     resolve_nominals: bool = True,
     min_unnamed_confidence: float = 0.0,
     appositions: bool = True,
+    named_heads: bool = True,
     linker: MentionLinker | None = None,
     link_threshold: float = 0.2,
 ) -> tuple[list[Mention], list[Actor]]:
@@ -172,6 +177,7 @@ def resolve_actors(
     `actor_dictionary.ActorDictionary` (None: no linking); ``when``: the article's date, for dated
     dictionary roles; ``resolve_nominals=False`` keeps steps 3 and 5 out (each nominal or short form
     groups only with the same normalised surface); ``appositions=False`` keeps step 4 out;
+    ``named_heads=False`` keeps the names built on another actor's name apart (the end of step 3);
     ``linker``: a fitted `linking.MentionLinker` that picks a nominal's named actor in step 5 instead
     of the nearest-before rule, when one is at least ``link_threshold`` likely;
     ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
@@ -179,7 +185,9 @@ def resolve_actors(
     """
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     described = _appositions(text, ordered) if appositions else {}
-    groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, resolve_nominals, described)
+    groups, assignment, nominals = _named_groups(
+        text, ordered, aliases or {}, dictionary, when, resolve_nominals, described, resolve_nominals and named_heads
+    )
 
     def choose(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
         if linker is None:
@@ -207,7 +215,7 @@ def linking_examples(article: Article, aliases: dict[str, str] | None = None, di
     ordered = sorted(gold_actor, key=lambda s: (s.start, s.end))
     text, when = article.text, article_date(article)
     described = _appositions(text, ordered)
-    groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described)
+    groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described, True)
     examples = []
 
     def answer(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
@@ -252,6 +260,7 @@ def _named_groups(
     when: datetime.date | None,
     resolve_nominals: bool,
     described: dict[TaggedSpan, TaggedSpan],
+    named_heads: bool,
 ) -> tuple[dict[str, _Group], dict[TaggedSpan, str], list[TaggedSpan]]:
     """Steps 1-3: the groups of names (and of nominals left to themselves), each span's group key, and
     the nominals left for step 5, in text order; appositive descriptions are left out (step 4)."""
@@ -281,6 +290,8 @@ def _named_groups(
         _add(groups, assignment, span, found, named)
     if resolve_nominals:
         _merge_short_forms(groups, assignment, lambda word: _is_common_noun(word, text, dictionary, written))
+    if named_heads:
+        _merge_named_heads(text, groups, assignment, dictionary, when)
     return groups, assignment, nominals
 
 
@@ -404,13 +415,77 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
             if other != key and other in groups and _short_form_of(names[key], names[other])
             and (_same_side(_role(groups[other]), role) or _surname_of(group.name, groups[other].name, common))
         ]  # fmt: skip
-        if len(longer) != 1:
+        if len(longer) == 1:
+            _merge_group(groups, assignment, key, longer[0])
+
+
+def _merge_group(groups: dict[str, _Group], assignment: dict[TaggedSpan, str], key: str, into: str) -> None:
+    """Move the members of group ``key`` into group ``into`` and drop ``key``."""
+    groups[into].members.extend(groups[key].members)
+    for member in groups[key].members:
+        assignment[member] = into
+    del groups[key]
+
+
+def _head_names(surface: str) -> list[str]:
+    """The shorter names a longer one is built on: a stretch after capitalised words (a possessor or an
+    adjective) and before lower-case ones ("Houthi" of "Yemen's Houthi movement", "Taliban" of "the
+    Afghan Taliban"); or the state of "the Government of Iraq", "the Republic of Kazakhstan", "the
+    Armed Forces of the Philippines" (a state's own institution named through it), longest first."""
+    words = _LEADING_THE.sub("", surface).split()
+    institution = _STATE_INSTITUTION.match(" ".join(words))
+    if institution:
+        return [institution.group("state")]
+    capitalised = [index for index, word in enumerate(words) if word[:1].isupper()]
+    if not capitalised or any(not words[index][:1].isupper() for index in range(capitalised[-1])):
+        return []
+    last = capitalised[-1]
+    heads = [" ".join(words[first : last + 1]) for first in range(1, last + 1)]
+    return [head for head in heads if not head.endswith(("’s", "'s"))]
+
+
+_STATE_INSTITUTION = re.compile(r"^(?:Federal\s+)?(?:Government|Republic|Kingdom|Armed\s+Forces)\s+of\s+(?:the\s+)?(?P<state>[A-Z][^,;()]*)$")
+
+
+def _initials(surface: str) -> set[str]:
+    """What an acronym of ``surface`` may be: its capitalised words' initials, with and without the
+    small words ("TTP" and "TETP" of "Tehreek-e-Taliban Pakistan")."""
+    words = [part for word in _LEADING_THE.sub("", surface).split() for part in word.split("-") if part]
+    every = "".join(word[0] for word in words).upper()
+    big = "".join(word[0] for word in words if word[:1].isupper()).upper()
+    return {every, big} if len(words) > 2 else set()
+
+
+def _merge_named_heads(text: str, groups: dict[str, _Group], assignment: dict[TaggedSpan, str], dictionary, when) -> None:
+    """Merge an unlinked name into the linked actor of the article it is built on: "Yemen's Houthi
+    movement" into the Houthis' group, "the Afghan Taliban" into AFG, "Tehreek-e-Taliban Pakistan" into
+    the group of "TTP" (its initials). Only groups already in the article are joined, so a name is
+    never linked to an actor the article does not mention."""
+    if dictionary is None:
+        return
+    acronyms: dict[str, set[str]] = {}
+    for key, group in groups.items():
+        if group.code is not None:
+            for member in group.members:
+                for word in text[member.start : member.end].split():
+                    if 2 <= len(word) <= 6 and word.isupper() and word.isalpha():
+                        acronyms.setdefault(word, set()).add(key)
+    for key, group in list(groups.items()):
+        if group.code is not None or not group.named:
             continue
-        target = groups[longer[0]]
-        target.members.extend(group.members)
+        role = _role(group)
+        found: set[str] = set()
         for member in group.members:
-            assignment[member] = target.key
-        del groups[key]
+            surface = text[member.start : member.end]
+            for head in _head_names(surface):
+                link = _dictionary_key(dictionary, head, role, when)
+                if link is not None and link[0] in groups and link[0] != key and link[3] != "person":
+                    found.add(link[0])
+                    break
+            for initials in _initials(surface):
+                found |= acronyms.get(initials, set())
+        if len(found) == 1:
+            _merge_group(groups, assignment, key, found.pop())
 
 
 _STATE_ROLES = frozenset({"GOV", "MIL"})

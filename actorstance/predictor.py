@@ -542,6 +542,7 @@ class Predictor:
             article_date(article),
             resolve_nominals=options.resolve_nominals,
             appositions=options.appositions,
+            named_heads=options.named_heads,
             min_unnamed_confidence=options.min_unnamed_confidence,
             linker=self.linker if options.linker else None,
             link_threshold=options.link_threshold,

@@ -159,3 +159,30 @@ def test_list_items_and_two_names_are_no_appositions(dictionary):
                    ("Russia", "GOV", 0), ("the European Union", "IGO", 0), ("Iran", "GOV", 0))  # fmt: skip
     mentions, actors = resolve_actors(text, tagged, {}, dictionary, resolve_nominals=False)
     assert sorted(len(ms) for _, _, ms in grouping(mentions, actors).values()) == [1, 1, 1, 1, 1, 1]
+
+
+def test_an_unlinked_name_built_on_a_linked_actor_of_the_article_joins_it(dictionary):
+    text = (
+        "The Houthis fired. Yemen’s Houthi movement denied it. The TTP attacked; the Tehreek-e-Taliban Pakistan "
+        "said so. Iraq objected and the Government of Iraq protested."
+    )
+    tagged = spans(text, ("The Houthis", "REB", 0), ("Yemen’s Houthi movement", "REB", 0), ("The TTP", "TERROR", 0),
+                   ("Tehreek-e-Taliban Pakistan", "TERROR", 0), ("Iraq", "GOV", 0), ("the Government of Iraq", "GOV", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    assert {code: texts for code, _, texts in grouping(mentions, actors).values()} == {
+        "YEMREBHTH": ["The Houthis", "Yemen’s Houthi movement"],
+        "PAKREBTTP": ["The TTP", "Tehreek-e-Taliban Pakistan"],  # the initials of the long name
+        "IRQ": ["Iraq", "the Government of Iraq"],
+    }
+
+
+def test_a_name_built_on_an_actor_the_article_lacks_a_person_or_an_institution_stays_apart(dictionary):
+    text = (
+        "Yemen’s Houthi movement spoke. Maduro spoke for the Maduro government. Yemen and the Central Bank of "
+        "Yemen disagreed."
+    )
+    tagged = spans(text, ("Yemen’s Houthi movement", "REB", 0), ("Maduro", "GOV", 0), ("the Maduro government", "GOV", 0),
+                   ("Yemen", "GOV", 1), ("the Central Bank of Yemen", "GOV", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    groups = sorted(texts for _, _, texts in grouping(mentions, actors).values())
+    assert groups == [["Maduro"], ["Yemen"], ["Yemen’s Houthi movement"], ["the Central Bank of Yemen"], ["the Maduro government"]]

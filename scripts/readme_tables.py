@@ -4,7 +4,9 @@
 
 The main table sits between ``<!-- table:main -->`` and ``<!-- /table:main -->`` in the README, the
 default config's mean and spread over seeds (``scripts/seed_spread.py``'s
-benchmarks/results/seed-spread-default-test.json) between ``<!-- table:seed-spread -->`` markers;
+benchmarks/results/seed-spread-default-test.json) between ``<!-- table:seed-spread -->`` markers,
+the actor-role decisions (``roles-actor-validation.json``) and the token vote's pooling
+(``role-vote-{validation,test}.json``, ``scripts/role_vote.py``) between theirs;
 everything else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
 the best value of each metric column in bold, "–" for a task a run does not do. A row of the
 README table whose run is not in the comparison (e.g. the spaCy baseline when spaCy was not run)
@@ -126,6 +128,23 @@ def render_roles_actor(ablation: dict) -> str:
     return "\n".join(lines)
 
 
+ROLE_VOTE = {split: REPO / "benchmarks" / "results" / f"role-vote-{split}.json" for split in ("validation", "test")}
+
+
+def render_role_vote(by_split: dict[str, dict]) -> str:
+    """Actor role accuracy per pooling of the token vote (scripts/role_vote.py), mean and spread over the runs, per split."""
+    lines = [
+        "| split | runs | `roles.vote: mean` (before) | `roles.vote: geometric` (shipped) | gain, paired per run |",
+        "|---|---|---|---|---|",
+    ]
+    for split, results in by_split.items():
+        spread = results["spread"]
+        cells = [f"{spread[key]['mean']:.3f} ± {spread[key]['sd']:.3f}" for key in ("mean", "geometric")]
+        gains = ", ".join(f"{value:+.3f}" for value in spread["gain"]["values"])
+        lines.append(f"| {split} | {len(results['runs'])} | {' | '.join(cells)} | {spread['gain']['mean']:+.3f} ({gains}) |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -141,7 +160,9 @@ def main() -> int:
     spread = json.loads(SEED_SPREAD.read_text(encoding="utf-8"))
     updated = replace_region(updated, "seed-spread", render_seed_spread(spread))
     updated = replace_region(updated, "roles-actor", render_roles_actor(json.loads(ROLES_ACTOR.read_text(encoding="utf-8"))))
-    stale = f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name} and {ROLES_ACTOR.name}"
+    role_vote = {split: json.loads(path.read_text(encoding="utf-8")) for split, path in ROLE_VOTE.items() if path.is_file()}
+    updated = replace_region(updated, "role-vote", render_role_vote(role_vote))
+    stale = f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name}, {ROLES_ACTOR.name} and role-vote-*.json"
     return write_or_check(args.readme, updated, args.check, stale)
 
 

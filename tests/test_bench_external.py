@@ -219,7 +219,7 @@ TINY_GROUPS = LabelSchema(
 def _given_roles(labels: LabelSchema, role_probabilities: dict[str, float]) -> Actor:
     """`Predictor._roles_for_given` on one one-word mention whose B- tags get these probabilities."""
     predictor = Predictor.__new__(Predictor)
-    predictor.labels, predictor.models = labels, {"roles": None}
+    predictor.labels, predictor.models, predictor.role_vote = labels, {"roles": None}, "geometric"
     tags = labels.bio_labels
     probabilities = np.zeros(len(tags))
     for role, value in role_probabilities.items():

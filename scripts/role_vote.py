@@ -52,9 +52,8 @@ def main(argv: list[str] | None = None) -> None:
         print(run_dir, json.dumps({key: round(value, 4) for key, value in scores.items()}), flush=True)
     results["spread"] = spread(dict(enumerate(results["runs"].values())))
     results["load_average"] = list(os.getloadavg())
-    output.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(output, json.dumps(results, indent=2) + "\n")
-    print(f"wrote {output}")
+    written = atomic_write_text(output, json.dumps(results, indent=2) + "\n")
+    print(f"wrote {written}")
 
 
 if __name__ == "__main__":

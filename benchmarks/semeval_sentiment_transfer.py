@@ -133,16 +133,22 @@ def predict_fold(training, held_out, features, main_of) -> tuple[list, dict, int
     return predicted_all, chosen, len(y)
 
 
+def semeval_data(data: Path):
+    """(benchmark, label schema, fine role -> main role, articles) of the SemEval data at ``data``."""
+    from actorstance.labels import LabelSchema
+
+    benchmark = external.BENCHMARKS["semeval2025"]
+    labels = LabelSchema.shipped("semeval2025")
+    main_of = {role: labels.coarse_role(role) for role in labels.roles}
+    return benchmark, labels, main_of, benchmark.import_data(data).articles
+
+
 def run(run_dir: Path, data: Path, folds: int, output: Path) -> dict:
     from actorstance.atomic import atomic_write_text
-    from actorstance.labels import LabelSchema
     from actorstance.predict_io import load_predictor
 
     started, cpu, load = time.perf_counter(), external._cpu_seconds(), external._load_average()
-    benchmark = external.BENCHMARKS["semeval2025"]
-    labels = LabelSchema.shipped("semeval2025")
-    main_of = {fine: main for main, roles in labels.role_groups.items() for fine in roles}
-    articles = benchmark.import_data(data).articles
+    benchmark, labels, main_of, articles = semeval_data(data)
     features = sentiment_features(load_predictor(run_dir), articles)
     read_seconds = time.perf_counter() - started
     rounds = external.evaluation_rounds(articles, SEED, folds=folds)

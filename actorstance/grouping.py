@@ -475,8 +475,7 @@ def _merge_named_heads(text: str, groups: dict[str, _Group], assignment: dict[Ta
             continue
         role = _role(group)
         found: set[str] = set()
-        for member in group.members:
-            surface = text[member.start : member.end]
+        for surface in {text[member.start : member.end] for member in group.members}:  # each written form once
             for head in _head_names(surface):
                 link = _dictionary_key(dictionary, head, role, when)
                 if link is not None and link[0] in groups and link[0] != key and link[3] != "person":

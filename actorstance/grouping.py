@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .aliases import normalize_surface, unique_actor_id
-from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker
+from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker, up_to_head
 from .schema import Actor, Article, Mention
 from .text import sentence_index, sentence_spans
 
@@ -60,7 +60,6 @@ _WORD = re.compile(r"[\w-]+")
 _DEFINITE = re.compile(r"^(?i:the|its|their|his|her|our|my)\s+\S")
 _APPOSITION_GAP = re.compile(r"\s*(?:,|\(|—|–|--)\s*")
 _DESCRIPTION = re.compile(r"^(?i:the|an?)\s+(?P<words>[^,;()]+)$")
-_HEAD_END = re.compile(r"\s(?:of|in|from|for|based|that|which|who|with|on|at)\s")
 _LIST_GOES_ON = re.compile(r"^\s*,?\s*(?:and|or)\s")
 
 
@@ -353,7 +352,7 @@ def _is_description(surface: str) -> bool:
     match = _DESCRIPTION.match(surface.strip())
     if match is None:
         return False
-    head = _HEAD_END.split(f" {match['words']} ", maxsplit=1)[0].split()
+    head = up_to_head(match["words"]).split()
     return bool(head) and head[-1][:1].islower()
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LINKER_FILE", "Candidate", "LinkingExample", "MentionLinker", "candidate_kind", "head_noun", "pair_features", "fit_linker"]
+__all__ = ["LINKER_FILE", "Candidate", "LinkingExample", "MentionLinker", "candidate_kind", "head_noun", "up_to_head", "pair_features", "fit_linker"]
 
 LINKER_FILE = "linker.json"
 _FORMAT = 1
@@ -48,10 +48,16 @@ class Candidate:
     mentions: tuple[tuple[int, int], ...]  # (start offset, sentence index), sorted
 
 
+def up_to_head(surface: str) -> str:
+    """A noun phrase cut before its first preposition or relative clause, so that it ends in its head
+    ("the ministry of defence" -> "the ministry")."""
+    return _HEAD_END.split(f" {surface} ", maxsplit=1)[0]
+
+
 def head_noun(surface: str) -> str:
     """The nominal's head: its last word before a preposition or relative clause, lower case ("the
     country's largest labour federation" -> "federation", "the ministry of defence" -> "ministry")."""
-    words = _WORD.findall(_HEAD_END.split(f" {surface} ", maxsplit=1)[0])
+    words = _WORD.findall(up_to_head(surface))
     return words[-1].lower() if words else ""
 
 

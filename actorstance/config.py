@@ -154,10 +154,18 @@ class StanceConfig(_Section):
         "sentences encoded once with every mention marked (holder_markers), all its pairs classified from pooled mentions",
     )
 
+    directions: Literal["ordered", "joint"] = Field(
+        default=StanceOptions.directions,
+        description="pair_contexts design: ordered = one pass per ordered pair (A -> B and B -> A apart); joint = one "
+        "pass per unordered pair, the actor written first marked as holder, whose head gives the labels of both "
+        "directions (half the stance passes)",
+    )
+
     @model_validator(mode="after")
-    def _typed_markers_mark_pairs(self) -> StanceConfig:
-        if self.typed_markers and self.design != "pair_contexts":
-            raise ValueError("typed_markers works with design: pair_contexts (the windows design marks every mention alike)")
+    def _pair_context_options(self) -> StanceConfig:
+        for option, value, default in (("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered")):
+            if value != default and self.design != "pair_contexts":
+                raise ValueError(f"{option} works with design: pair_contexts (the windows design marks every mention alike)")
         return self
 
     def options(self, training: bool = False) -> StanceOptions:

@@ -12,7 +12,7 @@ import logging
 from bisect import bisect_left, bisect_right
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from datasets import Dataset, DatasetDict
@@ -185,6 +185,20 @@ class StanceContext:
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     holder_role: str | None = None  # the actors' roles, for typed markers (gold in training, predicted at serving time)
     target_role: str | None = None
+    reverse_label: str | None = None  # joint directions: the label of target -> holder in the same stretch
+
+    def reversed(self) -> StanceContext:
+        """The same stretch with holder and target swapped (the other direction of a joint context)."""
+        return replace(
+            self, holder=self.target, target=self.holder, holder_spans=self.target_spans, target_spans=self.holder_spans,
+            label=self.reverse_label or NONE_LABEL, reverse_label=self.label, holder_role=self.target_role,
+            target_role=self.holder_role,
+        )  # fmt: skip
+
+    @property
+    def stated(self) -> bool:
+        """A stance is stated in this stretch (in either direction, for a joint context)."""
+        return self.label != NONE_LABEL or self.reverse_label not in (None, NONE_LABEL)
 
 
 def stance_contexts(
@@ -196,6 +210,8 @@ def stance_contexts(
     context of the pair, when the stance has no evidence) gets its label; the rest are ``NONE``.
     A gold stance whose evidence no candidate covers gets one extra context spanning the evidence
     and the nearest mentions of both actors, so no annotated stance is lost from training.
+    With ``directions: joint`` the two directions of a pair in one stretch are one context
+    (`joint_directions`).
     """
     sentences = sentence_spans(article.text)
     if not sentences:
@@ -254,7 +270,31 @@ def stance_contexts(
             if stance and stance.evidence and all(c.label == NONE_LABEL for c in pair_contexts):
                 pair_contexts.append(_covering_context(article, sentences, by_actor, stance, make))
             contexts.extend(pair_contexts)
+    if options.directions == "joint":
+        return joint_directions(contexts, lambda context: label_for(context.target, context.holder, context.start, context.end))
     return contexts
+
+
+def joint_directions(contexts: Sequence[StanceContext], reverse_label) -> list[StanceContext]:
+    """One context per unordered pair and stretch of text, in first-seen order: its holder is the actor
+    the stretch mentions first (AUTHOR, never a target, always), its ``reverse_label`` the label of the
+    other direction (from its own context when there is one, else ``reverse_label(context)``)."""
+    groups: dict[tuple, list[StanceContext]] = {}
+    for context in contexts:
+        groups.setdefault((context.article_id, frozenset((context.holder, context.target)), context.start, context.end), []).append(context)
+
+    def opening(spans: tuple[tuple[int, int], ...]) -> int:
+        return min((start for start, _ in spans), default=-1)
+
+    joint = []
+    for group in groups.values():
+        first = min(group, key=lambda c: (opening(c.holder_spans), c.holder))
+        if first.holder_spans and first.target_spans and opening(first.target_spans) < opening(first.holder_spans):
+            # only the other direction was a context (a stance's covering stretch): turn it round
+            first = replace(first.reversed(), label=reverse_label(first))
+        other = next((c for c in group if c.holder == first.target), None)
+        joint.append(replace(first, reverse_label=other.label if other is not None else reverse_label(first)))
+    return joint
 
 
 def _gold_label(stance, start: int, end: int) -> str:
@@ -495,14 +535,33 @@ def stance_window_examples(
     return examples
 
 
-def stance_pair_counts(articles: Sequence[Article], tokenizer, options: StanceOptions) -> tuple[int, int]:
-    """(stated, NONE) candidate pairs of ``articles`` as the stance design sees them."""
+def stance_pair_counts(
+    articles: Sequence[Article], tokenizer, options: StanceOptions, negative_ratio: float | None = None
+) -> tuple[int, int]:
+    """(stated, NONE) labels of ordered candidate pairs of ``articles`` as the stance design sees them;
+    with ``negative_ratio``, those that training keeps (pair contexts: `stance_examples`' sample)."""
     if options.design == "windows":
         labels = [label for article in articles for window in stance_windows(article, tokenizer, options) for label in window.labels]
     else:
-        labels = [context.label for article in articles for context in stance_contexts(article, options)]
+        contexts = _sampled_contexts(articles, options, negative_ratio)
+        labels = [label for c in contexts for label in ((c.label, c.reverse_label) if options.directions == "joint" else (c.label,))]
     positives = sum(label != NONE_LABEL for label in labels)
     return positives, len(labels) - positives
+
+
+def _sampled_contexts(
+    articles: Sequence[Article], options: StanceOptions, negative_ratio: float | None, seed: int = 0
+) -> list[StanceContext]:
+    """The articles' contexts; with ``negative_ratio``, contexts that state no stance are drawn at
+    random down to that many per context that states one."""
+    contexts = [context for article in articles for context in stance_contexts(article, options)]
+    if negative_ratio is None:
+        return contexts
+    positives = [c for c in contexts if c.stated]
+    negatives = [c for c in contexts if not c.stated]
+    keep = min(len(negatives), int(round(negative_ratio * max(len(positives), 1))))
+    negatives = random.Random(seed).sample(negatives, keep)
+    return sorted(positives + negatives, key=lambda c: (c.article_id, c.start, c.holder, c.target))
 
 
 def stance_examples(
@@ -515,13 +574,7 @@ def stance_examples(
 ) -> list[dict]:
     """Marked pair examples; ``NONE`` examples are subsampled to ``negative_ratio`` x positives if given."""
     class_ids = {label: index for index, label in enumerate(labels.stance_classes)}
-    contexts = [context for article in articles for context in stance_contexts(article, options)]
-    if negative_ratio is not None:
-        positives = [c for c in contexts if c.label != NONE_LABEL]
-        negatives = [c for c in contexts if c.label == NONE_LABEL]
-        keep = min(len(negatives), int(round(negative_ratio * max(len(positives), 1))))
-        negatives = random.Random(seed).sample(negatives, keep)
-        contexts = sorted(positives + negatives, key=lambda c: (c.article_id, c.start, c.holder, c.target))
+    contexts = _sampled_contexts(articles, options, negative_ratio, seed)
     if not contexts:
         return []
     encoded = encode_contexts(tokenizer, {a.id: a.text for a in articles}, contexts, options)
@@ -533,7 +586,11 @@ def stance_examples(
             "article_id": context.article_id,
             "input_ids": encoded["input_ids"][row],
             "labels": [IGNORE_INDEX] * len(encoded["input_ids"][row]),
-            "stance_labels": class_ids[context.label],
+            "stance_labels": (
+                [class_ids[context.label], class_ids[context.reverse_label or NONE_LABEL]]
+                if options.directions == "joint"
+                else class_ids[context.label]
+            ),
             "holder_index": encoded["holder_index"][row],
             "target_index": encoded["target_index"][row],
             "offsets": [[context.start, context.end]],
@@ -572,7 +629,11 @@ def build_dataset_dict(
                 from .actor_roles import actor_role_examples  # (actor_roles imports this module)
 
                 role_rows += actor_role_examples(group, tokenizer, labels, roles.actor_max_length)
-            parts.append([_as_window_row(row) for row in role_rows] if stance.design == "windows" and "stance" in tasks else role_rows)
+            if stance.design == "windows" and "stance" in tasks:
+                role_rows = [_as_window_row(row) for row in role_rows]
+            elif stance.directions == "joint" and "stance" in tasks:  # stance rows carry a label per direction
+                role_rows = [row | {"stance_labels": [IGNORE_INDEX, IGNORE_INDEX]} for row in role_rows]
+            parts.append(role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
             build = stance_window_examples if stance.design == "windows" else stance_examples

@@ -1,7 +1,8 @@
 """Encoder + task heads: a BIO role tagger, a marked-pair stance classifier and an actor role classifier.
 
 The heads are sized from the label schema; the encoder is any Hugging Face encoder. With both
-heads the encoder is shared and trained jointly; a model may also carry one head only.
+heads the encoder is shared and trained jointly; a model may also carry one head only. A stance head
+with joint directions gives two distributions per marked pair: holder -> target, then target -> holder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ActorStanceModel(nn.Module):
     def __init__(
         self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
+        stance_directions: str = "ordered",
     ):  # fmt: skip
         super().__init__()
         if not num_tags and not num_stance_classes and not num_actor_outputs:
@@ -36,6 +38,7 @@ class ActorStanceModel(nn.Module):
         self.num_tags = num_tags
         self.num_stance_classes = num_stance_classes
         self.stance_design = stance_design
+        self.stance_directions = stance_directions
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
@@ -47,8 +50,8 @@ class ActorStanceModel(nn.Module):
                 nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, num_stance_classes)
             )
         else:
-            # [CLS] ; holder marker ; target marker  ->  stance class
-            self.stance_head = nn.Linear(3 * hidden, num_stance_classes)
+            # [CLS] ; holder marker ; target marker  ->  stance class (joint: of each direction)
+            self.stance_head = nn.Linear(3 * hidden, num_stance_classes * (2 if stance_directions == "joint" else 1))
         # actor ; article ; actor * article (actor: mean of its marked mentions over the article's windows,
         # article: mean token state of its windows) -> the outputs of `actor_roles.RoleLayout`
         self.num_actor_outputs = num_actor_outputs
@@ -65,10 +68,11 @@ class ActorStanceModel(nn.Module):
     def from_encoder(
         cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
+        stance_directions: str = "ordered",
     ) -> ActorStanceModel:  # fmt: skip
         return cls(
             AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design, num_actor_outputs,
-            num_actor_main,
+            num_actor_main, stance_directions,
         )  # fmt: skip
 
     def set_actor_class_weights(self, main: list[float] | None, fine: list[float] | None) -> None:
@@ -117,9 +121,12 @@ class ActorStanceModel(nn.Module):
         elif self.stance_head is not None and holder_index is not None and target_index is not None:
             rows = torch.arange(hidden.size(0), device=hidden.device)
             pair = torch.cat([hidden[:, 0], hidden[rows, holder_index], hidden[rows, target_index]], dim=-1)
-            outputs["stance_logits"] = self.stance_head(pair)
+            logits = self.stance_head(pair)
+            if self.stance_directions == "joint":
+                logits = logits.view(-1, 2, self.num_stance_classes)
+            outputs["stance_logits"] = logits
             if stance_labels is not None and (stance_labels != -100).any():
-                losses.append(self._stance_loss(outputs["stance_logits"], stance_labels))
+                losses.append(self._stance_loss(logits.reshape(-1, self.num_stance_classes), stance_labels.reshape(-1)))
         if self.actor_role_head is not None and actor_role_targets is not None:
             features = self._actor_features(
                 actor_window_ids, actor_window_mask, actor_mention_windows, actor_mention_tokens, actor_mention_actors,
@@ -155,6 +162,8 @@ class ActorStanceModel(nn.Module):
             their_layers = list(theirs) if isinstance(theirs, nn.Sequential) else [theirs]
             if len(own_layers) != len(their_layers) or own_layers[-1].in_features != their_layers[-1].in_features:
                 continue  # another stance design: only the encoder carries over
+            if own is self.stance_head and self.stance_directions != source.stance_directions:
+                continue  # one output block per direction against one in all: only the encoder carries over
             with torch.no_grad():
                 for mine, other in zip(own_layers[:-1], their_layers[:-1]):
                     mine.load_state_dict(other.state_dict())
@@ -223,6 +232,7 @@ class ActorStanceModel(nn.Module):
                 {
                     "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
                     "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
+                    "stance_directions": self.stance_directions,
                 },
                 indent=2,  # fmt: skip
             ),
@@ -239,6 +249,7 @@ class ActorStanceModel(nn.Module):
             encoder, head_config["num_tags"], head_config["num_stance_classes"],
             stance_design=head_config.get("stance_design", "pair_contexts"),
             num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
+            stance_directions=head_config.get("stance_directions", "ordered"),
         )  # fmt: skip
         state = load_file(directory / HEADS_FILE)
         for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head), ("actor_role_head", model.actor_role_head)):

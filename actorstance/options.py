@@ -33,6 +33,7 @@ class StanceOptions:
     target_markers: tuple[str, str] = ("[[", "]]")
     typed_markers: bool = False  # the actor's role inside its opening marker ("<< gov : Jordan >>"); pair_contexts only
     design: str = "pair_contexts"  # or "windows": each window encoded once, all its pairs from pooled mentions
+    directions: str = "ordered"  # or "joint": one pair_contexts pass per unordered pair gives both directions' labels
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
-from .schema import Actor, Article, Mention, Span, Stance
+from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .text import has_content_word, sentence_spans, text_problem, trim_span
 
 __all__ = ["Predictor", "pool_role_scores"]
@@ -610,7 +610,7 @@ class Predictor:
         return pool_contexts(contexts, probabilities, self.labels.stance_classes)
 
     def _context_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
-        """Pair-contexts design: one marked forward pass per pair and context."""
+        """Pair-contexts design: one marked forward pass per pair and context (per unordered pair, with joint directions)."""
         contexts = []
         for article in articles:
             found = stance_contexts(article, self._stance_options)
@@ -631,6 +631,10 @@ class Predictor:
             release_freed_memory()
         if lost:
             warnings.warn(f"{lost} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
+        if self._stance_options.directions == "joint":  # each pass scored both directions: one context each
+            directed = [(c, p[0]) for c, p in zip(contexts, probabilities)]
+            directed += [(c.reversed(), p[1]) for c, p in zip(contexts, probabilities) if c.holder != AUTHOR]
+            return [c for c, _ in directed], [p for _, p in directed]
         return contexts, probabilities
 
     def _window_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:

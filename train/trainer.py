@@ -217,6 +217,7 @@ def build_trainer(
         stance_design=config.stance.design,
         num_actor_outputs=actor_layout.num_outputs if actor_layout else None,
         num_actor_main=len(actor_layout.main) if actor_layout and actor_layout.hierarchical else 0,
+        stance_directions=config.stance.directions,
     )
     if config.model.init_from:
         _start_from_run(model, Path(config.model.init_from), labels)
@@ -516,9 +517,16 @@ def _none_per_positive(config: RunConfig, articles, tokenizer) -> dict:
     Both are counted at the training distance, also when prediction proposes nearer pairs only (fewer
     NONE pairs per stated one): the larger correction offsets the max-pooling of a pair's contexts, and
     on the validation split it gave the better-calibrated edge scores at the same fitted edge F1."""
-    positives, negatives = stance_pair_counts(articles, tokenizer, config.stance.options(training=True))
+    options = config.stance.options(training=True)
+    positives, negatives = stance_pair_counts(articles, tokenizer, options)
     natural = negatives / max(positives, 1)
-    trained = config.stance.negative_ratio if config.stance.negative_ratio is not None else natural
+    if config.stance.negative_ratio is None:
+        trained = natural
+    elif options.directions == "joint":  # a sampled context also trains the NONE of its other direction
+        kept_positives, kept_negatives = stance_pair_counts(articles, tokenizer, options, config.stance.negative_ratio)
+        trained = kept_negatives / max(kept_positives, 1)
+    else:
+        trained = config.stance.negative_ratio
     return {"natural": round(natural, 4), "trained": round(min(trained, natural), 4)}
 
 

@@ -15,6 +15,7 @@ from actorstance.dataset import (
     split_articles,
     stance_contexts,
     stance_examples,
+    stance_pair_counts,
     stance_window_examples,
     stance_windows,
 )
@@ -111,6 +112,54 @@ def test_stance_beyond_the_window_gets_a_covering_context(tokenizer):
     assert [(c.holder, c.target, c.label, c.start, c.end) for c in contexts] == [
         ("KING", "IRN", "OPPOSE", 0, len(article.text))
     ]
+
+
+def test_joint_directions_give_one_context_per_unordered_pair_with_both_labels(tokenizer):
+    article = make_article(
+        "j", "Hezbollah thanked Iran, and Iran backs Hezbollah. Oman met Iran.",
+        [("Hezbollah", "HEZ"), ("Iran", "IRN"), ("Iran", "IRN"), ("Hezbollah", "HEZ"), ("Oman", "OMN"), ("Iran", "IRN")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah"), ("HEZ", "IRN", "SUPPORT", "Hezbollah thanked Iran")],
+    )  # fmt: skip
+    joint = StanceOptions(max_sentence_distance=0, directions="joint")
+    contexts = stance_contexts(article, joint)
+    # the actor written first holds the pair: Hezbollah in the first sentence, Oman in the second
+    assert [(c.holder, c.target, c.label, c.reverse_label, c.start) for c in contexts] == [
+        ("HEZ", "IRN", "SUPPORT", "SUPPORT", 0), ("OMN", "IRN", "NONE", "NONE", 50),
+    ]  # fmt: skip
+    ordered = stance_contexts(article, StanceOptions(max_sentence_distance=0))
+    both = {(c.holder, c.target, c.start, c.label) for c in contexts} | {
+        (c.target, c.holder, c.start, c.reverse_label) for c in contexts
+    }
+    assert both == {(c.holder, c.target, c.start, c.label) for c in ordered} and len(ordered) == 4
+    (turned,) = [c.reversed() for c in contexts[1:]]
+    assert (turned.holder, turned.target, turned.holder_spans, turned.target_spans) == ("IRN", "OMN", ((59, 63),), ((50, 54),))
+    first, second = stance_examples([article], tokenizer, LABELS, joint, negative_ratio=None)
+    assert tokenizer.decode(first["input_ids"]).startswith("[CLS] < < hezbollah > > thanked [ [ iran ] ]")
+    assert [LABELS.stance_classes[i] for i in first["stance_labels"]] == ["SUPPORT", "SUPPORT"]
+    assert [LABELS.stance_classes[i] for i in second["stance_labels"]] == ["NONE", "NONE"]
+
+
+def test_joint_directions_turn_a_covering_context_round():
+    """The stance's only context has its target written first: the joint context starts from the
+    target, and the stance is its reverse label."""
+    article = make_article(
+        "far", "Tehran was a threat, officials said. He was calm. King Abdullah spoke.",
+        [("Tehran", "IRN"), ("King Abdullah", "KING")], [("KING", "IRN", "OPPOSE", "Tehran was a threat")],
+    )  # fmt: skip
+    (context,) = stance_contexts(article, StanceOptions(max_sentence_distance=1, directions="joint"))
+    assert (context.holder, context.target, context.label, context.reverse_label) == ("IRN", "KING", "NONE", "OPPOSE")
+    assert (context.start, context.end) == (0, len(article.text))
+
+
+def test_joint_negative_sampling_counts_contexts_and_keeps_each_directions_label(tokenizer, seed_article):
+    joint = StanceOptions(directions="joint")
+    contexts = stance_contexts(seed_article, joint)
+    stated = sum(c.stated for c in contexts)
+    examples = stance_examples([seed_article], tokenizer, LABELS, joint, negative_ratio=1.0, seed=3)
+    assert len(examples) == 2 * stated and all(len(e["stance_labels"]) == 2 for e in examples)
+    labels = Counter(LABELS.stance_classes[i] for e in examples for i in e["stance_labels"])
+    assert labels["NONE"] == 4 * stated - sum(label != "NONE" for c in contexts for label in (c.label, c.reverse_label))
+    assert stance_pair_counts([seed_article], tokenizer, joint, negative_ratio=1.0) == (4 * stated - labels["NONE"], labels["NONE"])
 
 
 def test_negative_sampling_is_seeded_and_capped(tokenizer, seed_article):

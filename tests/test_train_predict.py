@@ -91,6 +91,30 @@ def test_stance_only_run_given_mentions_invents_no_role(small_corpus_file, tiny_
     assert [(a.id, a.role) for a in kept.actors] == [("IRN", "GOV"), ("HEZ", "MILITIA")]
 
 
+def _stance_passes(predictor: Predictor, article: Article, monkeypatch) -> tuple[set, list[int]]:
+    """The ordered pairs ``pair_scores`` scores for ``article`` and the stance rows it ran, call by call."""
+    rows: list[int] = []
+    forward = predictor._forward
+    monkeypatch.setattr(predictor, "_forward", lambda task, batch, size: rows.append(len(batch)) or forward(task, batch, size))
+    return set(predictor.pair_scores([article])), rows
+
+
+def test_joint_directions_score_both_directions_from_one_pass(run_dir, small_corpus_file, tiny_model_path, tmp_path, monkeypatch):
+    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "stance.directions=joint"))
+    assert json.loads((run / "model" / "heads.json").read_text())["stance_directions"] == "joint"
+    assert "stance_macro_f1" in json.loads((run / "metrics.json").read_text())["validation"]
+    text = "Iran backs Hezbollah. Oman met Iran."
+    article = Article(
+        id="x", text=text, actors=[Actor(id=a, name=a, role="GOV") for a in ("IRN", "HEZ", "OMN")],
+        mentions=[Mention(start=s, end=e, text=text[s:e], actor=a) for s, e, a in ((0, 4, "IRN"), (11, 20, "HEZ"), (22, 26, "OMN"), (31, 35, "IRN"))],
+    )  # fmt: skip
+    joint = Predictor.from_pretrained(run, device="cpu")
+    assert joint.models["stance"].stance_head.out_features == 2 * len(joint.labels.stance_classes)
+    pairs = {("x", a, b) for a in ("IRN", "HEZ", "OMN") for b in ("IRN", "HEZ", "OMN") if a != b}  # neighbouring sentences too
+    assert _stance_passes(joint, article, monkeypatch) == (pairs, [3])
+    assert _stance_passes(Predictor.from_pretrained(run_dir, device="cpu"), article, monkeypatch) == (pairs, [6])
+
+
 def test_loss_as_selection_metric_keeps_the_lowest_loss_checkpoint(small_corpus_file, tiny_model_path, tmp_path):
     run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path, "training.early_stopping.metric=loss"))
     log = [json.loads(line) for line in (run / "train.log").read_text().splitlines()]

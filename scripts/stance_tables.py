@@ -12,6 +12,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
                    variants over seeds, validation split, scored with the nearest-before rule for nominals)
   stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
+  stance-directions  stance-training-validation-directions.json (scripts/stance_runs.py: ordered against joint
+                   directions over seeds) and predict-speed-directions-{ordered,joint}.json (their seed-42 runs)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
@@ -156,6 +158,21 @@ def render_training(results: dict) -> str:
     return "\n".join(lines)
 
 
+DIRECTION_SPEED = {"ordered": "predict-speed-directions-ordered.json", "joint": "predict-speed-directions-joint.json"}
+"""`stance.directions` -> the predict-speed result of its seed-42 run (the variants of the directions file
+are named by the setting, first word)."""
+
+
+def render_directions(results: dict, speeds: dict[str, dict]) -> str:
+    """The training table's columns for each `stance.directions` setting, and its predict-time ratio."""
+    lines = render_training(results).splitlines()
+    lines[0] += " full / roles-only predict time (seed 42) |"
+    lines[1] += "---|"
+    for row, name in enumerate(results["variants"], start=2):
+        lines[row] += f" {speeds[name.split()[0]]['full_prediction_time_over_roles_only']:.2f}x |"
+    return "\n".join(lines)
+
+
 def render_learning_curve(results: dict) -> str:
     lines = [
         "| training articles | end-to-end stance F1 | stance macro-F1 (gold actors) | edge F1 given gold actors (fitted threshold) |",
@@ -184,6 +201,8 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
     readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
+    speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
+    readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 

@@ -1,14 +1,17 @@
 """Choose ``actors.min_unnamed_confidence``: actor scores end to end for each floor, over runs.
 
     python scripts/actor_floor.py RUN_DIR [RUN_DIR ...] [--split validation] [--floors 0 0.6 0.7 0.8 0.85 0.9 0.95 1]
-                                  [--output benchmarks/results/actor-floor-validation.json]
+                                  [--stances] [--output benchmarks/results/actor-floor-validation.json]
 
 An unnamed actor ("villagers", "a displaced mother") whose most confident mention scores below the
 floor is dropped (`actorstance.grouping`, step 6). The tagger runs once per floor on the same
 weights (`Predictor.predict_actors`: mentions, actors and roles, no stances, so each floor costs
 seconds); every floor is scored with `eval.metrics.score_articles` on the gold articles of the
 split: actor F1, the grouping's CoNLL F1, strict mention F1 and the predicted/gold actor ratio,
-per run and as the mean over the runs (several seeds of one config). Choose on ``validation``.
+per run and as the mean over the runs (several seeds of one config). ``--stances`` predicts the
+stance graph too (the run's fitted decision; a stance pass per floor, so minutes rather than
+seconds) and adds end-to-end stance F1 and the predicted/gold edge ratio: the floor is there for
+the stance graph. Choose on ``validation``.
 """
 
 from __future__ import annotations
@@ -25,16 +28,25 @@ from eval.metrics import score_articles
 from eval.runner import load_gold
 
 REPORTED = ("actor_f1", "coref_conll_f1", "mention_strict_f1")
+REPORTED_WITH_STANCES = ("e2e_stance_f1",)
 
 
-def floor_scores(predictor, gold: list, floor: float) -> dict:
-    """The actor measures of ``predictor`` on ``gold`` with the floor set to ``floor``."""
+def floor_scores(predictor, gold: list, floor: float, stances: bool = False) -> dict:
+    """The actor measures (and with ``stances`` the end-to-end stance measures) of ``predictor`` on
+    ``gold`` with the floor set to ``floor``."""
     predictor.config.actors.min_unnamed_confidence = floor
-    predicted = predictor.predict_actors([article.model_copy(update={"mentions": [], "actors": [], "stances": []}) for article in gold])
-    metrics = score_articles([article.model_copy(update={"stances": []}) for article in gold], predicted, predictor.labels)
-    scores = {key: metrics["headline"][key] for key in REPORTED}
+    inputs = [article.model_copy(update={"mentions": [], "actors": [], "stances": []}) for article in gold]
+    if stances:
+        predicted = predictor.predict_articles(inputs)
+        metrics = score_articles(gold, predicted, predictor.labels)
+    else:
+        predicted = predictor.predict_actors(inputs)
+        metrics = score_articles([article.model_copy(update={"stances": []}) for article in gold], predicted, predictor.labels)
+    scores = {key: metrics["headline"][key] for key in REPORTED + (REPORTED_WITH_STANCES if stances else ())}
     scores["predicted_per_gold_actors"] = metrics["actors"]["predicted_per_gold"]
     scores["predicted_actors"] = sum(len(article.actors) for article in predicted)
+    if stances:
+        scores["predicted_per_gold_edges"] = sum(len(a.stances) for a in predicted) / max(1, sum(len(a.stances) for a in gold))
     return scores
 
 
@@ -43,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("run_dirs", type=Path, nargs="+")
     parser.add_argument("--split", default="validation")
     parser.add_argument("--floors", type=float, nargs="+", default=[0.0, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0])
+    parser.add_argument("--stances", action="store_true", help="also predict stances and score the stance graph end to end")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
     output = args.output or Path("benchmarks/results") / f"actor-floor-{args.split}.json"
@@ -51,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         predictor = load_predictor(run_dir)
         gold, source = load_gold(None, args.split, predictor.labels)
         results["data"], results["gold_actors"] = source, sum(len(a.actors) for a in gold)
-        results["runs"][str(run_dir)] = {str(floor): floor_scores(predictor, gold, floor) for floor in args.floors}
+        results["runs"][str(run_dir)] = {str(floor): floor_scores(predictor, gold, floor, args.stances) for floor in args.floors}
     for floor in map(str, args.floors):
         per_run = [scores[floor] for scores in results["runs"].values()]
         results["mean"][floor] = {key: statistics.fmean(scores[key] for scores in per_run) for key in per_run[0]}

@@ -83,16 +83,19 @@ def render_test(before_results: dict, shipped_results: dict) -> str:
 
 
 def render_floor(results: dict) -> str:
-    """The floor sweep of ``scripts/actor_floor.py``: means over its runs."""
-    lines = [
-        "| floor (`actors.min_unnamed_confidence`) | actor F1 | grouping CoNLL F1 | strict mention F1 | predicted / gold actors |",
-        "|---|---|---|---|---|",
-    ]
+    """The floor sweep of ``scripts/actor_floor.py``: means over its runs (with the stance graph's
+    columns when the sweep predicted stances, ``--stances``)."""
+    stances = "e2e_stance_f1" in next(iter(results["mean"].values()))
+    header = "| floor (`actors.min_unnamed_confidence`) | actor F1 | grouping CoNLL F1 | strict mention F1 | predicted / gold actors |"
+    lines = [header + (" end-to-end stance F1 | predicted / gold edges |" if stances else ""), "|---|---|---|---|---|" + ("---|---|" if stances else "")]
     for floor, scores in results["mean"].items():
-        lines.append(
+        line = (
             f"| {float(floor):g} | {scores['actor_f1']:.3f} | {scores['coref_conll_f1']:.3f} "
             f"| {scores['mention_strict_f1']:.3f} | {scores['predicted_per_gold_actors']:.2f} |"
         )
+        if stances:
+            line += f" {scores['e2e_stance_f1']:.3f} | {scores['predicted_per_gold_edges']:.2f} |"
+        lines.append(line)
     return "\n".join(lines)
 
 

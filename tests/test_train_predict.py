@@ -51,6 +51,28 @@ def test_same_config_and_seed_give_the_same_run(run_dir, small_corpus_file, tiny
     assert Predictor.from_pretrained(run_dir).predict(text) == Predictor.from_pretrained(again).predict(text)
 
 
+def test_bf16_training_is_reproducible_and_loads_for_prediction(small_corpus_file, tiny_model_path, tmp_path):
+    runs = [train(tiny_config(small_corpus_file, tiny_model_path, tmp_path / name, "training.precision=bf16")) for name in "ab"]
+    first, second = (json.loads((run / "metrics.json").read_text()) for run in runs)
+    assert first["runs"]["roles-stance"]["train_loss"] == second["runs"]["roles-stance"]["train_loss"]
+    assert (runs[0] / "model" / "heads.safetensors").read_bytes() == (runs[1] / "model" / "heads.safetensors").read_bytes()
+    predictor = Predictor.from_pretrained(runs[0])
+    assert predictor.config.training.precision == "bf16"
+    text = "Iran backs Hezbollah. The UN condemned the attack."
+    assert check_article(predictor.predict(text), predictor.labels) == []
+
+
+def test_precision_needs_hardware_that_has_it(monkeypatch, caplog):
+    from train import trainer
+
+    with pytest.raises(ValueError, match="fp16 needs a CUDA device"):
+        trainer._precision_flags("fp16")
+    monkeypatch.setattr(trainer, "cpu_has_native_bf16", lambda: False)
+    assert trainer._precision_flags("bf16") == {"bf16": True, "fp16": False}
+    assert "emulated and slower than fp32" in caplog.text
+    assert trainer._precision_flags("auto") == {"bf16": False, "fp16": False}
+
+
 def test_existing_run_is_not_overwritten_silently(run_dir, small_corpus_file, tiny_model_path):
     config = tiny_config(small_corpus_file, tiny_model_path, run_dir.parent)
     with pytest.raises(FileExistsError, match="pass --overwrite"):

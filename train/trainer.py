@@ -131,7 +131,16 @@ def _precision_flags(precision: str) -> dict:
         precision = "bf16" if cuda and torch.cuda.is_bf16_supported() else "fp32"
     if precision == "fp16" and not cuda:
         raise ValueError("training.precision: fp16 needs a CUDA device; use fp32 or bf16 on this machine")
+    if precision == "bf16" and not cuda and not cpu_has_native_bf16():
+        logger.warning("training.precision: bf16 on a CPU without AVX-512 BF16 or AMX is emulated and slower than fp32")
     return {"bf16": precision == "bf16", "fp16": precision == "fp16"}
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 in hardware (AVX-512 BF16 or AMX), where bf16 autocast
+    trains ~1.4x faster than fp32; elsewhere torch emulates it."""
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
 def _metrics_function(labels: LabelSchema, tasks: tuple[str, ...]):

@@ -160,10 +160,18 @@ class StanceConfig(_Section):
         "pass per unordered pair, the actor written first marked as holder, whose head gives the labels of both "
         "directions (half the stance passes)",
     )
+    name_swap: float = Field(
+        default=StanceOptions.name_swap, ge=0, le=1,
+        description="share of the training split's contexts whose holder and target mentions are written as the names of "
+        "two other actors of the training articles, so the classifier reads a stance from the words around the names "
+        "rather than from who they are (pair_contexts design; validation and prediction see the text as written)",
+    )
 
     @model_validator(mode="after")
     def _pair_context_options(self) -> StanceConfig:
-        for option, value, default in (("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered")):
+        for option, value, default in (
+            ("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered"), ("name_swap", self.name_swap, 0.0)
+        ):
             if value != default and self.design != "pair_contexts":
                 raise ValueError(f"{option} works with design: pair_contexts (the windows design marks every mention alike)")
         return self
@@ -202,11 +210,11 @@ class ActorsConfig(_Section):
         default=0.2, ge=0, le=1, description="least linker probability that joins a nominal to a named actor; below it, it stays its own actor"
     )
     min_unnamed_confidence: float = Field(
-        default=0.8,
+        default=0.9,
         ge=0,
         le=1,
         description="drop an actor with no name (no capitalised word, no dictionary code: 'villagers', 'a displaced mother') "
-        "whose most confident mention scores below this; 0 keeps all (chosen on validation, README 'Actors')",
+        "whose most confident mention scores below this; 0 keeps all (chosen on validation, README 'The stance graph')",
     )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "stance_contexts",
     "encode_contexts",
     "stance_examples",
+    "swapped_names",
     "build_dataset_dict",
     "IGNORE_INDEX",
     "PadCollator",
@@ -343,11 +344,20 @@ def _covering_context(article, sentences, by_actor, stance, make) -> StanceConte
     return make(stance.holder, stance.target, first, last, stance.label)
 
 
-def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceContext], options: StanceOptions) -> dict:
-    """Insert holder/target markers into each context and tokenise; also returns the marker token indices."""
+def encode_contexts(
+    tokenizer,
+    texts: dict[str, str],
+    contexts: Sequence[StanceContext],
+    options: StanceOptions,
+    names: Sequence[tuple[str, str] | None] | None = None,
+) -> dict:
+    """Insert holder/target markers into each context and tokenise; also returns the marker token indices.
+    ``names`` (training only, `swapped_names`): per context, the names written for the holder's and the
+    target's mentions instead of the text's, or None to keep the text."""
     marked_texts = []
     marker_chars = []
-    for context in contexts:
+    for index, context in enumerate(contexts):
+        swap = names[index] if names else None
         text = texts[context.article_id]
         holder_open, target_open = (
             _opening_marker(marker, role if options.typed_markers else None)
@@ -358,15 +368,18 @@ def encode_contexts(tokenizer, texts: dict[str, str], contexts: Sequence[StanceC
         inserts += [(s, target_open, 0, "t") for s, _ in context.target_spans]
         inserts += [(e, " " + options.target_markers[1], 1, None) for _, e in context.target_spans]
         pieces, cursor, first_marker = [], context.start, {}
-        length = 0
+        length, inside = 0, None
         for position, marker, _, kind in sorted(inserts, key=lambda item: (item[0], -item[2])):
-            pieces.append(text[cursor:position])
-            length += position - cursor
+            piece = text[cursor:position]
+            if swap and inside:  # a mention, between its opening and its closing marker
+                piece = swap[0] if inside == "h" else swap[1]
+            pieces.append(piece)
+            length += len(piece)
             if kind and kind not in first_marker:
                 first_marker[kind] = length
             pieces.append(marker)
             length += len(marker)
-            cursor = position
+            cursor, inside = position, kind
         pieces.append(text[cursor : context.end])
         marked_texts.append("".join(pieces))
         marker_chars.append(first_marker)
@@ -564,6 +577,25 @@ def _sampled_contexts(
     return sorted(positives + negatives, key=lambda c: (c.article_id, c.start, c.holder, c.target))
 
 
+def swapped_names(articles: Sequence[Article], contexts: Sequence[StanceContext], share: float, seed: int = 0) -> list[tuple[str, str] | None]:
+    """For ``share`` of ``contexts`` (drawn with ``seed``), the names of two other actors of ``articles`` to
+    write for the context's holder and target (`stance.name_swap`); None for the others, and for a
+    context whose holder and target spans overlap or that has fewer than two other names to draw."""
+    names = sorted({actor.name for article in articles for actor in article.actors if actor.id != AUTHOR})
+    own = {(article.id, actor.id): actor.name for article in articles for actor in article.actors}
+    draw = random.Random(f"name-swap-{seed}")
+    result: list[tuple[str, str] | None] = []
+    for context in contexts:
+        chosen = draw.random() < share
+        spans = sorted(context.holder_spans + context.target_spans)
+        overlapping = any(end > start for (_, end), (start, _) in zip(spans, spans[1:]))
+        pair = {own.get((context.article_id, context.holder)), own.get((context.article_id, context.target))}
+        others = [name for name in names if name not in pair]
+        usable = chosen and not overlapping and context.holder_spans and context.target_spans and len(others) >= 2
+        result.append(tuple(draw.sample(others, 2)) if usable else None)
+    return result
+
+
 def stance_examples(
     articles: Sequence[Article],
     tokenizer,
@@ -571,13 +603,16 @@ def stance_examples(
     options: StanceOptions,
     negative_ratio: float | None = None,
     seed: int = 0,
+    name_swap: float = 0.0,
 ) -> list[dict]:
-    """Marked pair examples; ``NONE`` examples are subsampled to ``negative_ratio`` x positives if given."""
+    """Marked pair examples; ``NONE`` examples are subsampled to ``negative_ratio`` x positives if given;
+    ``name_swap`` of them are written with other actors' names (`swapped_names`)."""
     class_ids = {label: index for index, label in enumerate(labels.stance_classes)}
     contexts = _sampled_contexts(articles, options, negative_ratio, seed)
     if not contexts:
         return []
-    encoded = encode_contexts(tokenizer, {a.id: a.text for a in articles}, contexts, options)
+    names = swapped_names(articles, contexts, name_swap, seed) if name_swap else None
+    encoded = encode_contexts(tokenizer, {a.id: a.text for a in articles}, contexts, options, names)
     if encoded["markers_lost"]:
         logger.warning("%d holder/target markers did not fit in max_length=%d tokens", encoded["markers_lost"], options.max_length)
     return [
@@ -636,8 +671,11 @@ def build_dataset_dict(
             parts.append(role_rows)
         if "stance" in tasks:
             ratio = stance.negative_ratio if name == "train" else None
-            build = stance_window_examples if stance.design == "windows" else stance_examples
-            parts.append(build(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
+            if stance.design == "windows":
+                parts.append(stance_window_examples(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed))
+            else:
+                swap = stance.name_swap if name == "train" else 0.0
+                parts.append(stance_examples(group, tokenizer, labels, stance, negative_ratio=ratio, seed=seed, name_swap=swap))
         rows = [row for part in parts for row in part]
         if "roles" in tasks and roles.decision == "actor":  # every row needs the actor fields: empty where not an actor row
             rows = [row if "actor_window_ids" in row else row | {key: [] for key in _ACTOR_ROW_FIELDS} for row in rows]

@@ -34,6 +34,7 @@ class StanceOptions:
     typed_markers: bool = False  # the actor's role inside its opening marker ("<< gov : Jordan >>"); pair_contexts only
     design: str = "pair_contexts"  # or "windows": each window encoded once, all its pairs from pooled mentions
     directions: str = "ordered"  # or "joint": one pair_contexts pass per unordered pair gives both directions' labels
+    name_swap: float = 0.0  # training split only: share of contexts whose two actors are written as other actors' names
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections import Counter
 from actorstance.dataset import (
     RoleOptions,
     SplitOptions,
+    StanceContext,
     StanceOptions,
     assign_splits,
     build_dataset_dict,
@@ -18,6 +19,7 @@ from actorstance.dataset import (
     stance_pair_counts,
     stance_window_examples,
     stance_windows,
+    swapped_names,
 )
 from actorstance.dataset import _fit_window, _sentence_groups
 from actorstance.labels import LabelSchema
@@ -137,6 +139,31 @@ def test_joint_directions_give_one_context_per_unordered_pair_with_both_labels(t
     assert tokenizer.decode(first["input_ids"]).startswith("[CLS] < < hezbollah > > thanked [ [ iran ] ]")
     assert [LABELS.stance_classes[i] for i in first["stance_labels"]] == ["SUPPORT", "SUPPORT"]
     assert [LABELS.stance_classes[i] for i in second["stance_labels"]] == ["NONE", "NONE"]
+
+
+def test_name_swap_writes_two_other_actors_names_for_every_mention_of_the_pair(tokenizer):
+    article = make_article(
+        "j", "Hezbollah thanked Iran, and Iran backs Hezbollah.",
+        [("Hezbollah", "HEZ"), ("Iran", "IRN"), ("Iran", "IRN"), ("Hezbollah", "HEZ")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah"), ("HEZ", "IRN", "OPPOSE", "Hezbollah thanked Iran")],
+    )  # fmt: skip
+    other = make_article("o", "Oman met Jordan and Syria.", [("Oman", "OMN"), ("Jordan", "JOR"), ("Syria", "SYR")])
+    joint = StanceOptions(max_sentence_distance=0, directions="joint")
+    (kept,) = stance_examples([article, other], tokenizer, LABELS, joint, negative_ratio=None)[:1]
+    (swapped,) = stance_examples([article, other], tokenizer, LABELS, joint, negative_ratio=None, name_swap=1.0)[:1]
+    assert tokenizer.decode(kept["input_ids"]) == "[CLS] < < hezbollah > > thanked [ [ iran ] ], and [ [ iran ] ] backs < < hezbollah > >. [SEP]"
+    text = tokenizer.decode(swapped["input_ids"])
+    holder, target = text.split("< < ")[1].split(" > >")[0], text.split("[ [ ")[1].split(" ] ]")[0]
+    assert text == f"[CLS] < < {holder} > > thanked [ [ {target} ] ], and [ [ {target} ] ] backs < < {holder} > >. [SEP]"
+    assert holder != target and {holder, target} <= {"omn", "jor", "syr"}
+    tokens = tokenizer.convert_ids_to_tokens(swapped["input_ids"])
+    assert (tokens[swapped["holder_index"]], tokens[swapped["target_index"]]) == ("<", "[")
+    assert swapped["stance_labels"] == kept["stance_labels"] and swapped["offsets"] == kept["offsets"]
+    contexts = stance_contexts(article, joint) + stance_contexts(other, joint)
+    drawn = swapped_names([article, other], contexts, 0.5, seed=7)
+    assert drawn == swapped_names([article, other], contexts, 0.5, seed=7)
+    author = StanceContext("j", "AUTHOR", "IRN", 0, 10, (), ((0, 4),))
+    assert swapped_names([article, other], [author], 1.0) == [None]  # the author has no mention to rewrite
 
 
 def test_joint_directions_turn_a_covering_context_round():

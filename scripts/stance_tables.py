@@ -14,6 +14,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
   stance-directions  stance-training-validation-directions.json (scripts/stance_runs.py: ordered against joint
                    directions over seeds) and predict-speed-directions-{ordered,joint}.json (their seed-42 runs)
+  training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
+                   training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
@@ -161,19 +163,35 @@ def render_training(results: dict) -> str:
     return "\n".join(lines)
 
 
+def render_training_with(results: dict, title: str, cells: dict[str, str]) -> str:
+    """The training table with one more column: ``cells`` by variant name ("–" for a variant without one)."""
+    lines = render_training(results).splitlines()
+    lines[0] += f" {title} |"
+    lines[1] += "---|"
+    for row, name in enumerate(results["variants"], start=2):
+        lines[row] += f" {cells.get(name, '–')} |"
+    return "\n".join(lines)
+
+
 DIRECTION_SPEED = {"ordered": "predict-speed-directions-ordered.json", "joint": "predict-speed-directions-joint.json"}
 """Variant of the directions file -> the predict-speed result of its seed-42 run (a variant that changes
 training only predicts as fast as the setting it trains: "–")."""
 
+PRECISION_SPEED = {"fp32": "train-speed-fp32.json", "bf16 (shipped)": "train-speed.json"}
+"""Variant of the precision file -> the `benchmarks/train_speed.py --full` result of the default config
+trained that way on the idle machine."""
+
 
 def render_directions(results: dict, speeds: dict[str, dict]) -> str:
     """The training table's columns for each variant of the directions file, and its predict-time ratio."""
-    lines = render_training(results).splitlines()
-    lines[0] += " full / roles-only predict time (seed 42) |"
-    lines[1] += "---|"
-    for row, name in enumerate(results["variants"], start=2):
-        lines[row] += f" {speeds[name]['full_prediction_time_over_roles_only']:.2f}x |" if name in speeds else " – |"
-    return "\n".join(lines)
+    ratios = {name: f"{speed['full_prediction_time_over_roles_only']:.2f}x" for name, speed in speeds.items()}
+    return render_training_with(results, "full / roles-only predict time (seed 42)", ratios)
+
+
+def render_precision(results: dict, speeds: dict[str, dict]) -> str:
+    """The training table's columns for fp32 and bf16 training, and the default config's wall time for each."""
+    walls = {name: f"{speed['full_run_wall_s']:.0f} s" for name, speed in speeds.items()}
+    return render_training_with(results, "train time, 2 idle cores", walls)
 
 
 def render_learning_curve(results: dict) -> str:
@@ -206,6 +224,8 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
     readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
+    train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
+    readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 

@@ -14,6 +14,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
   stance-directions  stance-training-validation-directions.json (scripts/stance_runs.py: ordered against joint
                    directions over seeds) and predict-speed-directions-{ordered,joint}.json (their seed-42 runs)
+  stance-training-names  stance-training-validation-names.json (the shipped default against training with
+                   other actors' names written in, stance.name_swap)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
                    training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
@@ -224,6 +226,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
     readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
+    readme = replace_region(readme, "stance-training-names", render_training(load("stance-training-validation-names.json")))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

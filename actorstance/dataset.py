@@ -586,13 +586,14 @@ def swapped_names(articles: Sequence[Article], contexts: Sequence[StanceContext]
     draw = random.Random(f"name-swap-{seed}")
     result: list[tuple[str, str] | None] = []
     for context in contexts:
-        chosen = draw.random() < share
+        if draw.random() >= share or not (context.holder_spans and context.target_spans):
+            result.append(None)
+            continue
         spans = sorted(context.holder_spans + context.target_spans)
         overlapping = any(end > start for (_, end), (start, _) in zip(spans, spans[1:]))
         pair = {own.get((context.article_id, context.holder)), own.get((context.article_id, context.target))}
         others = [name for name in names if name not in pair]
-        usable = chosen and not overlapping and context.holder_spans and context.target_spans and len(others) >= 2
-        result.append(tuple(draw.sample(others, 2)) if usable else None)
+        result.append(tuple(draw.sample(others, 2)) if not overlapping and len(others) >= 2 else None)
     return result
 
 

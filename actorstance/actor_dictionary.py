@@ -33,6 +33,8 @@ __all__ = [
     "read_agent_file",
     "default_paths",
     "actor_key",
+    "link_evidence",
+    "implied_role",
     "phoenix_errata",
     "read_errata",
 ]
@@ -495,6 +497,27 @@ class ActorDictionary:
         kind = _kind(code.code)
         entity, role = (code.code, None) if kind == "nonstate" else _split_code(code.code)
         return Link(entity, kind, _title(entry.name, kind), agent or role, matched)
+
+
+def link_evidence(link: Link) -> str:
+    """What a link says about the actor's role, as a label set's ``dictionary_roles`` keys it: an
+    organisation code's first three letters ("IGO" of IGOUNO, "NGO"), a state's agent ("MIL" of
+    "the Jordanian army", "COP", and "GOV" for the state itself), a non-state code's group type
+    ("MUS" of IMGMUSISI, "REB" of LBNREB), else the link's kind ("person")."""
+    if link.kind == "organisation":
+        return link.code[:3]
+    if link.kind == "country":
+        return link.agent or "GOV"
+    if link.kind == "nonstate":
+        return link.code[3:6]
+    return link.kind
+
+
+def implied_role(links: Iterable[Link], roles_by_evidence: dict[str, str]) -> str | None:
+    """The role every one of an actor's ``links`` implies through ``roles_by_evidence`` (a label set's
+    ``dictionary_roles``, keyed by `link_evidence`); None if they imply none, or not the same one."""
+    implied = {roles_by_evidence.get(link_evidence(link)) for link in links}
+    return implied.pop() if len(implied) == 1 else None
 
 
 def actor_key(link: Link) -> str:

@@ -201,6 +201,12 @@ class ActorsConfig(_Section):
         description="join a name the dictionary lacks to the linked actor of the article it is built on ('Yemen's Houthi "
         "movement' -> the Houthis, 'the Government of Iraq' -> IRQ, 'Tehreek-e-Taliban Pakistan' -> the group of 'TTP')",
     )
+    dictionary_roles: bool = Field(
+        default=True,
+        description="an actor every dictionary-linked mention of which implies one role (an IGO or NGO code, a state's "
+        "forces, an Islamist armed group: the label set's dictionary_roles) takes that role, given mentions or not "
+        "(needs dictionary: true)",
+    )
     linker: bool = Field(
         default=True,
         description="link nominals ('the government', 'the prime minister') with the run's learned linker (linker.json, "

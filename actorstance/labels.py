@@ -30,7 +30,9 @@ SHIPPED_FOLDER = "label_sets"
 
 
 class LabelSchema(BaseModel):
-    """Role and stance label sets. ``role_groups`` optionally maps a coarse role to fine roles."""
+    """Role and stance label sets. ``role_groups`` optionally maps a coarse role to fine roles;
+    ``dictionary_roles`` maps what an actor-dictionary link says about an actor (`actor_dictionary.
+    link_evidence`: "IGO", "NGO", "MIL", "MUS", ...) to the role of this schema it implies."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,6 +40,7 @@ class LabelSchema(BaseModel):
     roles: list[str] = Field(min_length=1)
     stances: list[str] = Field(min_length=1)
     role_groups: dict[str, list[str]] = Field(default_factory=dict)
+    dictionary_roles: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> LabelSchema:
@@ -50,6 +53,9 @@ class LabelSchema(BaseModel):
         unknown = sorted(set(grouped) - set(self.roles))
         if unknown:
             raise ValueError(f"role_groups: roles {unknown} are not in roles")
+        unknown = sorted(set(self.dictionary_roles.values()) - set(self.roles))
+        if unknown:
+            raise ValueError(f"dictionary_roles: roles {unknown} are not in roles")
         return self
 
     @classmethod

@@ -18,6 +18,7 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer
 
+from .actor_dictionary import implied_role
 from .actor_roles import RoleLayout, RoleThreshold, actor_inputs, actor_role_row
 from .backends import check_backend, prepare_backend
 from .config import RunConfig, load_config
@@ -328,6 +329,9 @@ class Predictor:
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if by_actor:
             self._add_actor_roles(results, batch_size)
+        if "roles" in self.models and self.config.actors.dictionary and self.config.actors.dictionary_roles:
+            for article in results:
+                article.actors = self._dictionary_roles(article)
         return results
 
     # ------------------------------------------------------------------ roles
@@ -489,6 +493,25 @@ class Predictor:
                     score=round(float(share[best]), 4),
                 )  # fmt: skip
             )
+        return actors
+
+    def _dictionary_roles(self, article: Article) -> list[Actor]:
+        """The actors, each whose dictionary-linked mentions all imply one role of the label set's
+        ``dictionary_roles`` ("the PLA" and "the People's Liberation Army": a state's forces, MIL) with
+        that role (`actor_dictionary.implied_role`): the dictionary knows what the tagger, reading one
+        sentence, may not."""
+        links: dict[str, list] = defaultdict(list)
+        if self.labels.dictionary_roles:
+            when = article_date(article)
+            for mention in article.mentions:
+                link = self._dictionary.link(mention.text, when)
+                if link is not None:
+                    links[mention.actor].append(link)
+        actors = []
+        for actor in article.actors:
+            role = implied_role(links[actor.id], self.labels.dictionary_roles) if actor.id in links else None
+            changed = role is not None and role != actor.role
+            actors.append(actor.model_copy(update={"role": role, "other_roles": None}) if changed else actor)
         return actors
 
     @staticmethod

@@ -14,7 +14,10 @@ compared by `actor_key` of their links (JOR, JOR_MIL, IGOUNO, NGAREB, "RUS:Vladi
 * purity: over pairs of linked mentions of the same gold actor (actors with >= 2 linked mentions),
   the share whose keys agree;
 * collisions: over pairs of linked mentions of different gold actors in one article, the share
-  whose keys agree (two actors the dictionary would merge).
+  whose keys agree (two actors the dictionary would merge);
+* implied roles: gold actors whose linked mentions all imply one role of the default label set's
+  ``dictionary_roles`` (`implied_role`, what ``actors.dictionary_roles`` gives them at prediction),
+  and the share of those whose gold role it is.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
-from actorstance.actor_dictionary import ActorDictionary, actor_key, default_paths, phoenix_errata
+from actorstance.actor_dictionary import ActorDictionary, actor_key, default_paths, implied_role, phoenix_errata
 from actorstance.atomic import atomic_write_text
 from actorstance.corpus import load_corpus
 from actorstance.labels import LabelSchema
@@ -49,6 +52,9 @@ def _article_date(meta: dict) -> datetime.date | None:
 
 
 def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: int = 30) -> dict:
+    roles_by_evidence = LabelSchema.default().dictionary_roles
+    implied = implied_right = 0
+    implied_wrong: list[str] = []
     mentions = linked = names = names_linked = agent_only = 0
     actors = actors_linked = 0
     same_pairs = same_agree = other_pairs = other_agree = 0
@@ -57,6 +63,7 @@ def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: 
     for article in articles:
         when = _article_date(article.meta)
         keys: dict[str, list[str]] = {actor.id: [] for actor in article.actors}
+        links: dict[str, list] = {actor.id: [] for actor in article.actors}
         for mention in article.mentions:
             mentions += 1
             is_name = _is_name(mention.text)
@@ -69,6 +76,14 @@ def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: 
             linked += 1
             names_linked += is_name
             keys[mention.actor].append(actor_key(link))
+            links[mention.actor].append(link)
+        for actor in article.actors:
+            role = implied_role(links[actor.id], roles_by_evidence) if links[actor.id] else None
+            if role is not None:
+                implied += 1
+                implied_right += role == actor.role
+                if role != actor.role:
+                    implied_wrong.append(f"{article.id}/{actor.id}: {actor.role} -> {role}")
         actors += len(keys)
         actors_linked += sum(1 for values in keys.values() if values)
         for values in keys.values():
@@ -90,7 +105,7 @@ def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: 
         "name_mentions_linked": names_linked,
         "name_coverage": round(names_linked / names, 4),
         "unlinked_with_agent": agent_only,
-        "unlinked_agent_share": round(agent_only / (mentions - linked), 4),
+        "unlinked_agent_share": round(agent_only / (mentions - linked), 4) if mentions > linked else None,
         "actors": actors,
         "actors_linked": actors_linked,
         "actor_coverage": round(actors_linked / actors, 4),
@@ -101,6 +116,9 @@ def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: 
         "colliding_actor_pairs": len(collisions),
         "top_collisions": [" / ".join(key) for key, _ in collisions.most_common(15)],
         "top_unlinked": [f"{text} ({count})" for text, count in unlinked.most_common(unlinked_top)],
+        "actors_with_implied_role": implied,
+        "implied_role_right": implied_right,
+        "implied_role_wrong": implied_wrong,
     }
 
 

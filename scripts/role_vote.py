@@ -1,13 +1,15 @@
-"""Choose ``roles.vote``: actor role accuracy given gold mentions for each way of pooling the mentions' tags, over runs.
+"""Choose the token vote's settings: actor role accuracy given gold mentions per way of pooling the mentions' tags, over runs.
 
     python scripts/role_vote.py RUN_DIR [RUN_DIR ...] [--split validation] [--output benchmarks/results/role-vote-validation.json]
 
 With the token vote, an actor's role comes from the role scores of its mentions
 (`predictor.pool_role_scores`): their sum (``mean``, the rule before) or their normalised product
-(``geometric``). Each run predicts the split's gold mentions once per pooling (the same weights,
+(``geometric``); ``geometric+dictionary`` then gives an actor the role its dictionary-linked mentions
+all imply (``actors.dictionary_roles``, the label set's ``dictionary_roles``: "the PLA" is a state's
+forces). Each run predicts the split's gold mentions once per variant (the same weights,
 `Predictor.predict_actors`, no stances) and is scored with `eval.metrics.score_articles`: actor role
-accuracy per run, its gain per run (paired: the same weights), and the mean and spread of both
-over the runs (several seeds of one config). Choose on ``validation``; score ``test`` once.
+accuracy per run, each step's gain per run (paired: the same weights), and the mean and spread of
+all over the runs (several seeds of one config). Choose on ``validation``; score ``test`` once.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ from actorstance.predict_io import load_predictor
 from eval.metrics import score_articles
 from eval.runner import load_gold
 
-VOTES = ("mean", "geometric")
+VARIANTS = {"mean": ("mean", False), "geometric": ("geometric", False), "geometric+dictionary": ("geometric", True)}
+"""Variant name -> (``roles.vote``, ``actors.dictionary_roles``)."""
 
 
-def role_accuracy(predictor, gold: list, vote: str) -> float:
-    """Actor role accuracy (gold mentions) of ``predictor`` on ``gold`` with ``roles.vote`` set to ``vote``."""
+def role_accuracy(predictor, gold: list, vote: str, dictionary_roles: bool = False) -> float:
+    """Actor role accuracy (gold mentions) of ``predictor`` on ``gold`` with ``roles.vote`` set to ``vote``
+    and ``actors.dictionary_roles`` to ``dictionary_roles``."""
     predictor.role_vote = vote
+    predictor.config.actors.dictionary_roles = dictionary_roles
     given = [article.model_copy(update={"stances": []}) for article in gold]
     metrics = score_articles(given, predictor.predict_actors(given, gold_mentions=True), predictor.labels)
     return metrics["headline"]["actor_role_accuracy"]
@@ -46,8 +51,9 @@ def main(argv: list[str] | None = None) -> None:
     for run_dir in args.run_dirs:
         predictor = load_predictor(run_dir)
         gold, results["data"] = load_gold(None, args.split, predictor.labels)
-        scores = {vote: role_accuracy(predictor, gold, vote) for vote in VOTES}
+        scores = {name: role_accuracy(predictor, gold, *settings) for name, settings in VARIANTS.items()}
         scores["gain"] = scores["geometric"] - scores["mean"]
+        scores["dictionary_gain"] = scores["geometric+dictionary"] - scores["geometric"]
         results["runs"][str(run_dir)] = scores
         print(run_dir, json.dumps({key: round(value, 4) for key, value in scores.items()}), flush=True)
     results["spread"] = spread(dict(enumerate(results["runs"].values())))

@@ -22,6 +22,9 @@ def test_schema_rejects_reserved_and_duplicate_labels():
         LabelSchema(roles=["A", "A"], stances=["S"])
     with pytest.raises(ValueError, match=r"roles \['Z'\] are not in roles"):
         LabelSchema(roles=["A"], stances=["S"], role_groups={"G": ["Z"]})
+    with pytest.raises(ValueError, match=r"dictionary_roles: roles \['MIL'\] are not in roles"):
+        LabelSchema(roles=["A"], stances=["S"], dictionary_roles={"MIL": "MIL"})
+    assert LabelSchema.default().dictionary_roles == {"IGO": "IGO", "NGO": "CIV", "MIL": "MIL", "COP": "MIL", "SPY": "MIL", "MUS": "TERROR"}
 
 
 def test_bio_tags_hand_computed_and_range_checked():

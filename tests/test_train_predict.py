@@ -169,6 +169,25 @@ def test_given_mentions_mode(run_dir):
         predictor.predict(text, mentions=[{"start": 5, "end": 99}])
 
 
+def test_an_actor_whose_linked_mentions_all_imply_one_role_takes_it(run_dir, monkeypatch):
+    predictor = Predictor.from_pretrained(run_dir)
+    text = "The PLA and the People's Liberation Army drilled. UNICEF and the FBI spoke; the US embassy agreed."
+    spans = {"The PLA": "A", "People's Liberation Army": "A", "UNICEF": "B", "the FBI": "C", "the US embassy": "C"}
+    mentions = [{"start": text.index(s), "end": text.index(s) + len(s), "actor": actor} for s, actor in spans.items()]
+    roles = {actor.id: actor.role for actor in predictor.predict(text, mentions=mentions).actors}
+    predictor.config.actors.dictionary_roles = False
+    tagged = {actor.id: actor.role for actor in predictor.predict(text, mentions=mentions).actors}
+    # a state's forces -> MIL, a UN agency -> IGO; the FBI (police, MIL) and the embassy (the state) disagree:
+    # the tagger's role stands
+    assert roles == {"A": "MIL", "B": "IGO", "C": tagged["C"]}
+    # end to end: the tagger (stubbed) calls both PLA mentions REB; the group is the state's forces
+    found = [(m["start"], m["end"], "REB", 0.9) for m in mentions[:2]]
+    monkeypatch.setattr(predictor, "_decode", lambda text, words: found)
+    assert [(a.code, a.role) for a in predictor.predict(text).actors] == [("CHN_MIL", "REB")]
+    predictor.config.actors.dictionary_roles = True
+    assert [(a.code, a.role) for a in predictor.predict(text).actors] == [("CHN_MIL", "MIL")]
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   \n\t ", "🙂🙂 Iran 🙂 backs\u200b Hezbollah 🇺🇦.", "Россия и Iran\x00\x07 договорились. 伊朗支持真主党。", "a" * 5000],

@@ -235,6 +235,11 @@ class EarlyStoppingConfig(_Section):
 class TrainingConfig(_Section):
     learning_rate: float = Field(default=3e-4, gt=0, description="peak learning rate (AdamW)")
     weight_decay: float = Field(default=0.01, ge=0, description="AdamW weight decay")
+    head_learning_rate: float | None = Field(
+        default=None, gt=0,
+        description="peak learning rate of the task heads, which start from random weights while the encoder is "
+        "pretrained; null = learning_rate",
+    )
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1, description="share of the steps spent warming the learning rate up")
     scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = Field(
         default="linear", description="learning-rate schedule after warm-up"

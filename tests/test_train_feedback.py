@@ -60,3 +60,24 @@ def test_help_and_version_do_not_load_torch():
         imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
         assert "torch" not in imported and "transformers" not in imported, argument
     assert re.fullmatch(r"actorstance \d+\.\d+\.\d+\n", done.stdout)
+
+
+def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_model_path, tmp_path):
+    from transformers import TrainingArguments
+
+    from actorstance.modeling import ActorStanceModel
+    from train.trainer import _HeadRateTrainer
+
+    model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
+    args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True, report_to=[])
+    optimizer = _HeadRateTrainer(model=model, args=args, head_learning_rate=1e-3).create_optimizer()
+    by_rate: dict[tuple[float, float], int] = {}
+    head_parameters = {id(p) for name, p in model.named_parameters() if not name.startswith("encoder.")}
+    for group in optimizer.param_groups:
+        heads = {id(p) in head_parameters for p in group["params"]}
+        assert len(heads) == 1  # a group holds encoder or head parameters, never both
+        assert group["lr"] == (1e-3 if heads.pop() else 1e-4)
+        by_rate[(group["lr"], group["weight_decay"])] = by_rate.get((group["lr"], group["weight_decay"]), 0) + len(group["params"])
+    # the heads' weights decay, their biases do not; every parameter is in exactly one group
+    assert by_rate[(1e-3, 0.01)] == 2 and by_rate[(1e-3, 0.0)] == 2
+    assert sum(by_rate.values()) == len(list(model.parameters()))

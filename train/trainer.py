@@ -274,7 +274,8 @@ def build_trainer(
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping.patience))
     if training.tensorboard:
         callbacks.append(_tensorboard_callback(log_path.parent / "tensorboard" / work_dir.name))
-    trainer = Trainer(
+    head_rate = {"head_learning_rate": training.head_learning_rate} if training.head_learning_rate else {}
+    trainer = (_HeadRateTrainer if head_rate else Trainer)(
         model=model,
         args=args,
         train_dataset=datasets["train"],
@@ -283,10 +284,39 @@ def build_trainer(
         compute_metrics=_metrics_function(labels, tasks),
         preprocess_logits_for_metrics=_argmax_logits,
         callbacks=callbacks,
+        **head_rate,
     )
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
     return trainer
+
+
+class _HeadRateTrainer(Trainer):
+    """The HF Trainer with the task heads in parameter groups of their own learning rate
+    (``training.head_learning_rate``); the schedule scales every group alike."""
+
+    def __init__(self, *args, head_learning_rate: float, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_learning_rate = head_learning_rate
+
+    def create_optimizer(self, model=None):
+        if self.optimizer is None:
+            model = self.model if model is None else model
+            decay = set(self.get_decay_parameter_names(model))
+            groups: dict[tuple[bool, bool], list] = {}
+            for name, parameter in model.named_parameters():
+                if parameter.requires_grad:
+                    groups.setdefault((name.startswith("encoder."), name in decay), []).append(parameter)
+            optimizer_class, optimizer_kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
+            self.optimizer = optimizer_class(
+                [
+                    {"params": params, "weight_decay": self.args.weight_decay if decayed else 0.0,
+                     "lr": self.args.learning_rate if encoder else self.head_learning_rate}
+                    for (encoder, decayed), params in groups.items()
+                ],  # fmt: skip
+                **optimizer_kwargs,
+            )
+        return self.optimizer
 
 
 def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:

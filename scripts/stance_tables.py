@@ -18,6 +18,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    other actors' names written in, stance.name_swap)
   stance-training-lr  stance-training-validation-lr.json (the default at learning rate 3e-4 against 1.5e-4) and
                    stance-training-validation-lr-low.json (a later round: 1e-4 and 7e-5, and 1.5e-4 retrained)
+  stance-training-head-lr  stance-training-validation-head-lr.json (the shipped default against its heads at a
+                   higher learning rate, training.head_learning_rate)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
                    training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
@@ -231,6 +233,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-names", render_training(load("stance-training-validation-names.json")))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
+    readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

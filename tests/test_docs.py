@@ -1,4 +1,4 @@
-"""The documentation stays true: the config reference matches the config model."""
+"""The documentation stays true: the config reference matches the config model, the dictionary page's examples give what they say."""
 
 from __future__ import annotations
 
@@ -112,3 +112,25 @@ def test_learning_curve_shares_are_nested_seeded_and_sized():
     assert shares == learning_curve.nested_shares(list(reversed(ids)), [0.25, 0.5, 0.75], seed=42)  # input order does not matter
     assert shares[0.25] != learning_curve.nested_shares(ids, [0.25], seed=43)[0.25]
     assert learning_curve.nested_shares(ids[:3], [0.1], seed=1)[0.1] != []  # never an empty share
+
+
+def test_the_actor_dictionary_page_examples_run_and_give_what_their_comments_say():
+    from .markdown_snippets import run_snippet, snippets
+
+    blocks = [code for language, code, _ in snippets(REPO / "docs" / "actor-dictionary.md") if language == "python"]
+    assert len(blocks) == 2
+    checked = 0
+    for code in blocks:
+        lines = []
+        for line in code.splitlines():
+            statement, _, comment = line.partition("  # ")
+            shown = comment.split(": ")[0].strip()
+            lines.append(statement)
+            if shown.startswith(("'", "None", "Link(")):  # the comment gives the value: check it
+                target, is_assignment, value = statement.partition(" = ")
+                expression = target.strip() if is_assignment else statement.strip()
+                lines.append(f"assert repr({expression}) == {shown!r}, repr({expression})")
+                checked += 1
+        done = run_snippet("python", "\n".join(lines), REPO)
+        assert done.returncode == 0, done.stderr
+    assert checked == 7

@@ -499,7 +499,7 @@ class Predictor:
         """The actors, each whose dictionary-linked mentions all imply one role of the label set's
         ``dictionary_roles`` ("the PLA" and "the People's Liberation Army": a state's forces, MIL) with
         that role (`actor_dictionary.implied_role`): the dictionary knows what the tagger, reading one
-        sentence, may not."""
+        sentence, may not. A changed role drops the tagger's score, which was its confidence in another."""
         links: dict[str, list] = defaultdict(list)
         if self.labels.dictionary_roles:
             when = article_date(article)
@@ -511,7 +511,7 @@ class Predictor:
         for actor in article.actors:
             role = implied_role(links[actor.id], self.labels.dictionary_roles) if actor.id in links else None
             changed = role is not None and role != actor.role
-            actors.append(actor.model_copy(update={"role": role, "other_roles": None}) if changed else actor)
+            actors.append(actor.model_copy(update={"role": role, "other_roles": None, "score": None}) if changed else actor)
         return actors
 
     @staticmethod

@@ -183,9 +183,9 @@ def test_an_actor_whose_linked_mentions_all_imply_one_role_takes_it(run_dir, mon
     # end to end: the tagger (stubbed) calls both PLA mentions REB; the group is the state's forces
     found = [(m["start"], m["end"], "REB", 0.9) for m in mentions[:2]]
     monkeypatch.setattr(predictor, "_decode", lambda text, words: found)
-    assert [(a.code, a.role) for a in predictor.predict(text).actors] == [("CHN_MIL", "REB")]
-    predictor.config.actors.dictionary_roles = True
-    assert [(a.code, a.role) for a in predictor.predict(text).actors] == [("CHN_MIL", "MIL")]
+    assert [(a.code, a.role, a.score) for a in predictor.predict(text).actors] == [("CHN_MIL", "REB", 0.9)]
+    predictor.config.actors.dictionary_roles = True  # the tagger's score was for REB: it goes with it
+    assert [(a.code, a.role, a.score) for a in predictor.predict(text).actors] == [("CHN_MIL", "MIL", None)]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, field_validator, model_validator
 
 from .labels import LabelSchema
 from .options import RoleOptions, SplitOptions, StanceOptions
@@ -235,10 +235,10 @@ class EarlyStoppingConfig(_Section):
 class TrainingConfig(_Section):
     learning_rate: float = Field(default=3e-4, gt=0, description="peak learning rate (AdamW)")
     weight_decay: float = Field(default=0.01, ge=0, description="AdamW weight decay")
-    head_learning_rate: float | None = Field(
-        default=None, gt=0,
+    head_learning_rate: PositiveFloat | dict[Literal["roles", "stance"], PositiveFloat] | None = Field(
+        default=None,
         description="peak learning rate of the task heads, which start from random weights while the encoder is "
-        "pretrained; null = learning_rate",
+        "pretrained: one for all heads, or one per task ({roles: 1.0e-3}: the tagger's head only); null = learning_rate",
     )
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1, description="share of the steps spent warming the learning rate up")
     scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = Field(

@@ -81,3 +81,9 @@ def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_mode
     # the heads' weights decay, their biases do not; every parameter is in exactly one group
     assert by_rate[(1e-3, 0.01)] == 2 and by_rate[(1e-3, 0.0)] == 2
     assert sum(by_rate.values()) == len(list(model.parameters()))
+    # one rate per task: the tagger's head at 1e-3, the stance head with the encoder
+    optimizer = _HeadRateTrainer(model=model, args=args, head_learning_rate={"roles": 1e-3}).create_optimizer()
+    rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    assert {name.split(".")[0]: rates[id(p)] for name, p in model.named_parameters()} == {
+        "encoder": 1e-4, "role_head": 1e-3, "stance_head": 1e-4
+    }

@@ -293,27 +293,34 @@ def build_trainer(
 
 class _HeadRateTrainer(Trainer):
     """The HF Trainer with the task heads in parameter groups of their own learning rate
-    (``training.head_learning_rate``); the schedule scales every group alike."""
+    (``training.head_learning_rate``: one for every head, or one per task); the schedule scales every
+    group alike."""
 
-    def __init__(self, *args, head_learning_rate: float, **kwargs) -> None:
+    def __init__(self, *args, head_learning_rate: float | dict[str, float], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.head_learning_rate = head_learning_rate
+
+    def _rate(self, name: str) -> float:
+        if name.startswith("encoder."):
+            return self.args.learning_rate
+        if not isinstance(self.head_learning_rate, dict):
+            return self.head_learning_rate
+        return self.head_learning_rate.get("stance" if name.startswith("stance_head.") else "roles", self.args.learning_rate)
 
     def create_optimizer(self, model=None):
         if self.optimizer is None:
             model = self.model if model is None else model
             decay = set(self.get_decay_parameter_names(model))
-            groups: dict[tuple[bool, bool], list] = {}
+            groups: dict[tuple[float, bool], list] = {}
             for name, parameter in model.named_parameters():
                 if parameter.requires_grad:
-                    groups.setdefault((name.startswith("encoder."), name in decay), []).append(parameter)
+                    groups.setdefault((self._rate(name), name in decay), []).append(parameter)
             optimizer_class, optimizer_kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
             self.optimizer = optimizer_class(
                 [
-                    {"params": params, "weight_decay": self.args.weight_decay if decayed else 0.0,
-                     "lr": self.args.learning_rate if encoder else self.head_learning_rate}
-                    for (encoder, decayed), params in groups.items()
-                ],  # fmt: skip
+                    {"params": params, "weight_decay": self.args.weight_decay if decayed else 0.0, "lr": rate}
+                    for (rate, decayed), params in groups.items()
+                ],
                 **optimizer_kwargs,
             )
         return self.optimizer

@@ -329,7 +329,8 @@ class Predictor:
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if by_actor:
             self._add_actor_roles(results, batch_size)
-        if "roles" in self.models and self.config.actors.dictionary and self.config.actors.dictionary_roles:
+        options = self.config.actors
+        if "roles" in self.models and self.labels.dictionary_roles and options.dictionary and options.dictionary_roles:
             for article in results:
                 article.actors = self._dictionary_roles(article)
         return results
@@ -501,15 +502,14 @@ class Predictor:
         that role (`actor_dictionary.implied_role`): the dictionary knows what the tagger, reading one
         sentence, may not. A changed role drops the tagger's score, which was its confidence in another."""
         links: dict[str, list] = defaultdict(list)
-        if self.labels.dictionary_roles:
-            when = article_date(article)
-            for mention in article.mentions:
-                link = self._dictionary.link(mention.text, when)
-                if link is not None:
-                    links[mention.actor].append(link)
+        when = article_date(article)
+        for mention in article.mentions:
+            link = self._dictionary.link(mention.text, when)
+            if link is not None:
+                links[mention.actor].append(link)
         actors = []
         for actor in article.actors:
-            role = implied_role(links[actor.id], self.labels.dictionary_roles) if actor.id in links else None
+            role = implied_role(links.get(actor.id, ()), self.labels.dictionary_roles)  # None without links
             changed = role is not None and role != actor.role
             actors.append(actor.model_copy(update={"role": role, "other_roles": None, "score": None}) if changed else actor)
         return actors

@@ -78,7 +78,7 @@ def measure(dictionary: ActorDictionary, articles: list[Article], unlinked_top: 
             keys[mention.actor].append(actor_key(link))
             links[mention.actor].append(link)
         for actor in article.actors:
-            role = implied_role(links[actor.id], roles_by_evidence) if links[actor.id] else None
+            role = implied_role(links[actor.id], roles_by_evidence)
             if role is not None:
                 implied += 1
                 implied_right += role == actor.role

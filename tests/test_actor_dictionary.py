@@ -352,22 +352,16 @@ def test_link_evidence_says_what_a_link_implies_about_the_role(surface, evidence
 
 
 def test_coverage_counts_the_actors_whose_links_imply_a_role_and_whether_it_is_theirs():
-    import importlib.util
-    import sys
+    from benchmarks.dictionary_coverage import measure
 
     from .conftest import make_article
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "dictionary_coverage.py"
-    spec = importlib.util.spec_from_file_location("dictionary_coverage", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
     text = "UNICEF and the PLA met; the FBI and the US embassy watched, with Jordan."
     article = make_article(
         "a", text, [("UNICEF", "U"), ("the PLA", "P"), ("the FBI", "F"), ("the US embassy", "F"), ("Jordan", "J")],
         roles={"U": "IGO", "P": "REB", "F": "GOV", "J": "GOV"},
     )
-    result = module.measure(ActorDictionary.default(), [article], 0)
+    result = measure(ActorDictionary.default(), [article], 0)
     # UNICEF -> IGO (right), the PLA -> MIL (gold REB: wrong); the FBI (police) and the embassy (the state)
     # disagree, and a state alone implies no role
     assert (result["actors_with_implied_role"], result["implied_role_right"], result["implied_role_wrong"]) == (2, 1, ["a/P: REB -> MIL"])

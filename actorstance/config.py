@@ -103,6 +103,12 @@ class RolesConfig(_Section):
         "their normalised product (each floored at 0.001), so a role all mentions find likely beats one a single mention "
         "is sure of; mean: their sum, normalised (the rule before; chosen on validation, README 'Roles decided per actor')",
     )
+    repair_spans: bool = Field(
+        default=RoleOptions.repair_spans,
+        description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
+        "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
+        "'France 24'); English casing rules, so false for other languages (README, 'Span edges')",
+    )
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:

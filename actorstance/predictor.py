@@ -40,7 +40,7 @@ from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
-from .text import has_content_word, sentence_spans, text_problem, trim_span
+from .text import extend_name, has_content_word, sentence_spans, text_problem, trim_edge_words, trim_span
 
 __all__ = ["Predictor", "pool_role_scores"]
 
@@ -430,9 +430,14 @@ class Predictor:
             start, end = words[first].start, words[last - 1].end
             confidence = float(np.mean(np.asarray([words[i].confidence for i in range(first, last)], dtype=np.float32)))
             start, end = trim_span(text, start, end)
+            if self._role_options.repair_spans:
+                start, end = trim_edge_words(text, start, end)
             if end > start and has_content_word(text[start:end]):
                 spans.append((start, end, role, confidence))
-        return spans
+        if not self._role_options.repair_spans:
+            return spans
+        limits = [start for start, _, _, _ in spans[1:]] + [len(text)]
+        return [(start, extend_name(text, start, end, limit), role, confidence) for (start, end, role, confidence), limit in zip(spans, limits)]
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:
         """Per role, the mean probability (B + I) over the words inside ``[start, end)``."""

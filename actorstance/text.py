@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span", "has_content_word", "text_problem"]
+__all__ = ["sentence_spans", "sentence_index", "is_span_edge_ok", "trim_span", "trim_edge_words", "extend_name", "has_content_word", "text_problem"]
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep",
@@ -99,6 +99,45 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     if end - start == 1 and text[start] == ".":
         return start, start
     return start, end
+
+
+# A mention never starts with a lower-case preposition or conjunction, nor ends with one or an
+# article (none of the corpus' 7,975 mentions does); a tagger's span sometimes takes one in.
+_NEVER_FIRST = frozenset({"of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "as", "into", "against", "than"})
+_NEVER_LAST = _NEVER_FIRST | {"the", "a", "an"}
+_EDGE_WORD = re.compile(r"\S+")
+
+
+def trim_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop lower-case prepositions and conjunctions from both edges of ``[start, end)`` and articles from
+    its end ("of Foro Penal" -> "Foro Penal", "Bangladeshi peacekeepers of" -> "Bangladeshi peacekeepers"),
+    then `trim_span`; capitalised words stay ("For Georgia")."""
+    words = [(match.start() + start, match.end() + start) for match in _EDGE_WORD.finditer(text[start:end])]
+    while len(words) > 1 and text[words[0][0] : words[0][1]] in _NEVER_FIRST:
+        words.pop(0)
+    while len(words) > 1 and text[words[-1][0] : words[-1][1]] in _NEVER_LAST:
+        words.pop()
+    return trim_span(text, words[0][0], words[-1][1]) if words else (start, start)
+
+
+_NEXT_WORD = re.compile(r" ([^\W_][\w\-]*)")
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def extend_name(text: str, start: int, end: int, limit: int) -> int:
+    """The end of ``[start, end)`` grown over the capitalised words and numbers that follow it after one
+    space ("Foro" -> "Foro Penal", "France" -> "France 24"), never past ``limit`` (the next span), and
+    only when the span's own last word is one: a name does not stop halfway. Two of the corpus'
+    6,406 training mentions are followed so ("Armenia" before a quote's "Caesar")."""
+    words = re.findall(r"[^\W_][\w\-]*", text[start:end])
+    if not words or not _is_name_word(words[-1]):
+        return end
+    while (match := _NEXT_WORD.match(text, end)) and match.end() <= limit and _is_name_word(match.group(1)):
+        end = match.end()
+    return end
 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "s"})

@@ -20,6 +20,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    stance-training-validation-lr-low.json (a later round: 1e-4 and 7e-5, and 1.5e-4 retrained)
   stance-training-head-lr  stance-training-validation-head-lr.json (the shipped default against its heads at a
                    higher learning rate, training.head_learning_rate)
+  span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
+                   roles.repair_spans, the same weights)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
                    training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
@@ -156,15 +158,25 @@ def _spread(entry: dict) -> str:
     return f"{entry['mean']:.3f} ± {entry['sd']:.3f}" if len(entry["values"]) > 1 else f"{entry['mean']:.3f}"
 
 
-def render_training(results: dict) -> str:
+SPAN_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("mention_strict_f1", "strict mention F1"),
+    ("actor_f1", "actor F1"),
+    ("coref_conll_f1", "actor grouping CoNLL F1"),
+    ("predicted_per_gold_actors", "predicted / gold actors"),
+)
+"""The columns of a change to the tagger's spans: the stance classifier given gold actors does not move."""
+
+
+def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINING_COLUMNS) -> str:
     """One row per training variant: mean ± sample deviation over its runs (seeds)."""
     lines = [
-        "| variant | seeds | " + " | ".join(title for _, title in TRAINING_COLUMNS) + " |",
-        "|---|---|" + "---|" * len(TRAINING_COLUMNS),
+        "| variant | seeds | " + " | ".join(title for _, title in columns) + " |",
+        "|---|---|" + "---|" * len(columns),
     ]
     for name, variant in results["variants"].items():
         seeds = ", ".join(str(run["seed"]) for run in variant["runs"])
-        cells = [_spread(variant["spread"][key]) for key, _ in TRAINING_COLUMNS]
+        cells = [_spread(variant["spread"][key]) for key, _ in columns]
         lines.append(f"| {name} | {seeds} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -234,6 +246,7 @@ def update(readme: str) -> str:
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
     readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))
+    readme = replace_region(readme, "span-repair", render_training(load("span-repair-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

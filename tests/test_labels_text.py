@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
-from actorstance.text import has_content_word, sentence_index, sentence_spans
+from actorstance.text import extend_name, has_content_word, sentence_index, sentence_spans, trim_edge_words
 
 
 def test_default_schema_comes_from_config_file():
@@ -78,3 +78,30 @@ def test_a_span_needs_a_content_word():
     assert [has_content_word(s) for s in ("a", "of the", "1", "s", "US", "the EU", "s merchant fleet", "élite")] == [
         False, False, False, False, True, True, True, True,
     ]  # fmt: skip
+
+
+def test_edge_words_leave_a_predicted_span():
+    text = "Survivors told members of Foro Penal that Bangladeshi peacekeepers of the UN and For Georgia left."
+    of_foro = (text.index("of Foro"), text.index(" that"))
+    assert trim_edge_words(text, *of_foro) == (text.index("Foro"), text.index(" that"))
+    peacekeepers_of = (text.index("Bangladeshi"), text.index(" the UN"))
+    assert trim_edge_words(text, *peacekeepers_of) == (text.index("Bangladeshi"), text.index(" of the"))
+    un_and = (text.index("the UN"), text.index(" For Georgia"))
+    assert text[slice(*trim_edge_words(text, *un_and))] == "the UN"
+    for_georgia = (text.index("For Georgia"), text.index(" left"))
+    assert trim_edge_words(text, *for_georgia) == for_georgia  # a capitalised word may start a name
+    lone = (text.index("of Foro"), text.index(" Foro"))
+    assert trim_edge_words(text, *lone) == lone  # nothing else is left: has_content_word drops it
+
+
+def test_a_name_grows_over_the_capitalised_words_after_it():
+    text = "Foro Penal, France 24 and Iran’s foreign ministry spokesman Nasser Kanaani met Radio Zenith Kreyòl."
+    def grown(word: str, limit: int = len(text)) -> str:
+        start = text.index(word)
+        return text[start : extend_name(text, start, start + len(word), limit)]
+
+    assert grown("Foro") == "Foro Penal"  # stops at the comma
+    assert grown("France") == "France 24"  # numbers continue a name
+    assert grown("spokesman") == "spokesman"  # a lower-case last word: no name to finish
+    assert grown("Radio") == "Radio Zenith Kreyòl"  # stops before the full stop
+    assert grown("Foro", limit=text.index("Penal") + 2) == "Foro"  # never into the next span

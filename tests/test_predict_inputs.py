@@ -330,3 +330,27 @@ def test_write_predictions_formats():
     assert out.getvalue().startswith("<!DOCTYPE html>") and "no stances to draw" in out.getvalue()
     with pytest.raises(ValueError, match="output format 'xml'"):
         write_predictions(articles, io.StringIO(), "xml")
+
+
+def test_decoded_spans_lose_edge_prepositions_and_finish_names(predictor, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from actorstance.predictor import _Word
+
+    text = "Members of Foro Penal met France 24 staff."
+    tags = predictor.labels.bio_labels
+    tagged = {"of": "B-CIV", "Foro": "I-CIV", "Penal": "I-CIV", "France": "B-MEDIA"}
+    words = []
+    for word in text.rstrip(".").split():
+        start = text.index(word)
+        tag = tags.index(tagged.get(word, "O"))
+        probabilities = np.full(len(tags), 0.01, dtype=np.float32)
+        probabilities[tag] = 0.9
+        words.append(_Word(start, start + len(word), probabilities, tag, 0.9))
+    repaired = [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
+    assert repaired == [("Foro Penal", "CIV"), ("France 24", "MEDIA")]
+    monkeypatch.setattr(predictor, "_role_options", dataclasses.replace(predictor._role_options, repair_spans=False))
+    as_tagged = [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
+    assert as_tagged == [("of Foro Penal", "CIV"), ("France", "MEDIA")]

@@ -107,7 +107,8 @@ class RolesConfig(_Section):
         default=RoleOptions.repair_spans,
         description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
         "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
-        "'France 24'); English casing rules, so false for other languages (README, 'Span edges')",
+        "'France 24') and one that starts with a capital over a 'the' right before it; English casing rules, so false "
+        "for other languages (README, 'Span edges')",
     )
 
     @model_validator(mode="after")

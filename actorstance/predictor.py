@@ -436,8 +436,12 @@ class Predictor:
                 spans.append((start, end, role, confidence))
         if not self._role_options.repair_spans:
             return spans
+        floors = [0] + [end for _, end, _, _ in spans[:-1]]
         limits = [start for start, _, _, _ in spans[1:]] + [len(text)]
-        return [(start, extend_name(text, start, end, limit), role, confidence) for (start, end, role, confidence), limit in zip(spans, limits)]
+        return [
+            (*extend_name(text, start, end, floor, limit), role, confidence)
+            for (start, end, role, confidence), floor, limit in zip(spans, floors, limits)
+        ]
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:
         """Per role, the mean probability (B + I) over the words inside ``[start, end)``."""

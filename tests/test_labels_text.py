@@ -94,14 +94,16 @@ def test_edge_words_leave_a_predicted_span():
     assert trim_edge_words(text, *lone) == lone  # nothing else is left: has_content_word drops it
 
 
-def test_a_name_grows_over_the_capitalised_words_after_it():
-    text = "Foro Penal, France 24 and Iran’s foreign ministry spokesman Nasser Kanaani met Radio Zenith Kreyòl."
-    def grown(word: str, limit: int = len(text)) -> str:
+def test_a_name_grows_over_the_capitalised_words_after_it_and_a_the_before_it():
+    text = "Foro Penal, France 24 and Iran’s foreign ministry spokesman Nasser Kanaani met the Kachin News Group."
+
+    def grown(word: str, floor: int = 0, limit: int = len(text)) -> str:
         start = text.index(word)
-        return text[start : extend_name(text, start, start + len(word), limit)]
+        return text[slice(*extend_name(text, start, start + len(word), floor, limit))]
 
     assert grown("Foro") == "Foro Penal"  # stops at the comma
     assert grown("France") == "France 24"  # numbers continue a name
     assert grown("spokesman") == "spokesman"  # a lower-case last word: no name to finish
-    assert grown("Radio") == "Radio Zenith Kreyòl"  # stops before the full stop
+    assert grown("Kachin") == "the Kachin News Group"  # the article before a name, and up to the full stop
+    assert grown("Kachin", floor=text.index("Kachin") - 1) == "Kachin News Group"  # never into the span before
     assert grown("Foro", limit=text.index("Penal") + 2) == "Foro"  # never into the next span

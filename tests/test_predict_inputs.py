@@ -339,9 +339,9 @@ def test_decoded_spans_lose_edge_prepositions_and_finish_names(predictor, monkey
 
     from actorstance.predictor import _Word
 
-    text = "Members of Foro Penal met France 24 staff."
+    text = "Members of Foro Penal met France 24 staff and the Kachin News Group."
     tags = predictor.labels.bio_labels
-    tagged = {"of": "B-CIV", "Foro": "I-CIV", "Penal": "I-CIV", "France": "B-MEDIA"}
+    tagged = {"of": "B-CIV", "Foro": "I-CIV", "Penal": "I-CIV", "France": "B-MEDIA", "Kachin": "B-MEDIA", "News": "I-MEDIA", "Group": "I-MEDIA"}
     words = []
     for word in text.rstrip(".").split():
         start = text.index(word)
@@ -350,7 +350,7 @@ def test_decoded_spans_lose_edge_prepositions_and_finish_names(predictor, monkey
         probabilities[tag] = 0.9
         words.append(_Word(start, start + len(word), probabilities, tag, 0.9))
     repaired = [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
-    assert repaired == [("Foro Penal", "CIV"), ("France 24", "MEDIA")]
+    assert repaired == [("Foro Penal", "CIV"), ("France 24", "MEDIA"), ("the Kachin News Group", "MEDIA")]
     monkeypatch.setattr(predictor, "_role_options", dataclasses.replace(predictor._role_options, repair_spans=False))
     as_tagged = [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
-    assert as_tagged == [("of Foro Penal", "CIV"), ("France", "MEDIA")]
+    assert as_tagged == [("of Foro Penal", "CIV"), ("France", "MEDIA"), ("Kachin News Group", "MEDIA")]

@@ -2,6 +2,7 @@
 
     python benchmarks/semeval_feature_roles.py runs/bench-newsmtsc [--data PATH] [--folds 5] [--window 8]
                                                [--model NAME] [--output PATH] [--threads N]
+                                               [--directed runs/bench-park2021 [--tagger runs/default]]
 
 Neither the fine-tuned encoders nor a head on frozen marker states learn more than the class prior
 from SemEval's ~70 training articles a fold (`benchmarks/EXTERNAL.md`); the AUTHOR -> entity
@@ -16,7 +17,10 @@ asks whether cheap features that generalise from few examples carry more of the 
 * ``embedding``: the packaged MiniLM sentence-transformer (frozen, mean-pooled, L2-normalised: its
   intended use) on the mention's sentence, averaged over the entity's mentions;
 * ``name``: TF-IDF of the entity's own words ("Putin", "civilians", "Ukraine");
-* ``article``: TF-IDF of the whole article.
+* ``article``: TF-IDF of the whole article;
+* ``directed`` (with ``--directed PARK_RUN``): who does what to whom in the entity's sentences, from a
+  park2021 stance run over pairs with the other actors there (`semeval_directed.directed_features`);
+  its feature sets (`DIRECTED_SETS`) join the inner CV's choices.
 
 TF-IDF vocabularies and the scaling of the dense groups (standardised, divided by the square root
 of their width: each block weighs about as much as a unit-length TF-IDF row) are fitted on the
@@ -57,6 +61,7 @@ if str(REPO) not in sys.path:
 
 from benchmarks import external  # noqa: E402
 from benchmarks.semeval_sentiment_transfer import predict_fold as transfer_predict_fold  # noqa: E402
+from benchmarks.semeval_directed import directed_features  # noqa: E402
 from benchmarks.semeval_sentiment_transfer import semeval_data, sentiment_features, sentiment_run_parser  # noqa: E402
 
 SEED = 42
@@ -73,7 +78,7 @@ TEXT_GROUPS = {
     "name": {"sublinear_tf": True, "min_df": 2},
     "article": {"sublinear_tf": True, "min_df": 2, "max_df": 0.5},
 }
-DENSE_GROUPS = ("sentiment", "embedding")
+DENSE_GROUPS = ("sentiment", "embedding", "directed")
 GROUPS = {
     "sentiment": "mean log P(SUPPORT / OPPOSE / NEUTRAL) of AUTHOR -> entity from the NewsMTSC run",
     "window": "TF-IDF of the --window words either side of each mention inside its sentence, mention left out",
@@ -81,6 +86,8 @@ GROUPS = {
     "embedding": "packaged MiniLM, mean-pooled and L2-normalised, of each mention's sentence, averaged per entity",
     "name": "TF-IDF of the entity's own words",
     "article": "TF-IDF of the whole article",
+    "directed": "mean and max P(OPPOSE) and P(SUPPORT) of the entity as holder and as target against the other actors of its "
+    "sentences, from a park2021 run, and log(1 + contexts)",
 }
 FEATURE_SETS: tuple[tuple[str, ...], ...] = (
     ("sentiment",),
@@ -101,6 +108,15 @@ FEATURE_SETS: tuple[tuple[str, ...], ...] = (
     ("sentiment", "window", "embedding", "name", "article"),
 )
 """The inner CV's choices, simplest first (a tie goes to the earlier one)."""
+DIRECTED_SETS: tuple[tuple[str, ...], ...] = (
+    ("directed",),
+    ("sentiment", "directed"),
+    ("directed", "embedding"),
+    ("sentiment", "directed", "embedding"),
+    ("sentiment", "window", "directed"),
+    ("sentiment", "directed", "embedding", "name"),
+)
+"""Added after `FEATURE_SETS` when the directed features are computed (``--directed``)."""
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -136,7 +152,7 @@ def mention_contexts(article, window: int = WINDOW) -> dict[str, list[dict[str, 
     return contexts
 
 
-def entity_rows(articles, window: int = WINDOW, embed=None, sentiment=None) -> list[EntityRow]:
+def entity_rows(articles, window: int = WINDOW, embed=None, sentiment=None, directed=None) -> list[EntityRow]:
     """One `EntityRow` per actor, in article and actor order (the order of `_targets`). ``embed`` maps a
     list of sentences to unit vectors (None: no ``embedding`` group); ``sentiment`` is
     `sentiment_features`' dict (None: no ``sentiment`` group)."""
@@ -154,6 +170,8 @@ def entity_rows(articles, window: int = WINDOW, embed=None, sentiment=None) -> l
             row = EntityRow(article.id, actor.id, texts)
             if sentiment is not None:
                 row.dense["sentiment"] = np.asarray(sentiment[(article.id, actor.id)], dtype=float)
+            if directed is not None:
+                row.dense["directed"] = np.asarray(directed[(article.id, actor.id)], dtype=float)
             rows.append(row)
             sentences.append([m["sentence"] for m in mentions])
     if embed is not None:
@@ -445,15 +463,22 @@ def paired_intervals(gold_articles, systems: dict[str, list], majority_main: lis
     return confidence_intervals(table, statistic, seed=SEED)
 
 
-def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDOW, model_name: str = PACKAGED) -> dict:
+def run(
+    run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDOW, model_name: str = PACKAGED,
+    directed_run: Path | None = None, tagger_run: Path | None = None,
+) -> dict:  # fmt: skip
     from actorstance.atomic import atomic_write_text
     from actorstance.predict_io import load_predictor
 
     started, cpu, load = time.perf_counter(), external._cpu_seconds(), external._load_average()
     benchmark, labels, main_of, articles = semeval_data(data)
     sentiment = sentiment_features(load_predictor(run_dir), articles)
+    directed, sets = None, FEATURE_SETS
+    if directed_run is not None:
+        directed = directed_features(load_predictor(directed_run), load_predictor(tagger_run), articles)
+        sets = FEATURE_SETS + DIRECTED_SETS
     read_seconds = time.perf_counter() - started
-    rows = entity_rows(articles, window, minilm_embedder(model_name), sentiment)
+    rows = entity_rows(articles, window, minilm_embedder(model_name), sentiment, directed)
     by_article: dict[str, list[EntityRow]] = {}
     for row in rows:
         by_article.setdefault(row.article, []).append(row)
@@ -465,17 +490,17 @@ def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDO
     rounds = external.evaluation_rounds(articles, SEED, folds=folds)
     gold_all, majority_main, per_fold = [], [], []
     predicted: dict[str, list] = {"model": [], "sentiment_transfer": []}
-    ablation: dict[str, dict] = {"+".join(fs): {"predicted": [], "folds": []} for fs in FEATURE_SETS}
+    ablation: dict[str, dict] = {"+".join(fs): {"predicted": [], "folds": []} for fs in sets}
     for number, (training, parts) in enumerate(rounds, start=1):
         clock = time.perf_counter()
         y = _targets(training, main_of)[0]
         majority_fine = benchmark.majority_class(training)
         training_rows = [row for a in training for row in rows_of(a)]
         inner = InnerSplits(training_rows, y, [row.article for row in training_rows])
-        scores = inner_main_scores(inner, FEATURE_SETS)
-        model, chosen = fit_fold(training_rows, training, main_of, FEATURE_SETS, inner, scores)
+        scores = inner_main_scores(inner, sets)
+        model, chosen = fit_fold(training_rows, training, main_of, sets, inner, scores)
         predicted["model"] += _predict_articles(model, parts["cv"], rows_of)
-        for feature_set in FEATURE_SETS:
+        for feature_set in sets:
             single, single_chosen = fit_fold(training_rows, training, main_of, (feature_set,), inner, scores)
             ablation["+".join(feature_set)]["predicted"] += _predict_articles(single, parts["cv"], rows_of)
             ablation["+".join(feature_set)]["folds"].append({k: single_chosen[k] for k in ("C", "class_weight", "inner_main_accuracy", "fine_role")})
@@ -503,6 +528,8 @@ def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDO
         "benchmark": "semeval2025",
         "method": "entity roles from cheap features, feature set / C / class weights / fine roles chosen by inner grouped CV (this script's docstring)",
         "run": str(run_dir),
+        "directed_run": str(directed_run) if directed_run else None,
+        "tagger_run": str(tagger_run) if directed_run else None,
         "model": model_name,
         "features": {name: (description.replace("--window", f"{window}") if name == "window" else description) for name, description in GROUPS.items()},
         "metrics": {"cv": scores},
@@ -517,7 +544,7 @@ def run(run_dir: Path, data: Path, folds: int, output: Path, window: int = WINDO
         "majority_baseline": external.majority_baselines(benchmark, rounds, labels),
         "data": {"path": str(data), "articles": len(articles), "entities": len(rows), "folds": folds},
         "settings": {
-            "feature_sets": ["+".join(fs) for fs in FEATURE_SETS], "C": list(C_GRID), "class_weight": list(CLASS_WEIGHTS),
+            "feature_sets": ["+".join(fs) for fs in sets], "C": list(C_GRID), "class_weight": list(CLASS_WEIGHTS),
             "fine_role": "the fold's most frequent fine role of the predicted main role, or a logistic regression over the"
                          f" first fine roles on any feature set, C in {list(FINE_C_GRID)}, restricted to the predicted main role",
             "tfidf": TEXT_GROUPS, "window": window,
@@ -535,12 +562,14 @@ def main(argv=None) -> int:
     parser.add_argument("--window", type=int, default=WINDOW, help="words either side of a mention (group window)")
     parser.add_argument("--model", default=PACKAGED, help="the frozen sentence encoder (default: the packaged MiniLM)")
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
+    parser.add_argument("--directed", type=Path, default=None, help="a stance run trained on park2021: adds the directed group")
+    parser.add_argument("--tagger", type=Path, default=REPO / "runs" / "default", help="the run whose tagger finds the other actors")
     args = parser.parse_args(argv)
     if args.threads:
         import torch
 
         torch.set_num_threads(args.threads)
-    run(args.run_dir, args.data, args.folds, args.output, args.window, args.model)
+    run(args.run_dir, args.data, args.folds, args.output, args.window, args.model, args.directed, args.tagger)
     return 0
 
 

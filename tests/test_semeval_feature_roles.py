@@ -183,3 +183,27 @@ def test_paired_intervals_hold_the_pooled_scores_and_gains():
     assert result["emr_gain_over_other"]["value"] == pytest.approx((2 - 0) / 4)
     for entry in result.values():
         assert entry["ci_low"] <= entry["value"] <= entry["ci_high"]
+
+
+def test_other_actors_join_the_given_entities_where_they_do_not_overlap():
+    from benchmarks.semeval_directed import OTHER, with_other_actors
+
+    text = "Russian troops shelled Kharkiv, and the Ukrainian army held the line."
+    given = Article(
+        id="a", text=text,
+        actors=[Actor(id="E1", name="Kharkiv", role="Victim")],
+        mentions=[Mention(start=23, end=30, text="Kharkiv", actor="E1")],
+    )  # fmt: skip
+    tagged = Article(
+        id="a", text=text,
+        actors=[Actor(id="RUS_MIL", name="Russia (MIL)", role="MIL"), Actor(id="KHA", name="Kharkiv", role="CIV"),
+                Actor(id="UKR_MIL", name="Ukraine (MIL)", role="MIL")],
+        mentions=[Mention(start=0, end=14, text="Russian troops", actor="RUS_MIL"), Mention(start=23, end=30, text="Kharkiv", actor="KHA"),
+                  Mention(start=36, end=54, text="the Ukrainian army", actor="UKR_MIL")],
+    )  # fmt: skip
+    extended = with_other_actors(given, tagged)
+    assert [(m.text, m.actor) for m in extended.mentions] == [
+        ("Kharkiv", "E1"), ("Russian troops", OTHER + "RUS_MIL"), ("the Ukrainian army", OTHER + "UKR_MIL"),
+    ]  # fmt: skip
+    assert [a.id for a in extended.actors] == ["E1", OTHER + "RUS_MIL", OTHER + "UKR_MIL"]
+    assert extended.actors[0].role == "Victim" and extended.stances == []

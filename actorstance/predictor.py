@@ -40,7 +40,7 @@ from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
-from .text import extend_name, has_content_word, sentence_spans, text_problem, trim_edge_words, trim_span
+from .text import has_content_word, name_end, name_start, sentence_spans, text_problem, trim_edge_words, trim_span
 
 __all__ = ["Predictor", "pool_role_scores"]
 
@@ -437,10 +437,11 @@ class Predictor:
         if not self._role_options.repair_spans:
             return spans
         floors = [0] + [end for _, end, _, _ in spans[:-1]]
-        limits = [start for start, _, _, _ in spans[1:]] + [len(text)]
+        starts = [name_start(text, start, floor) for (start, _, _, _), floor in zip(spans, floors)]
+        limits = starts[1:] + [len(text)]
         return [
-            (*extend_name(text, start, end, floor, limit), role, confidence)
-            for (start, end, role, confidence), floor, limit in zip(spans, floors, limits)
+            (start, name_end(text, start, end, limit), role, confidence)
+            for start, (_, end, role, confidence), limit in zip(starts, spans, limits)
         ]
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
-from actorstance.text import extend_name, has_content_word, sentence_index, sentence_spans, trim_edge_words
+from actorstance.text import has_content_word, name_end, name_start, sentence_index, sentence_spans, trim_edge_words
 
 
 def test_default_schema_comes_from_config_file():
@@ -97,13 +97,20 @@ def test_edge_words_leave_a_predicted_span():
 def test_a_name_grows_over_the_capitalised_words_after_it_and_a_the_before_it():
     text = "Foro Penal, France 24 and Iran’s foreign ministry spokesman Nasser Kanaani met the Kachin News Group."
 
-    def grown(word: str, floor: int = 0, limit: int = len(text)) -> str:
+    def grown(word: str, limit: int = len(text)) -> str:
         start = text.index(word)
-        return text[slice(*extend_name(text, start, start + len(word), floor, limit))]
+        return text[start : name_end(text, start, start + len(word), limit)]
 
     assert grown("Foro") == "Foro Penal"  # stops at the comma
     assert grown("France") == "France 24"  # numbers continue a name
     assert grown("spokesman") == "spokesman"  # a lower-case last word: no name to finish
-    assert grown("Kachin") == "the Kachin News Group"  # the article before a name, and up to the full stop
-    assert grown("Kachin", floor=text.index("Kachin") - 1) == "Kachin News Group"  # never into the span before
+    assert grown("Kachin") == "Kachin News Group"  # up to the full stop
     assert grown("Foro", limit=text.index("Penal") + 2) == "Foro"  # never into the next span
+    kachin = text.index("Kachin")
+    assert text[name_start(text, kachin, 0) : kachin] == "the "
+    assert name_start(text, kachin, kachin - 1) == kachin  # never into the span before
+
+
+def test_a_name_never_grows_over_a_sentence_end():
+    text = "Iran backs Hezbollah. The UN condemned the attack."
+    assert name_end(text, 0, text.index(" The"), len(text)) == text.index(" The")  # a span ending in the full stop

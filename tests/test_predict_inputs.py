@@ -354,3 +354,22 @@ def test_decoded_spans_lose_edge_prepositions_and_finish_names(predictor, monkey
     monkeypatch.setattr(predictor, "_role_options", dataclasses.replace(predictor._role_options, repair_spans=False))
     as_tagged = [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
     assert as_tagged == [("of Foro Penal", "CIV"), ("France", "MEDIA"), ("Kachin News Group", "MEDIA")]
+
+
+def test_repaired_spans_never_overlap_or_cross_a_sentence(predictor):
+    import numpy as np
+
+    from actorstance.predictor import _Word
+
+    text = "Iran backs Hezbollah. The UN condemned the attack."
+    tags = predictor.labels.bio_labels
+    first = ["B-GOV", "I-GOV", "I-GOV"]  # "Iran backs Hezbollah." (its full stop kept, as in "U.S.")
+    words = []
+    for index, (start, end) in enumerate([(0, 4), (5, 10), (11, 21), (22, 25), (26, 28), (29, 38), (39, 42), (43, 49)]):
+        tag = tags.index(first[index] if index < 3 else "B-IGO" if index == 4 else "I-IGO" if index > 4 else "O")
+        probabilities = np.full(len(tags), 0.01, dtype=np.float32)
+        probabilities[tag] = 0.9
+        words.append(_Word(start, end, probabilities, tag, 0.9))
+    spans = [(start, end) for start, end, _, _ in predictor._decode(text, words)]
+    assert [text[start:end] for start, end in spans] == ["Iran backs Hezbollah.", "The UN condemned the attack"]
+    assert spans[0][1] <= spans[1][0]

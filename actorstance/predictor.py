@@ -642,16 +642,9 @@ class Predictor:
             contexts, probabilities = [c for c, _ in kept], [p for _, p in kept]
         return pool_contexts(contexts, probabilities, self.labels.stance_classes)
 
-    def _context_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
-        """Pair-contexts design: one marked forward pass per pair and context (per unordered pair, with joint directions)."""
-        contexts = []
-        for article in articles:
-            found = stance_contexts(article, self._stance_options)
-            check_limit("stance candidates", len(found), self.max_stance_candidates, f"article {article.id}")
-            contexts += found
-        if not contexts:
-            return [], []
-        texts = {article.id: article.text for article in articles}
+    def context_probabilities(self, texts: dict[str, str], contexts: Sequence[StanceContext], batch_size: int = 32) -> list[np.ndarray]:
+        """The stance head's distribution for each marked context (``texts``: article id -> text), encoded
+        and run in chunks; markers that do not fit in ``stance.max_length`` are counted in one warning."""
         probabilities, lost = [], 0
         for first in range(0, len(contexts), self.STANCE_CHUNK_CONTEXTS):
             encoded = encode_contexts(self.tokenizer, texts, contexts[first : first + self.STANCE_CHUNK_CONTEXTS], self._stance_options)
@@ -663,7 +656,19 @@ class Predictor:
             probabilities += self._forward("stance", rows, batch_size)
             release_freed_memory()
         if lost:
-            warnings.warn(f"{lost} holder/target markers did not fit in stance.max_length tokens", stacklevel=3)
+            warnings.warn(f"{lost} holder/target markers did not fit in stance.max_length tokens", stacklevel=4)
+        return probabilities
+
+    def _context_distributions(self, articles: Sequence[Article], batch_size: int) -> tuple[list[StanceContext], list[np.ndarray]]:
+        """Pair-contexts design: one marked forward pass per pair and context (per unordered pair, with joint directions)."""
+        contexts = []
+        for article in articles:
+            found = stance_contexts(article, self._stance_options)
+            check_limit("stance candidates", len(found), self.max_stance_candidates, f"article {article.id}")
+            contexts += found
+        if not contexts:
+            return [], []
+        probabilities = self.context_probabilities({article.id: article.text for article in articles}, contexts, batch_size)
         if self._stance_options.directions == "joint":  # each pass scored both directions: one context each
             directed = [(c, p[0]) for c, p in zip(contexts, probabilities)]
             directed += [(c.reversed(), p[1]) for c, p in zip(contexts, probabilities) if c.holder != AUTHOR]

@@ -120,7 +120,9 @@ def trim_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
     return trim_span(text, words[0][0], words[-1][1]) if words else (start, start)
 
 
-_NEXT_WORD = re.compile(r" ([^\W_][\w\-]*)")
+_NAME_WORD = r"[^\W_][\w\-]*"
+_NEXT_WORD = re.compile(rf" ({_NAME_WORD})")
+_FINAL_WORD = re.compile(rf"{_NAME_WORD}$")
 
 
 def _is_name_word(word: str) -> bool:
@@ -144,8 +146,8 @@ def name_end(text: str, start: int, end: int, limit: int) -> int:
     span), and only when the span ends in such a word, not in punctuation: a name does not stop halfway,
     and a sentence ends where its full stop is. 2 of the training split's 4,690 mentions are followed by
     a capitalised word they leave out ("Armenia" before a quote's "Caesar")."""
-    words = re.findall(r"[^\W_][\w\-]*", text[start:end])
-    if not words or not text[end - 1].isalnum() or not _is_name_word(words[-1]):
+    final = _FINAL_WORD.search(text, start, end)
+    if final is None or not text[end - 1].isalnum() or not _is_name_word(final.group()):
         return end
     while (match := _NEXT_WORD.match(text, end)) and match.end() <= limit and _is_name_word(match.group(1)):
         end = match.end()

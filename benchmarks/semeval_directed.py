@@ -20,15 +20,14 @@ import dataclasses
 
 import numpy as np
 
-from actorstance.dataset import encode_contexts, stance_contexts
-from actorstance.schema import Actor, Mention
+from actorstance.dataset import stance_contexts
+from actorstance.schema import Actor, Article, Mention
 
-DIRECTED_WIDTH = 9
 OTHER = "other:"
 """Prefix of the ids given to the tagger's actors beside the SemEval entities."""
 
 
-def with_other_actors(article, tagged) -> object:
+def with_other_actors(article: Article, tagged: Article) -> Article:
     """``article`` (the given entity mentions) plus every mention of ``tagged`` (the same text, predicted
     end to end) that overlaps none of them, each predicted actor an actor of its own."""
     taken = [(m.start, m.end) for m in article.mentions]
@@ -58,14 +57,7 @@ def directed_features(stance_predictor, tagger_predictor, articles, batch_size: 
         entities = {actor.id for actor in article.actors}
         extended = with_other_actors(article, predicted)
         contexts = [c for c in stance_contexts(extended, options) if c.holder in entities or c.target in entities]
-        probabilities = []
-        if contexts:
-            encoded = encode_contexts(stance_predictor.tokenizer, {article.id: article.text}, contexts, options)
-            rows = [
-                {"input_ids": ids, "holder_index": holder, "target_index": target}
-                for ids, holder, target in zip(encoded["input_ids"], encoded["holder_index"], encoded["target_index"])
-            ]
-            probabilities = stance_predictor._forward("stance", rows, batch_size)
+        probabilities = stance_predictor.context_probabilities({article.id: article.text}, contexts, batch_size)
         for entity in entities:
             as_holder = [p for c, p in zip(contexts, probabilities) if c.holder == entity]
             as_target = [p for c, p in zip(contexts, probabilities) if c.target == entity]

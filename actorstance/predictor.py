@@ -40,7 +40,7 @@ from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
-from .text import has_content_word, name_end, name_start, sentence_spans, text_problem, trim_edge_words, trim_span
+from .text import has_content_word, join_hyphenated, name_end, name_start, sentence_spans, text_problem, trim_edge_words, trim_span
 
 __all__ = ["Predictor", "pool_role_scores"]
 
@@ -436,6 +436,7 @@ class Predictor:
                 spans.append((start, end, role, confidence))
         if not self._role_options.repair_spans:
             return spans
+        spans = join_hyphenated(text, spans)
         floors = [0] + [end for _, end, _, _ in spans[:-1]]
         starts = [name_start(text, start, floor) for (start, _, _, _), floor in zip(spans, floors)]
         limits = starts[1:] + [len(text)]
@@ -601,13 +602,14 @@ class Predictor:
             min_unnamed_confidence=options.min_unnamed_confidence,
             linker=self.linker if options.linker else None,
             link_threshold=options.link_threshold,
+            nominal_constraints=options.nominal_constraints,
         )
 
     def fit_linker(self, articles: Sequence[Article], fitted_on: dict | None = None) -> MentionLinker:
         """Fit the nominal linker on annotated ``articles`` (their gold grouping), with this run's alias
         table and dictionary setting; the Predictor uses it from then on (`grouping.fit_mention_linker`)."""
         dictionary = self._dictionary if self.config.actors.dictionary else None
-        self.linker = fit_mention_linker(articles, self.aliases, dictionary)
+        self.linker = fit_mention_linker(articles, self.aliases, dictionary, self.config.actors.nominal_constraints)
         self.linker.fitted_on.update(fitted_on or {})
         return self.linker
 

@@ -5,7 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
-from actorstance.text import has_content_word, name_end, name_start, sentence_index, sentence_spans, trim_edge_words
+from actorstance.text import (
+    has_content_word, join_hyphenated, name_end, name_start, sentence_index, sentence_spans, trim_edge_words,
+)  # fmt: skip
 
 
 def test_default_schema_comes_from_config_file():
@@ -109,6 +111,26 @@ def test_a_name_grows_over_the_capitalised_words_after_it_and_a_the_before_it():
     kachin = text.index("Kachin")
     assert text[name_start(text, kachin, 0) : kachin] == "the "
     assert name_start(text, kachin, kachin - 1) == kachin  # never into the span before
+
+
+def test_spans_that_only_a_hyphen_separates_become_one_in_the_role_of_the_second():
+    text = "They fought pro-Iranian forces and US-Jordanian talks, not Iran - Iraq ties."
+    pro, iranian = text.index("pro"), text.index("Iranian")
+    us, jordanian = text.index("US-"), text.index("Jordanian")
+    iran, iraq = text.index("Iran -"), text.index("Iraq")
+    spans = [
+        (pro, pro + 3, "GOV", 0.4), (iranian, iranian + len("Iranian forces"), "MIL", 0.8),
+        (us, us + 2, "GOV", 0.9), (jordanian, jordanian + len("Jordanian"), "GOV", 0.7),
+        (iran, iran + 4, "GOV", 0.9), (iraq, iraq + 4, "GOV", 0.9),
+    ]  # fmt: skip
+    joined = join_hyphenated(text, spans)
+    assert [(text[start:end], role, round(confidence, 2)) for start, end, role, confidence in joined] == [
+        ("pro-Iranian forces", "MIL", 0.6),  # the head noun's role, the mean confidence
+        ("US-Jordanian", "GOV", 0.8),
+        ("Iran", "GOV", 0.9),  # spaces around the dash: two names
+        ("Iraq", "GOV", 0.9),
+    ]
+    assert join_hyphenated(text, []) == []
 
 
 def test_a_name_never_grows_over_a_sentence_end():

@@ -389,9 +389,15 @@ class ActorDictionary:
         self._exact: dict[tuple[str, ...], ActorEntry] = {}
         self._stems: dict[tuple[str, ...], ActorEntry] = {}
         self._agents: dict[tuple[str, ...], str] = {}
+        self._state_words: dict[str, set[str]] = {}
         for entry in actors:
             if not entry.codes:
                 continue  # a name without codes codes nothing; a null code [---] blocks the phrase
+            if not _is_person(entry):
+                for code in entry.codes:
+                    if code.code != "---" and _kind(code.code) == "country":
+                        words = self._state_words.setdefault(_split_code(code.code)[0], set())
+                        words.update(word for phrase in entry.phrases for word in phrase.words)
             for phrase in entry.phrases:
                 for words in _with_and_without_determiner(phrase.words):
                     self._exact.setdefault(words, entry)
@@ -434,6 +440,10 @@ class ActorDictionary:
             if code is not None:
                 return code
         return None
+
+    def state_words(self, code: str) -> frozenset[str]:
+        """Every word of the names of the state ``code`` ("JOR": "jordan", "hashemite", "kingdom", "amman", ...)."""
+        return frozenset(self._state_words.get(code, ()))
 
     def agent(self, surface: str) -> str | None:
         """Role code of a common noun phrase ("troops" -> "MIL", "the police" -> "COP"), else None."""

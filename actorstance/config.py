@@ -208,6 +208,12 @@ class ActorsConfig(_Section):
         description="join a name the dictionary lacks to the linked actor of the article it is built on ('Yemen's Houthi "
         "movement' -> the Houthis, 'the Government of Iraq' -> IRQ, 'Tehreek-e-Taliban Pakistan' -> the group of 'TTP')",
     )
+    nominal_constraints: bool = Field(
+        default=True,
+        description="a nominal never joins what its own words rule out: its sponsor ('Iran-backed militias' is not Iran, nor "
+        "the actor that is 'a US-backed rebel group'), or for 'the kingdom', 'the sultanate', 'the emirate' a state "
+        "whose dictionary names lack that word (needs dictionary: true)",
+    )
     dictionary_roles: bool = Field(
         default=True,
         description="an actor every dictionary-linked mention of which implies one role (an IGO or NGO code, a state's "

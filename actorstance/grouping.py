@@ -30,7 +30,10 @@
    back ("the company", "the party", "its leader"). With a run's learned linker
    (`linking.MentionLinker`, ``linker.json``) the named actor is the one it finds likeliest
    instead ("the government" goes to the state, not to the agency quoted before it), and a nominal
-   no candidate is likely enough for stays an actor of its own.
+   no candidate is likely enough for stays an actor of its own. Either way a nominal never joins what
+   its own words rule out (`nominals`): "Iran-backed militias" is not Iran nor the actor that is "a
+   US-backed rebel group" (the nominals one sponsor backs are one actor when no named one is left),
+   and "the kingdom" is a state whose dictionary names say kingdom.
 6. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
    below ``actors.min_unnamed_confidence`` ("a displaced mother" at 0.6) is mostly a group the
    guidelines do not annotate; the floor was chosen on the validation split (README, "Actors").
@@ -47,6 +50,7 @@ from functools import cached_property
 
 from .aliases import normalize_surface, unique_actor_id
 from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker, up_to_head
+from .nominals import NominalConstraints
 from .schema import Actor, Article, Mention
 from .text import sentence_index, sentence_spans
 
@@ -169,6 +173,7 @@ def resolve_actors(
     named_heads: bool = True,
     linker: MentionLinker | None = None,
     link_threshold: float = 0.2,
+    nominal_constraints: bool = True,
 ) -> tuple[list[Mention], list[Actor]]:
     """Group tagged spans into actors; returns the mentions (by start) and the actors (by first mention).
 
@@ -180,7 +185,8 @@ def resolve_actors(
     ``linker``: a fitted `linking.MentionLinker` that picks a nominal's named actor in step 5 instead
     of the nearest-before rule, when one is at least ``link_threshold`` likely;
     ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
-    is dropped (step 6).
+    is dropped (step 6); ``nominal_constraints=False`` lets a nominal join what its own words rule out
+    (`nominals`: its sponsor, a republic for "the kingdom").
     """
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     described = _appositions(text, ordered) if appositions else {}
@@ -188,23 +194,25 @@ def resolve_actors(
         text, ordered, aliases or {}, dictionary, when, resolve_nominals, described, resolve_nominals and named_heads
     )
 
-    def choose(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
+    def choose(span: TaggedSpan, surface: str, view: _CandidateView, allowed: set[str]) -> str | None:
         if linker is None:
-            return _antecedent(span, groups, assignment)
-        return linker.choose(surface, span.role, span.start, view.sentence_of(span), view.candidates(), link_threshold)
+            return _antecedent(span, groups, assignment, allowed)
+        candidates = [candidate for candidate in view.candidates() if candidate.key in allowed]
+        return linker.choose(surface, span.role, span.start, view.sentence_of(span), candidates, link_threshold)
 
-    _join_nominals(text, nominals, groups, assignment, dictionary, when, choose)
+    constraints = _nominal_constraints(text, groups, assignment, described, dictionary if nominal_constraints else None, when)
+    _join_nominals(text, nominals, groups, assignment, dictionary, when, choose, constraints)
     for description in described:
-        anchor = description
-        while anchor in described:
-            anchor = described[anchor]
+        anchor = _anchor(description, described)
         groups[assignment[anchor]].members.append(description)
         assignment[description] = assignment[anchor]
     kept = [group for group in groups.values() if group.named or max(m.confidence for m in group.members) >= min_unnamed_confidence]
     return _records(text, kept)
 
 
-def linking_examples(article: Article, aliases: dict[str, str] | None = None, dictionary=None) -> list[LinkingExample]:
+def linking_examples(
+    article: Article, aliases: dict[str, str] | None = None, dictionary=None, nominal_constraints: bool = True
+) -> list[LinkingExample]:
     """The linker's training data from one annotated article: each nominal that step 5 would link, with
     the named groups steps 1-4 make of the gold mentions (gold roles) and the one holding most of the
     nominal's gold actor (None: no named group does). Earlier nominals join their right group
@@ -217,38 +225,67 @@ def linking_examples(article: Article, aliases: dict[str, str] | None = None, di
     groups, assignment, nominals = _named_groups(text, ordered, aliases or {}, dictionary, when, True, described, True)
     examples = []
 
-    def answer(span: TaggedSpan, surface: str, view: _CandidateView) -> str | None:
-        candidates = view.candidates()
+    def answer(span: TaggedSpan, surface: str, view: _CandidateView, allowed: set[str]) -> str | None:
+        candidates = [candidate for candidate in view.candidates() if candidate.key in allowed]
         shares = {c.key: sum(gold_actor[m] == gold_actor[span] for m in groups[c.key].members) for c in candidates}
         right = max(shares, key=shares.get) if shares and max(shares.values()) > 0 else None
         examples.append(LinkingExample(surface, span.role, span.start, view.sentence_of(span), tuple(candidates), right))
         return right
 
-    _join_nominals(text, nominals, groups, assignment, dictionary, when, answer)
+    constraints = _nominal_constraints(text, groups, assignment, described, dictionary if nominal_constraints else None, when)
+    _join_nominals(text, nominals, groups, assignment, dictionary, when, answer, constraints)
     return examples
 
 
-def fit_mention_linker(articles: Sequence[Article], aliases: dict[str, str] | None = None, dictionary=None) -> MentionLinker:
+def fit_mention_linker(
+    articles: Sequence[Article], aliases: dict[str, str] | None = None, dictionary=None, nominal_constraints: bool = True
+) -> MentionLinker:
     """The linker of step 5, fitted on annotated articles (the `linking_examples` of each)."""
-    linker = fit_linker([example for article in articles for example in linking_examples(article, aliases, dictionary)])
+    examples = [example for article in articles for example in linking_examples(article, aliases, dictionary, nominal_constraints)]
+    linker = fit_linker(examples)
     linker.fitted_on["articles"] = len(articles)
     return linker
 
 
-def _join_nominals(text, nominals, groups, assignment, dictionary, when, choose) -> None:
+def _join_nominals(text, nominals, groups, assignment, dictionary, when, choose, constraints: NominalConstraints) -> None:
     """Step 5: each nominal, in text order, joins its possessor's forces ("its troops"), else the named
-    group ``choose(span, surface, view)`` returns (a key of ``groups``, or None: `_fallback`). ``view``
-    shows the named groups as the linker sees them, up to date with the nominals joined so far."""
+    group ``choose(span, surface, view, allowed)`` returns (a key of ``allowed``, the named groups the
+    nominal's own words leave open, `nominals`; or None: `_fallback`). ``view`` shows the named groups
+    as the linker sees them, up to date with the nominals joined so far."""
     view = _CandidateView(text, groups)
     for span in nominals:
         surface = text[span.start : span.end]
-        found = _possessor(surface, span, groups, assignment, dictionary, when)
+        found = _possessor(surface, span, groups, assignment, dictionary, when, constraints)
         named = found is not None
         if found is None:
-            key = choose(span, surface, view)
-            found = (key, None, _display(surface), None) if key else _fallback(surface, span)
+            allowed = {key for key, group in groups.items() if group.named and constraints.allows(surface, key, group.code, group.kind)}
+            key = choose(span, surface, view, allowed)
+            found = (key, None, _display(surface), None) if key else _fallback(surface, span, constraints.sponsor(surface))
         _add(groups, assignment, span, found, named)
+        constraints.note(found[0], surface)
         view.joined(found[0], span)
+
+
+def _nominal_constraints(text, groups, assignment, described, dictionary, when) -> NominalConstraints:
+    """Step 5's `NominalConstraints`, knowing the sponsors that the named groups' mentions and the
+    appositives describing them name ("Magawir al-Thawra, a US-backed rebel group")."""
+    if dictionary is None:
+        return NominalConstraints()
+    constraints = NominalConstraints(lambda phrase: (_dictionary_key(dictionary, phrase, "GOV", when) or (None,))[0], dictionary.state_words)
+    for span, key in assignment.items():
+        constraints.note(key, text[span.start : span.end])
+    for description in described:
+        anchor = _anchor(description, described)
+        if anchor in assignment:
+            constraints.note(assignment[anchor], text[description.start : description.end])
+    return constraints
+
+
+def _anchor(description: TaggedSpan, described: dict[TaggedSpan, TaggedSpan]) -> TaggedSpan:
+    """The mention an appositive describes, through a chain of appositives."""
+    while description in described:
+        description = described[description]
+    return description
 
 
 def _named_groups(
@@ -302,9 +339,17 @@ def _add(groups: dict[str, _Group], assignment: dict[TaggedSpan, str], span: Tag
     assignment[span] = key
 
 
-def _fallback(surface: str, span: TaggedSpan) -> tuple[str, None, str, None]:
-    """The group of a nominal with no named actor to join: the article's one unnamed state or force, else its own surface."""
-    key = "unnamed:" + span.role if span.role in _STATE_ROLES else "nominal:" + span.role + ":" + normalize_surface(surface)
+def _fallback(surface: str, span: TaggedSpan, sponsor: str | None = None) -> tuple[str, None, str, None]:
+    """The group of a nominal with no named actor to join: the article's one group of the armed
+    actors its ``sponsor`` backs ("Iran-backed militias", "pro-Iranian forces"), else its one unnamed
+    state or force, else its own surface."""
+    if sponsor is not None:
+        side = "armed" if span.role in _ARMED_GROUP_ROLES or span.role == "MIL" else span.role
+        key = f"sponsored:{sponsor}:{side}"
+    elif span.role in _STATE_ROLES:
+        key = "unnamed:" + span.role
+    else:
+        key = "nominal:" + span.role + ":" + normalize_surface(surface)
     return key, None, _display(surface), None
 
 
@@ -493,10 +538,10 @@ _STATE_ROLES = frozenset({"GOV", "MIL"})
 _POSSESSED = re.compile(r"^(?:(?i:its|their)|(?P<owner>.+?)[’']s)\s+\S")
 
 
-def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str, str, str, str] | None:
+def _possessor(surface, span, groups, assignment, dictionary, when, constraints: NominalConstraints) -> tuple[str, str, str, str] | None:
     """A state's forces named through their state ("the kingdom's forces", "its troops", "Jordan's army"):
     the state's code with the role ("JOR_MIL"), the state being a linked name or the nearest linked
-    GOV actor before the mention."""
+    GOV actor before the mention that the possessor's words allow (a monarchy for "the kingdom's")."""
     match = _POSSESSED.match(surface)
     if match is None or span.role == "GOV":
         return None
@@ -505,7 +550,8 @@ def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str
     if linked is not None:
         return linked
     states = [(other.start, groups[key]) for other, key in assignment.items()
-              if other.start < span.start and groups[key].code and _role(groups[key]) == "GOV"]  # fmt: skip
+              if other.start < span.start and groups[key].code and _role(groups[key]) == "GOV"
+              and (owner is None or constraints.allows(owner, key, groups[key].code, groups[key].kind))]  # fmt: skip
     if not states:
         return None
     state = max(states, key=lambda item: item[0])[1]
@@ -513,10 +559,10 @@ def _possessor(surface, span, groups, assignment, dictionary, when) -> tuple[str
     return code, code, f"{state.name} ({span.role})", "country_forces"
 
 
-def _antecedent(span: TaggedSpan, groups: dict[str, _Group], assignment: dict[TaggedSpan, str]) -> str | None:
-    """The named group a nominal refers to, of its role or else of its `_same_side` family: the only
-    one, else the nearest before, else after."""
-    named = {key: _role(group) for key, group in groups.items() if group.named}
+def _antecedent(span: TaggedSpan, groups: dict[str, _Group], assignment: dict[TaggedSpan, str], allowed: set[str]) -> str | None:
+    """The named group of ``allowed`` a nominal refers to, of its role or else of its `_same_side`
+    family: the only one, else the nearest before, else after."""
+    named = {key: _role(group) for key, group in groups.items() if group.named and key in allowed}
     compatible = {key for key, role in named.items() if role == span.role}
     compatible = compatible or {key for key, role in named.items() if _same_side(role, span.role)}
     if not compatible:

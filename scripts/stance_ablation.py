@@ -10,7 +10,8 @@ Variants (the same weights; only how predictions are decided and grouped changes
   confident    + unnamed actors whose best mention is below actors.min_unnamed_confidence dropped
   appositions  + an appositive description joined to the mention it describes
   linker       + nominals linked by the run's learned linker (linker.json) instead of the nearest-before rule
-  named_heads  + a name the dictionary lacks joined to the linked actor it is built on ("Yemen's Houthi movement") (shipped)
+  named_heads  + a name the dictionary lacks joined to the linked actor it is built on ("Yemen's Houthi movement")
+  constraints  + a nominal never joins what its own words rule out: its sponsor, a republic for "the kingdom" (shipped)
 Each variant is evaluated with ``eval.runner.evaluate_run`` on a copy of the run whose config and
 decision file say what the variant does; the JSON holds every headline number with its interval.
 """
@@ -34,7 +35,7 @@ from eval.runner import evaluate_run
 SHIPPED_FLOOR = ActorsConfig().min_unnamed_confidence
 STEPS = (
     ("legacy", {"decision": False, "dictionary": False, "resolve_nominals": False, "appositions": False, "linker": False,
-                "named_heads": False, "min_unnamed_confidence": 0.0}),
+                "named_heads": False, "nominal_constraints": False, "min_unnamed_confidence": 0.0}),
     ("decision", {"decision": True}),
     ("dictionary", {"dictionary": True}),
     ("full", {"resolve_nominals": True}),
@@ -42,6 +43,7 @@ STEPS = (
     ("appositions", {"appositions": True}),
     ("linker", {"linker": True}),
     ("named_heads", {"named_heads": True}),
+    ("constraints", {"nominal_constraints": True}),
 )  # fmt: skip
 """Each variant changes the one before it by these settings."""
 
@@ -75,7 +77,8 @@ def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Pat
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
     config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
-    config["actors"] = {key: settings[key] for key in ("dictionary", "resolve_nominals", "appositions", "linker", "named_heads", "min_unnamed_confidence")}
+    kept = ("dictionary", "resolve_nominals", "appositions", "linker", "named_heads", "nominal_constraints", "min_unnamed_confidence")
+    config["actors"] = {key: settings[key] for key in kept}
     (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if not settings["decision"]:
         (copy / DECISION_FILE).unlink(missing_ok=True)

@@ -48,9 +48,10 @@ VARIANT_NAMES = {
     "confident": "+ unsure unnamed actors dropped",
     "appositions": "+ appositives joined to the mention they describe",
     "linker": "+ nominals linked by the learned linker",
-    "named_heads": "+ names built on a linked actor joined to it (shipped)",
+    "named_heads": "+ names built on a linked actor joined to it",
+    "constraints": "+ nominals kept from what their own words rule out (shipped)",
 }
-SHIPPED = "named_heads"
+SHIPPED = "constraints"
 DESIGN_VARIANT = "confident"
 """The design runs were scored with the grouping of their time (the nearest-before rule for nominals)."""
 
@@ -247,6 +248,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
     readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))
     readme = replace_region(readme, "span-repair", render_training(load("span-repair-validation.json"), SPAN_COLUMNS))
+    readme = replace_region(readme, "nominal-constraints", render_training(load("nominal-constraints-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

@@ -278,6 +278,9 @@ def test_default_dictionary_is_loaded_once():
         ("Jordanian", "JOR", "country", None),
         ("Amman", "JOR", "country", None),
         ("the Hashemite Kingdom of Jordan", "JOR", "country", None),  # supplement
+        ("the Kingdom of Bahrain", "BHR", "country", None),  # supplement: monarchies' official names
+        ("the Sultanate of Oman", "OMN", "country", None),
+        ("the Islamic Emirate", "AFG", "country", None),
         ("the United Nations", "IGOUNO", "organisation", None),
         ("U.N.", "IGOUNO", "organisation", None),
         ("Hezbollah", "LBNREB", "nonstate", None),
@@ -308,6 +311,15 @@ def test_links_on_the_vendored_dictionary(surface, code, kind, agent):
 )
 def test_modifiers_and_nominals_do_not_link_on_the_vendored_dictionary(surface):
     assert ActorDictionary.default().link(surface) is None
+
+
+def test_state_words_are_the_words_of_a_states_names_and_tell_a_kingdom():
+    dictionary = ActorDictionary.default()
+    assert {"jordan", "jordanian", "amman", "hashemite", "kingdom"} <= dictionary.state_words("JOR")
+    assert "kingdom" in dictionary.state_words("SAU") and "sultanate" in dictionary.state_words("OMN")
+    assert not {"kingdom", "emirate", "sultanate"} & dictionary.state_words("USA")
+    assert "abdullah" not in dictionary.state_words("JOR")  # a leader's entry is no name of the state
+    assert dictionary.state_words("NOPE") == frozenset()
 
 
 def test_agents_on_the_vendored_dictionary():

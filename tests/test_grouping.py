@@ -99,9 +99,43 @@ def test_forces_named_through_their_state_get_the_state_code(dictionary):
                    ("The kingdom", "GOV", 0), ("The kingdom’s forces", "MIL", 0), ("Iran’s army", "MIL", 0))  # fmt: skip
     mentions, actors = resolve_actors(text, tagged, {}, dictionary)
     codes = {actor.code: [m.text for m in mentions if m.actor == actor.id] for actor in actors}
-    # "The kingdom" refers to the nearest GOV actor before it (Russia): the known limit of the nearest-antecedent rule
-    assert codes["RUS_MIL"] == ["Russian troops", "The kingdom’s forces"] or codes.get("JOR_MIL") == ["The kingdom’s forces"]
+    # "The kingdom" is a monarchy: Jordan, not Russia, the GOV actor mentioned nearer before it
+    assert codes["JOR"] == ["Jordan", "The kingdom"]
+    assert codes["JOR_MIL"] == ["The kingdom’s forces"]
+    assert codes["RUS_MIL"] == ["Russian troops"]
     assert codes["IRN_MIL"] == ["Iran’s army"]
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary, nominal_constraints=False)
+    codes = {actor.code: [m.text for m in mentions if m.actor == actor.id] for actor in actors}
+    assert codes["RUS"] == ["Russia", "The kingdom"] and codes["RUS_MIL"] == ["Russian troops", "The kingdom’s forces"]
+
+
+def test_a_state_form_nominal_stays_apart_when_the_article_has_no_such_state(dictionary):
+    text = "Iran and the Kingdom of Bahrain met. Iran left. The kingdom stayed. The sultanate said nothing."
+    tagged = spans(text, ("Iran", "GOV", 0), ("the Kingdom of Bahrain", "GOV", 0), ("Iran", "GOV", 1),
+                   ("The kingdom", "GOV", 0), ("The sultanate", "GOV", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    assert grouping(mentions, actors) == {
+        "IRN": ("IRN", "GOV", ["Iran", "Iran"]),
+        "BHR": ("BHR", "GOV", ["the Kingdom of Bahrain", "The kingdom"]),  # the supplement's official name
+        "SULTANATE": (None, "GOV", ["The sultanate"]),  # no sultanate in the article: the unnamed state
+    }
+
+
+def test_a_sponsored_nominal_never_joins_its_sponsor_nor_an_actor_another_sponsor_backs(dictionary):
+    text = "Iran sent arms. Magawir al-Thawra, a US-backed rebel group, fought. Iran-backed militias and the Iranian-backed militia held on."
+    tagged = spans(text, ("Iran", "GOV", 0), ("Magawir al-Thawra", "REB", 0), ("a US-backed rebel group", "REB", 0),
+                   ("Iran-backed militias", "MILITIA", 0), ("the Iranian-backed militia", "MILITIA", 0))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    assert {tuple(ms) for _, _, ms in grouping(mentions, actors).values()} == {
+        ("Iran",),
+        ("Magawir al-Thawra", "a US-backed rebel group"),
+        ("Iran-backed militias", "the Iranian-backed militia"),  # one group of the armed actors Iran backs
+    }
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary, nominal_constraints=False)
+    assert {tuple(ms) for _, _, ms in grouping(mentions, actors).values()} == {
+        ("Iran",),
+        ("Magawir al-Thawra", "a US-backed rebel group", "Iran-backed militias", "the Iranian-backed militia"),  # the armed side
+    }
 
 
 def test_armed_groups_are_one_side_for_nominals_and_a_surname_joins_its_full_name_whatever_the_role(dictionary):

@@ -459,5 +459,32 @@ def fit_linker(
     )
 
 
+@app.command("refit-roles")
+def refit_roles(
+    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    data: Annotated[
+        Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
+    ] = None,
+    split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
+) -> None:
+    """Re-fit a copy of the run's tagger head for the roles of given mentions and save it beside the others."""
+    from .dataset import role_examples
+    from .given_roles import fit_given_role_head
+    from .run import model_dirs
+
+    predictor = _load(run_dir, None, "torch")
+    model = predictor.models.get("roles")
+    if model is None or model.role_head is None:
+        errors.print(f"[red]error:[/red] {escape(str(run_dir))} has no mention tagger to re-fit", highlight=False)
+        raise typer.Exit(1)
+    paths = data or [Path(path) for path in predictor.config.data.paths]
+    articles = _gold_articles(paths, predictor.labels, split)
+    rows = role_examples(articles, predictor.tokenizer, predictor.labels, predictor.config.roles.options())
+    model.given_role_head = fit_given_role_head(model, rows, predictor.tokenizer.pad_token_id or 0, seed=predictor.config.seed)
+    directory = model_dirs(run_dir, list(predictor.config.tasks), predictor.config.model.architecture)["roles"]
+    model.save_heads(directory)
+    console.print(f"given-mention role head fitted on {len(articles)} articles: wrote {escape(str(directory))}", highlight=False)
+
+
 def main() -> None:
     app()

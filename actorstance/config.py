@@ -110,6 +110,12 @@ class RolesConfig(_Section):
         "'France 24') and one that starts with a capital over a 'the' right before it; English casing rules, so false "
         "for other languages (README, 'Span edges')",
     )
+    given_role_head: bool = Field(
+        default=RoleOptions.given_role_head,
+        description="token_vote: after training, re-fit a copy of the tagger head on the frozen encoder for the roles of given "
+        "mentions (predict(text, mentions=...)); predicted mentions keep the joint head's roles (README, 'Roles decided per "
+        "actor'); false, or a run without that head, reads given mentions' roles off the joint head",
+    )
 
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:

@@ -23,7 +23,8 @@ ENCODER_DIR = "encoder"
 
 
 class ActorStanceModel(nn.Module):
-    """``forward`` returns a dict with ``loss`` (when labels are given), ``role_logits`` and ``stance_logits``."""
+    """``forward`` returns a dict with ``loss`` (when labels are given), ``role_logits`` and ``stance_logits``
+    (and ``given_role_logits`` once `given_roles` has fitted the head for given mentions)."""
 
     def __init__(
         self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
@@ -42,6 +43,8 @@ class ActorStanceModel(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
+        # The tagger head re-fitted for the roles of given mentions (`given_roles`), set after training.
+        self.given_role_head: nn.Linear | None = None
         if not num_stance_classes:
             self.stance_head = None
         elif stance_design == "windows":
@@ -114,6 +117,8 @@ class ActorStanceModel(nn.Module):
                 losses.append(
                     nn.functional.cross_entropy(outputs["role_logits"].flatten(0, 1), labels.flatten(), ignore_index=-100)
                 )
+        if self.given_role_head is not None:  # fitted apart (`given_roles`): no loss here
+            outputs["given_role_logits"] = self.given_role_head(hidden)
         if self.stance_head is not None and pair_holders is not None:
             outputs["stance_logits"] = self.stance_head(self._window_pairs(hidden, mention_tokens, mention_actors, pair_holders, pair_targets))
             if stance_labels is not None and (stance_labels != -100).any():
@@ -220,24 +225,30 @@ class ActorStanceModel(nn.Module):
             loss = loss + nn.functional.binary_cross_entropy_with_logits(logits[:, main:], targets[:, main:].float(), pos_weight=positive)
         return loss
 
+    def _heads(self) -> dict[str, nn.Module | None]:
+        return {"role_head": self.role_head, "stance_head": self.stance_head, "actor_role_head": self.actor_role_head,
+                "given_role_head": self.given_role_head}  # fmt: skip
+
     def save_pretrained(self, directory: str | Path) -> None:
         directory = Path(directory)
         self.encoder.save_pretrained(directory / ENCODER_DIR)
-        heads = {f"role_head.{k}": v for k, v in (self.role_head.state_dict().items() if self.role_head else [])}
-        heads.update({f"stance_head.{k}": v for k, v in (self.stance_head.state_dict().items() if self.stance_head else [])})
-        heads.update({f"actor_role_head.{k}": v for k, v in (self.actor_role_head.state_dict().items() if self.actor_role_head else [])})
-        save_file({k: v.contiguous() for k, v in heads.items()}, directory / HEADS_FILE)
-        (directory / HEADS_CONFIG).write_text(
-            json.dumps(
-                {
-                    "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
-                    "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
-                    "stance_directions": self.stance_directions,
-                },
-                indent=2,  # fmt: skip
-            ),
-            encoding="utf-8",
-        )
+        self.save_heads(directory)
+
+    def save_heads(self, directory: str | Path) -> None:
+        """Write the heads' weights and their config, each file atomically (the encoder is left as it is)."""
+        from .atomic import atomic_write_text
+
+        directory = Path(directory)
+        heads = {f"{name}.{k}": v for name, head in self._heads().items() if head is not None for k, v in head.state_dict().items()}
+        staged = directory / f".{HEADS_FILE}.tmp"
+        save_file({k: v.contiguous() for k, v in heads.items()}, staged)
+        staged.replace(directory / HEADS_FILE)
+        head_config = {
+            "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
+            "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
+            "stance_directions": self.stance_directions, "given_role_head": self.given_role_head is not None,
+        }  # fmt: skip
+        atomic_write_text(directory / HEADS_CONFIG, json.dumps(head_config, indent=2))
 
     @classmethod
     def from_pretrained(cls, directory: str | Path) -> ActorStanceModel:
@@ -251,8 +262,10 @@ class ActorStanceModel(nn.Module):
             num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
             stance_directions=head_config.get("stance_directions", "ordered"),
         )  # fmt: skip
+        if head_config.get("given_role_head") and model.role_head is not None:
+            model.given_role_head = nn.Linear(model.role_head.in_features, model.role_head.out_features)
         state = load_file(directory / HEADS_FILE)
-        for name, head in (("role_head", model.role_head), ("stance_head", model.stance_head), ("actor_role_head", model.actor_role_head)):
+        for name, head in model._heads().items():
             if head is not None:
                 head.load_state_dict({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(name + ".")})
         return model.eval()

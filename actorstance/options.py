@@ -22,6 +22,7 @@ class RoleOptions:
     class_weights: str = "none"  # or "balanced": inverse class frequency in the actor head's loss
     vote: str = "geometric"  # token_vote, given mentions: how the mentions' role scores combine (`predictor.pool_role_scores`)
     repair_spans: bool = True  # predicted spans: edge prepositions dropped, a name grown over the capitalised words after it and a 'the' before it
+    given_role_head: bool = True  # token_vote: re-fit a copy of the tagger head for given mentions' roles after training (`given_roles`)
 
 
 @dataclass(frozen=True)

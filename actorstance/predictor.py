@@ -318,7 +318,9 @@ class Predictor:
         if by_actor and not gold_mentions and self.models["roles"].role_head is None:
             raise ValueError("this run has no mention tagger (roles.tagger: false): it decides roles of given mentions only; pass mentions=...")
         tag = "roles" in self.models and not (by_actor and gold_mentions)
-        words = self._tag_words(texts, batch_size) if tag else [[] for _ in texts]
+        given_head = getattr(self.models.get("roles"), "given_role_head", None)  # `given_roles`: re-fitted for given mentions
+        output = "given_role_logits" if gold_mentions and self._role_options.given_role_head and given_head is not None else "role_logits"
+        words = self._tag_words(texts, batch_size, output) if tag else [[] for _ in texts]
         results = []
         for article, document_words in zip(articles, words):
             if gold_mentions:
@@ -338,10 +340,11 @@ class Predictor:
     # ------------------------------------------------------------------ roles
 
     @_inference
-    def _forward(self, task: str, rows: list[dict], batch_size: int) -> list[np.ndarray]:
-        """Softmax outputs of one head for every row, batched by similar length (less padding)."""
+    def _forward(self, task: str, rows: list[dict], batch_size: int, output: str | None = None) -> list[np.ndarray]:
+        """Softmax outputs of one head for every row (``output``: which of the model's outputs; by default
+        the task's own), batched by similar length (less padding)."""
         model = self.models[task]
-        key = "role_logits" if task == "roles" else "stance_logits"
+        key = output or ("role_logits" if task == "roles" else "stance_logits")
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]["input_ids"]))
         outputs: list[np.ndarray | None] = [None] * len(rows)
         max_length = self._role_options.max_length if task == "roles" else self._stance_options.max_length
@@ -386,14 +389,15 @@ class Predictor:
             size += end - start
         return [group for group in groups if group]
 
-    def _tag_words(self, texts: list[str], batch_size: int) -> list[list[_Word]]:
-        """Per text, its words (first sub-token) with tag probabilities; overlapping windows keep the surer one."""
+    def _tag_words(self, texts: list[str], batch_size: int, output: str = "role_logits") -> list[list[_Word]]:
+        """Per text, its words (first sub-token) with tag probabilities from the head ``output`` names;
+        overlapping windows keep the surer one."""
         best: list[dict[int, _Word]] = [{} for _ in texts]
         for group in self._tag_pieces(texts):
             pieces = [texts[index][start:end] for index, start, end in group]
             windows = encode_sentences(self.tokenizer, pieces, [str(n) for n in range(len(group))], self._role_options)
             rows = [{"input_ids": window.input_ids} for window in windows]
-            probabilities = self._forward("roles", rows, batch_size) if rows else []
+            probabilities = self._forward("roles", rows, batch_size, output) if rows else []
             for window, window_probabilities in zip(windows, probabilities):
                 index, shift, _ = group[int(window.article_id)]
                 self._merge_window(best[index], window, window_probabilities, shift)

@@ -6,7 +6,8 @@ The main table sits between ``<!-- table:main -->`` and ``<!-- /table:main -->``
 default config's mean and spread over seeds (``scripts/seed_spread.py``'s
 benchmarks/results/seed-spread-default-test.json) between ``<!-- table:seed-spread -->`` markers,
 the actor-role decisions (``roles-actor-validation.json``) and the token vote's pooling
-(``role-vote-{validation,test}.json``, ``scripts/role_vote.py``: pooling and dictionary roles) between theirs;
+(``role-vote-{validation,test}.json``, ``scripts/role_vote.py``: pooling, dictionary roles and the re-fitted
+head) between theirs;
 everything else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
 the best value of each metric column in bold, "–" for a task a run does not do. A row of the
 README table whose run is not in the comparison (e.g. the spaCy baseline when spaCy was not run)
@@ -134,16 +135,18 @@ ROLE_VOTE = {split: REPO / "benchmarks" / "results" / f"role-vote-{split}.json" 
 def render_role_vote(by_split: dict[str, dict]) -> str:
     """Actor role accuracy per variant of the token vote (scripts/role_vote.py), mean and spread over the runs, per split."""
     lines = [
-        "| split | runs | `roles.vote: mean` (before) | `roles.vote: geometric` | geometric + `actors.dictionary_roles` (shipped) "
-        "| gain of the dictionary roles, paired per run |",
-        "|---|---|---|---|---|---|",
+        "| split | runs | `roles.vote: mean` (before) | `roles.vote: geometric` | + `actors.dictionary_roles` "
+        "| + `roles.given_role_head` (shipped) | gain of the dictionary roles, paired per run | gain of the re-fitted head, paired per run |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    variants = ("mean", "geometric", "geometric+dictionary", "geometric+dictionary+given_head")
     for split, results in by_split.items():
         spread = results["spread"]
-        cells = [f"{spread[key]['mean']:.3f} ± {spread[key]['sd']:.3f}" for key in ("mean", "geometric", "geometric+dictionary")]
-        gain = spread["dictionary_gain"]
-        gains = ", ".join(f"{value:+.3f}" for value in gain["values"])
-        lines.append(f"| {split} | {len(results['runs'])} | {' | '.join(cells)} | {gain['mean']:+.3f} ({gains}) |")
+        cells = [f"{spread[key]['mean']:.3f} ± {spread[key]['sd']:.3f}" for key in variants]
+        for key in ("dictionary_gain", "given_head_gain"):
+            gains = ", ".join(f"{value:+.3f}" for value in spread[key]["values"])
+            cells.append(f"{spread[key]['mean']:+.3f} ({gains})")
+        lines.append(f"| {split} | {len(results['runs'])} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 

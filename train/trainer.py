@@ -36,8 +36,9 @@ from actorstance.card import render_card
 from actorstance.config import RunConfig, load_config, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
-from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
+from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, role_examples, split_articles, stance_pair_counts
 from actorstance.decision import none_odds_correction
+from actorstance.given_roles import fit_given_role_head
 from actorstance.grouping import fit_mention_linker
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.linking import LINKER_FILE, MentionLinker
@@ -473,6 +474,9 @@ def train(
     }
     aliases = build_alias_table(splits["train"])
     linker = _fit_linker(config, splits["train"], aliases, summary) if "roles" in config.tasks else None
+    roles = config.roles
+    if "roles" in config.tasks and roles.tagger and roles.decision == "token_vote" and roles.given_role_head:
+        _fit_given_roles(config, labels, trained, tokenizer, splits["train"], summary)
     decision = None
     if "stance" in config.tasks and splits["validation"]:
         decision = _fit_decision(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
@@ -517,6 +521,15 @@ def _fit_linker(config: RunConfig, train_articles: list[Article], aliases: dict[
     linker.fitted_on.update({"data": list(config.data.paths), "split": "train"})
     summary["linker"] = linker.fitted_on
     return linker
+
+
+def _fit_given_roles(config: RunConfig, labels: LabelSchema, trained, tokenizer, train_articles: list[Article], summary: dict) -> None:
+    """Give the roles model the tagger head re-fitted for given mentions' roles (`given_roles`)."""
+    model = next(model for group, model in trained if "roles" in group)
+    started = time.perf_counter()
+    rows = role_examples(train_articles, tokenizer, labels, config.roles.options())
+    model.given_role_head = fit_given_role_head(model, rows, tokenizer.pad_token_id or 0, seed=config.seed)
+    summary["given_role_head"] = {"split": "train", "articles": len(train_articles), "fit_time_s": round(time.perf_counter() - started, 2)}
 
 
 def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summary):

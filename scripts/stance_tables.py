@@ -196,9 +196,9 @@ DIRECTION_SPEED = {"ordered": "predict-speed-directions-ordered.json", "joint": 
 """Variant of the directions file -> the predict-speed result of its seed-42 run (a variant that changes
 training only predicts as fast as the setting it trains: "–")."""
 
-PRECISION_SPEED = {"fp32": "train-speed-fp32.json", "bf16 (shipped)": "train-speed.json"}
+PRECISION_SPEED = {"fp32": "train-speed-fp32.json", "bf16 (shipped)": "train-speed-bf16.json"}
 """Variant of the precision file -> the `benchmarks/train_speed.py --full` result of the default config
-trained that way on the idle machine."""
+trained that way on the idle machine, both on one day (`train-speed.json` is the latest measurement)."""
 
 
 def render_directions(results: dict, speeds: dict[str, dict]) -> str:

@@ -27,6 +27,7 @@ Tags actors and their roles in news text and classifies directed stances between
 | kept checkpoint | {kept} |
 | stance decision | {decision} |
 | nominal linker | {linker} |
+| roles of given mentions | {given_roles} |
 | parameters | {parameters:,} |
 
 ## Validation metrics
@@ -79,6 +80,14 @@ def _linker(summary: dict[str, Any]) -> str:
     return f"`linker.json`, fitted on {linker['nominals']} nominals of {linker['articles']} training articles"
 
 
+def _given_roles(summary: dict[str, Any]) -> str:
+    """Which head gives the roles of given mentions (`given_roles`)."""
+    fitted = summary.get("given_role_head")
+    if not fitted:
+        return "the tagger head (no re-fitted head)"
+    return f"a copy of the tagger head re-fitted on the encoder's states of {fitted['articles']} training articles"
+
+
 def _metric_rows(validation: dict[str, Any]) -> str:
     keys = [k for k in ("combined_f1", "role_f1", "role_precision", "role_recall", "stance_macro_f1", "stance_accuracy") if k in validation]
     if not keys:
@@ -123,6 +132,7 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         kept=_kept(summary, config.training.early_stopping.metric),
         decision=_decision(summary),
         linker=_linker(summary),
+        given_roles=_given_roles(summary),
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),

@@ -24,6 +24,8 @@ def test_training_fits_the_head_and_it_lowers_the_training_loss(run_dir, predict
     model = predictor.models["roles"]
     assert model.given_role_head is not None  # roles.given_role_head: true, the default
     assert json.loads((run_dir / "metrics.json").read_text())["given_role_head"]["articles"] == 8
+    card = (run_dir / "README.md").read_text()
+    assert "| roles of given mentions | a copy of the tagger head re-fitted on the encoder's states of 8 training articles |" in card
     rows = _training_rows(predictor, small_corpus)
     states, tags = encoder_states(model, rows, predictor.tokenizer.pad_token_id)
     assert states.shape == (len(tags), model.role_head.in_features)
@@ -32,6 +34,15 @@ def test_training_fits_the_head_and_it_lowers_the_training_loss(run_dir, predict
         joint = torch.nn.functional.cross_entropy(model.role_head(states), tags)
         refitted = torch.nn.functional.cross_entropy(model.given_role_head(states), tags)
     assert refitted < joint
+
+
+def test_the_model_card_says_which_head_gives_given_mentions_roles():
+    from actorstance.card import _given_roles
+
+    assert _given_roles({"given_role_head": {"split": "train", "articles": 158}}) == (
+        "a copy of the tagger head re-fitted on the encoder's states of 158 training articles"
+    )
+    assert _given_roles({}) == "the tagger head (no re-fitted head)"
 
 
 def test_a_refit_is_repeatable_per_seed_and_leaves_the_joint_head_alone(predictor, small_corpus):

@@ -58,6 +58,7 @@ class NominalConstraints:
         self._link, self._state_words = link, state_words
         self._sponsors: dict[str, set[str]] = {}
         self._sponsor_of: dict[str, str | None] = {}
+        self._form_of: dict[str, str | None] = {}
 
     def sponsor(self, surface: str) -> str | None:
         """The linked key of the nominal's sponsor, or None (no sponsor, or one the dictionary lacks)."""
@@ -82,7 +83,11 @@ class NominalConstraints:
                 return False
             if self._sponsors.get(key, set()) - {sponsor}:
                 return False
-        form = state_form(surface) if self._state_words is not None else None
+        if self._state_words is None:
+            return True
+        if surface not in self._form_of:  # asked once per named group: read each surface once
+            self._form_of[surface] = state_form(surface)
+        form = self._form_of[surface]
         if form is not None:
             return kind == "country" and code is not None and any(word.startswith(form) for word in self._state_words(code))
         return True

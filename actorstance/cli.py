@@ -468,8 +468,7 @@ def refit_roles(
     split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
 ) -> None:
     """Re-fit a copy of the run's tagger head for the roles of given mentions and save it beside the others."""
-    from .dataset import role_examples
-    from .given_roles import fit_given_role_head
+    from .given_roles import given_role_head_for
     from .run import model_dirs
 
     predictor = _load(run_dir, None, "torch")
@@ -479,9 +478,9 @@ def refit_roles(
         raise typer.Exit(1)
     paths = data or [Path(path) for path in predictor.config.data.paths]
     articles = _gold_articles(paths, predictor.labels, split)
-    rows = role_examples(articles, predictor.tokenizer, predictor.labels, predictor.config.roles.options())
-    model.given_role_head = fit_given_role_head(model, rows, predictor.tokenizer.pad_token_id or 0, seed=predictor.config.seed)
-    directory = model_dirs(run_dir, list(predictor.config.tasks), predictor.config.model.architecture)["roles"]
+    config = predictor.config
+    model.given_role_head = given_role_head_for(model, articles, predictor.tokenizer, predictor.labels, config.roles.options(), config.seed)
+    directory = model_dirs(run_dir, list(config.tasks), config.model.architecture)["roles"]
     model.save_heads(directory)
     console.print(f"given-mention role head fitted on {len(articles)} articles: wrote {escape(str(directory))}", highlight=False)
 

@@ -17,7 +17,12 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-__all__ = ["encoder_states", "fit_given_role_head"]
+from .dataset import role_examples
+from .labels import LabelSchema
+from .options import RoleOptions
+from .schema import Article
+
+__all__ = ["encoder_states", "fit_given_role_head", "given_role_head_for"]
 
 
 @torch.no_grad()
@@ -75,3 +80,11 @@ def fit_given_role_head(
     head.eval()
     device = next(model.role_head.parameters()).device
     return head.to(device=device, dtype=model.role_head.weight.dtype)
+
+
+def given_role_head_for(
+    model: nn.Module, articles: Sequence[Article], tokenizer, labels: LabelSchema, role_options: RoleOptions, seed: int
+) -> nn.Linear:
+    """`fit_given_role_head` on the tagger's training rows of annotated ``articles`` (`dataset.role_examples`)."""
+    rows = role_examples(articles, tokenizer, labels, role_options)
+    return fit_given_role_head(model, rows, tokenizer.pad_token_id or 0, seed=seed)

@@ -36,9 +36,9 @@ from actorstance.card import render_card
 from actorstance.config import RunConfig, load_config, resolve_model_name
 from actorstance.corpus import load_corpus
 from actorstance.corpus.stats import corpus_stats
-from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, role_examples, split_articles, stance_pair_counts
+from actorstance.dataset import IGNORE_INDEX, PadCollator, build_dataset_dict, split_articles, stance_pair_counts
 from actorstance.decision import none_odds_correction
-from actorstance.given_roles import fit_given_role_head
+from actorstance.given_roles import given_role_head_for
 from actorstance.grouping import fit_mention_linker
 from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.linking import LINKER_FILE, MentionLinker
@@ -527,8 +527,7 @@ def _fit_given_roles(config: RunConfig, labels: LabelSchema, trained, tokenizer,
     """Give the roles model the tagger head re-fitted for given mentions' roles (`given_roles`)."""
     model = next(model for group, model in trained if "roles" in group)
     started = time.perf_counter()
-    rows = role_examples(train_articles, tokenizer, labels, config.roles.options())
-    model.given_role_head = fit_given_role_head(model, rows, tokenizer.pad_token_id or 0, seed=config.seed)
+    model.given_role_head = given_role_head_for(model, train_articles, tokenizer, labels, config.roles.options(), config.seed)
     summary["given_role_head"] = {"split": "train", "articles": len(train_articles), "fit_time_s": round(time.perf_counter() - started, 2)}
 
 

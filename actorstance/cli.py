@@ -148,6 +148,11 @@ BackendOption = Annotated[
     ),
 ]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="cpu, cuda, cuda:1, mps (default: best available)")]
+RunDirArgument = Annotated[Path, typer.Argument(help="run directory written by python -m train")]
+TrainingDataOption = Annotated[
+    Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
+]
+TrainingSplitOption = Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")]
 
 
 def _load(run_dir: Path, device: str | None, backend: str, max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE):
@@ -166,7 +171,7 @@ def _load(run_dir: Path, device: str | None, backend: str, max_stance_candidates
 
 @app.command()
 def predict(
-    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    run_dir: RunDirArgument,
     inputs: Annotated[
         Optional[list[str]],
         typer.Argument(help="text files (one article each), JSONL (*.jsonl: 'text', optional 'id', 'meta') or Parquet files (*.parquet, same columns), or - for stdin"),
@@ -371,7 +376,7 @@ def network(
 
 @app.command()
 def serve(
-    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    run_dir: RunDirArgument,
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="port to listen on")] = 8000,
     max_body_bytes: Annotated[int, typer.Option(min=1, help="largest request body (413 above)")] = MAX_BODY_BYTES,
@@ -415,9 +420,15 @@ def _gold_articles(paths: list[Path], labels: LabelSchema, split: str | None) ->
     return articles
 
 
+def _run_gold_articles(predictor, data: list[Path] | None, split: str) -> tuple[list[Path], list[Article]]:
+    """The gold files (``data``, else the run's ``data.paths``) and their articles of ``split`` (`_gold_articles`)."""
+    paths = data or [Path(path) for path in predictor.config.data.paths]
+    return paths, _gold_articles(paths, predictor.labels, split)
+
+
 @app.command()
 def calibrate(
-    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
+    run_dir: RunDirArgument,
     data: Annotated[Path, typer.Option("--data", help="gold JSONL file or folder")] = Path("data/corpus"),
     split: Annotated[Optional[str], typer.Option("--split", help="gold split to fit on (default: validation; 'all': every article)")] = "validation",
     device: DeviceOption = None,
@@ -436,16 +447,13 @@ def calibrate(
 
 @app.command("fit-linker")
 def fit_linker(
-    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
-    data: Annotated[
-        Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
-    ] = None,
-    split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
+    run_dir: RunDirArgument,
+    data: TrainingDataOption = None,
+    split: TrainingSplitOption = "train",
 ) -> None:
     """Fit the run's nominal linker on the gold grouping of annotated articles and write linker.json."""
     predictor = _load(run_dir, None, "torch")
-    paths = data or [Path(path) for path in predictor.config.data.paths]
-    articles = _gold_articles(paths, predictor.labels, split)
+    paths, articles = _run_gold_articles(predictor, data, split)
     try:
         linker = predictor.fit_linker(articles, fitted_on={"data": [str(path) for path in paths], "split": split})
     except ValueError as error:
@@ -461,11 +469,9 @@ def fit_linker(
 
 @app.command("refit-roles")
 def refit_roles(
-    run_dir: Annotated[Path, typer.Argument(help="run directory written by python -m train")],
-    data: Annotated[
-        Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
-    ] = None,
-    split: Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")] = "train",
+    run_dir: RunDirArgument,
+    data: TrainingDataOption = None,
+    split: TrainingSplitOption = "train",
 ) -> None:
     """Re-fit a copy of the run's tagger head for the roles of given mentions and save it beside the others."""
     from .given_roles import given_role_head_for
@@ -476,8 +482,7 @@ def refit_roles(
     if model is None or model.role_head is None:
         errors.print(f"[red]error:[/red] {escape(str(run_dir))} has no mention tagger to re-fit", highlight=False)
         raise typer.Exit(1)
-    paths = data or [Path(path) for path in predictor.config.data.paths]
-    articles = _gold_articles(paths, predictor.labels, split)
+    _, articles = _run_gold_articles(predictor, data, split)
     config = predictor.config
     model.given_role_head = given_role_head_for(model, articles, predictor.tokenizer, predictor.labels, config.roles.options(), config.seed)
     directory = model_dirs(run_dir, list(config.tasks), config.model.architecture)["roles"]

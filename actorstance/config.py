@@ -180,10 +180,18 @@ class StanceConfig(_Section):
         "rather than from who they are (pair_contexts design; validation and prediction see the text as written)",
     )
 
+    hard_negatives: float = Field(
+        default=StanceOptions.hard_negatives, ge=0, le=1,
+        description="share of the NONE contexts that negative_ratio keeps drawn from stretches of text where another pair's "
+        "stance is stated (the pairs the classifier most often takes for the stated one), the rest at random as with 0 "
+        "(pair_contexts design)",
+    )
+
     @model_validator(mode="after")
     def _pair_context_options(self) -> StanceConfig:
         for option, value, default in (
-            ("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered"), ("name_swap", self.name_swap, 0.0)
+            ("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered"), ("name_swap", self.name_swap, 0.0),
+            ("hard_negatives", self.hard_negatives, 0.0),
         ):
             if value != default and self.design != "pair_contexts":
                 raise ValueError(f"{option} works with design: pair_contexts (the windows design marks every mention alike)")

@@ -566,14 +566,23 @@ def _sampled_contexts(
     articles: Sequence[Article], options: StanceOptions, negative_ratio: float | None, seed: int = 0
 ) -> list[StanceContext]:
     """The articles' contexts; with ``negative_ratio``, contexts that state no stance are drawn at
-    random down to that many per context that states one."""
+    random down to that many per context that states one, ``options.hard_negatives`` of them from the
+    stretches of text whose other pairs state a stance."""
     contexts = [context for article in articles for context in stance_contexts(article, options)]
     if negative_ratio is None:
         return contexts
     positives = [c for c in contexts if c.stated]
     negatives = [c for c in contexts if not c.stated]
     keep = min(len(negatives), int(round(negative_ratio * max(len(positives), 1))))
-    negatives = random.Random(seed).sample(negatives, keep)
+    draw = random.Random(seed)
+    if options.hard_negatives:
+        stated_stretches = {(c.article_id, c.start, c.end) for c in positives}
+        hard = [c for c in negatives if (c.article_id, c.start, c.end) in stated_stretches]
+        hard = draw.sample(hard, min(len(hard), int(round(options.hard_negatives * keep))))
+        chosen = set(map(id, hard))
+        negatives = hard + draw.sample([c for c in negatives if id(c) not in chosen], keep - len(hard))
+    else:
+        negatives = draw.sample(negatives, keep)
     return sorted(positives + negatives, key=lambda c: (c.article_id, c.start, c.holder, c.target))
 
 

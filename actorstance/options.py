@@ -37,6 +37,7 @@ class StanceOptions:
     design: str = "pair_contexts"  # or "windows": each window encoded once, all its pairs from pooled mentions
     directions: str = "ordered"  # or "joint": one pair_contexts pass per unordered pair gives both directions' labels
     name_swap: float = 0.0  # training split only: share of contexts whose two actors are written as other actors' names
+    hard_negatives: float = 0.0  # training only: share of the kept NONE contexts drawn from stretches stating another pair's stance
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from actorstance.dataset import (
     stance_windows,
     swapped_names,
 )
-from actorstance.dataset import _fit_window, _sentence_groups
+from actorstance.dataset import _fit_window, _sampled_contexts, _sentence_groups
 from actorstance.labels import LabelSchema
 
 from .conftest import make_article
@@ -197,6 +197,30 @@ def test_negative_sampling_is_seeded_and_capped(tokenizer, seed_article):
     assert counts["NONE"] == 20 and sum(counts.values()) == 40
     assert [e["input_ids"] for e in sample(3)] == [e["input_ids"] for e in sample(3)]
     assert [e["input_ids"] for e in sample(3)] != [e["input_ids"] for e in sample(4)]
+
+
+def test_hard_negatives_come_from_stretches_that_state_another_pairs_stance():
+    """One sentence states IRN -> HEZ and holds five NONE ordered pairs; three more sentences hold six
+    NONE pairs between actors that state nothing. ``hard_negatives`` decides how many kept NONE
+    contexts come from the first sentence."""
+    article = make_article(
+        "hard", "Iran backs Hezbollah, the UN said. Oman met Qatar. Egypt met Jordan. Turkey met Greece.",
+        [("Iran", "IRN"), ("Hezbollah", "HEZ"), ("the UN", "UN"), ("Oman", "OMN"), ("Qatar", "QAT"), ("Egypt", "EGY"),
+         ("Jordan", "JOR"), ("Turkey", "TUR"), ("Greece", "GRC")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah")],
+    )  # fmt: skip
+    stated_stretch = (0, len("Iran backs Hezbollah, the UN said."))
+
+    def negatives(share: float, ratio: float, seed: int = 0) -> list:
+        options = StanceOptions(max_sentence_distance=0, hard_negatives=share)
+        return [c for c in _sampled_contexts([article], options, ratio, seed) if not c.stated]
+
+    assert all((c.start, c.end) == stated_stretch for c in negatives(1.0, 3.0))
+    assert len(negatives(1.0, 3.0)) == 3
+    assert len(negatives(1.0, 8.0)) == 8 and sum((c.start, c.end) == stated_stretch for c in negatives(1.0, 8.0)) == 5
+    for seed in range(5):  # half of four from the stated stretch, the other two drawn from all that are left
+        assert sum((c.start, c.end) == stated_stretch for c in negatives(0.5, 4.0, seed)) >= 2
+    assert {(c.holder, c.target) for s in range(20) for c in negatives(0.0, 3.0, s)} >= {("OMN", "QAT"), ("IRN", "UN")}
 
 
 def test_splits_are_deterministic_pinned_and_leak_free(small_corpus):

@@ -180,6 +180,11 @@ class StanceConfig(_Section):
         "rather than from who they are (pair_contexts design; validation and prediction see the text as written)",
     )
 
+    head: Literal["linear", "mlp"] = Field(
+        default="linear",
+        description="pair_contexts design: the stance head over [CLS] ; holder marker ; target marker: one linear layer, "
+        "or mlp (a hidden layer of the encoder's width, GELU, dropout)",
+    )
     hard_negatives: float = Field(
         default=StanceOptions.hard_negatives, ge=0, le=1,
         description="share of the NONE contexts that negative_ratio keeps drawn from stretches of text where another pair's "
@@ -191,7 +196,7 @@ class StanceConfig(_Section):
     def _pair_context_options(self) -> StanceConfig:
         for option, value, default in (
             ("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered"), ("name_swap", self.name_swap, 0.0),
-            ("hard_negatives", self.hard_negatives, 0.0),
+            ("hard_negatives", self.hard_negatives, 0.0), ("head", self.head, "linear"),
         ):
             if value != default and self.design != "pair_contexts":
                 raise ValueError(f"{option} works with design: pair_contexts (the windows design marks every mention alike)")
@@ -199,7 +204,7 @@ class StanceConfig(_Section):
 
     def options(self, training: bool = False) -> StanceOptions:
         """The options of prediction, or with ``training`` those that build the training data."""
-        values = self.model_dump(exclude={"train_sentence_distance"})
+        values = self.model_dump(exclude={"train_sentence_distance", "head"})  # head: the model's, not the data's
         if training and self.train_sentence_distance is not None:
             values["max_sentence_distance"] = self.train_sentence_distance
         return StanceOptions(**values)
@@ -290,6 +295,9 @@ class TrainingConfig(_Section):
     )
     save_total_limit: int = Field(default=2, ge=1, description="checkpoints kept in the work folder while training")
     dataloader_workers: int = Field(default=0, ge=0, description="worker processes loading batches (0: in the main process)")
+    stance_label_smoothing: float = Field(
+        default=0.0, ge=0, lt=1, description="label smoothing of the stance loss (torch's cross_entropy label_smoothing)"
+    )
     stance_class_weights: Literal["none", "balanced"] = Field(
         default="none",
         description="stance loss weights: none, or balanced (inverse class frequency in the training contexts, as scikit-learn's)",

@@ -29,7 +29,7 @@ class ActorStanceModel(nn.Module):
     def __init__(
         self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
-        stance_directions: str = "ordered",
+        stance_directions: str = "ordered", stance_head: str = "linear",
     ):  # fmt: skip
         super().__init__()
         if not num_tags and not num_stance_classes and not num_actor_outputs:
@@ -40,8 +40,10 @@ class ActorStanceModel(nn.Module):
         self.num_stance_classes = num_stance_classes
         self.stance_design = stance_design
         self.stance_directions = stance_directions
+        self.stance_head_kind = stance_head
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
+        self.stance_label_smoothing = 0.0  # training only, as the weights
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
         # The tagger head re-fitted for the roles of given mentions (`given_roles`), set after training.
         self.given_role_head: nn.Linear | None = None
@@ -53,8 +55,13 @@ class ActorStanceModel(nn.Module):
                 nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, num_stance_classes)
             )
         else:
-            # [CLS] ; holder marker ; target marker  ->  stance class (joint: of each direction)
-            self.stance_head = nn.Linear(3 * hidden, num_stance_classes * (2 if stance_directions == "joint" else 1))
+            # [CLS] ; holder marker ; target marker  ->  stance class (joint: of each direction); mlp: through one hidden layer
+            outputs = num_stance_classes * (2 if stance_directions == "joint" else 1)
+            self.stance_head = (
+                nn.Sequential(nn.Linear(3 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, outputs))
+                if stance_head == "mlp"
+                else nn.Linear(3 * hidden, outputs)
+            )
         # actor ; article ; actor * article (actor: mean of its marked mentions over the article's windows,
         # article: mean token state of its windows) -> the outputs of `actor_roles.RoleLayout`
         self.num_actor_outputs = num_actor_outputs
@@ -71,11 +78,11 @@ class ActorStanceModel(nn.Module):
     def from_encoder(
         cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
-        stance_directions: str = "ordered",
+        stance_directions: str = "ordered", stance_head: str = "linear",
     ) -> ActorStanceModel:  # fmt: skip
         return cls(
             AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design, num_actor_outputs,
-            num_actor_main, stance_directions,
+            num_actor_main, stance_directions, stance_head,
         )  # fmt: skip
 
     def set_actor_class_weights(self, main: list[float] | None, fine: list[float] | None) -> None:
@@ -149,7 +156,7 @@ class ActorStanceModel(nn.Module):
 
     def _stance_loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         weights = None if self.stance_class_weights is None else self.stance_class_weights.to(logits)
-        return nn.functional.cross_entropy(logits, labels, weight=weights, ignore_index=-100)
+        return nn.functional.cross_entropy(logits, labels, weight=weights, ignore_index=-100, label_smoothing=self.stance_label_smoothing)
 
     def load_shared_weights(self, source: ActorStanceModel, tag_rows: dict[int, int], stance_rows: dict[int, int]) -> None:
         """Start from a trained ``source``: its encoder, and of each head the output rows given as own
@@ -246,7 +253,8 @@ class ActorStanceModel(nn.Module):
         head_config = {
             "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
             "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
-            "stance_directions": self.stance_directions, "given_role_head": self.given_role_head is not None,
+            "stance_directions": self.stance_directions, "stance_head": self.stance_head_kind,
+            "given_role_head": self.given_role_head is not None,
         }  # fmt: skip
         atomic_write_text(directory / HEADS_CONFIG, json.dumps(head_config, indent=2))
 
@@ -260,7 +268,7 @@ class ActorStanceModel(nn.Module):
             encoder, head_config["num_tags"], head_config["num_stance_classes"],
             stance_design=head_config.get("stance_design", "pair_contexts"),
             num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
-            stance_directions=head_config.get("stance_directions", "ordered"),
+            stance_directions=head_config.get("stance_directions", "ordered"), stance_head=head_config.get("stance_head", "linear"),
         )  # fmt: skip
         if head_config.get("given_role_head") and model.role_head is not None:
             model.given_role_head = nn.Linear(model.role_head.in_features, model.role_head.out_features)

@@ -228,7 +228,9 @@ def build_trainer(
         num_actor_outputs=actor_layout.num_outputs if actor_layout else None,
         num_actor_main=len(actor_layout.main) if actor_layout and actor_layout.hierarchical else 0,
         stance_directions=config.stance.directions,
+        stance_head=config.stance.head,
     )
+    model.stance_label_smoothing = training.stance_label_smoothing
     if config.model.init_from:
         _start_from_run(model, Path(config.model.init_from), labels)
     if "stance" in tasks and training.stance_class_weights == "balanced":

@@ -1,0 +1,45 @@
+"""The stance head's options: a hidden layer that survives saving, and label smoothing in its loss."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from actorstance.config import load_config
+from actorstance.modeling import ActorStanceModel
+
+
+def test_an_mlp_stance_head_is_saved_and_loaded_as_one(tiny_model_path, tmp_path):
+    torch.manual_seed(0)
+    model = ActorStanceModel.from_encoder(tiny_model_path, 5, 4, stance_directions="joint", stance_head="mlp").eval()
+    assert isinstance(model.stance_head, nn.Sequential) and model.stance_head[-1].out_features == 8
+    model.save_pretrained(tmp_path)
+    loaded = ActorStanceModel.from_pretrained(tmp_path).eval()
+    assert isinstance(loaded.stance_head, nn.Sequential)
+    inputs = {
+        "input_ids": torch.tensor([[2, 7, 8, 9, 10, 3]]), "attention_mask": torch.ones(1, 6, dtype=torch.long),
+        "holder_index": torch.tensor([1]), "target_index": torch.tensor([3]),
+    }  # fmt: skip
+    with torch.no_grad():
+        expected, got = model(**inputs)["stance_logits"], loaded(**inputs)["stance_logits"]
+    assert got.shape == (1, 2, 4) and torch.equal(expected, got)
+
+
+def test_label_smoothing_spreads_a_tenth_of_the_target_over_the_classes(tiny_model_path):
+    model = ActorStanceModel.from_encoder(tiny_model_path, None, 4)
+    logits, labels = torch.tensor([[2.0, 0.0, 0.0, 0.0]]), torch.tensor([0])
+    right = math.e**2 / (math.e**2 + 3)
+    assert model._stance_loss(logits, labels).item() == pytest.approx(-math.log(right), abs=1e-6)
+    model.stance_label_smoothing = 0.1  # target 0.9 + 0.1 / 4 on the label, 0.1 / 4 on each other class
+    smoothed = -(0.925 * math.log(right) + 0.075 * math.log((1 - right) / 3))
+    assert model._stance_loss(logits, labels).item() == pytest.approx(smoothed, abs=1e-6)
+    assert smoothed == pytest.approx(0.4908, abs=1e-4)
+
+
+def test_the_mlp_head_is_a_pair_contexts_option():
+    assert load_config("configs/default.yaml", ["stance.head=mlp"]).stance.head == "mlp"
+    with pytest.raises(ValueError, match="head works with design: pair_contexts"):
+        load_config("configs/default.yaml", ["stance.head=mlp", "stance.design=windows", "stance.directions=ordered"])

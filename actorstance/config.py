@@ -298,6 +298,9 @@ class TrainingConfig(_Section):
     stance_label_smoothing: float = Field(
         default=0.0, ge=0, lt=1, description="label smoothing of the stance loss (torch's cross_entropy label_smoothing)"
     )
+    stance_loss_weight: float = Field(
+        default=1.0, gt=0, description="factor of the stance loss where the tagger's and the stance classifier's losses are summed"
+    )
     stance_class_weights: Literal["none", "balanced"] = Field(
         default="none",
         description="stance loss weights: none, or balanced (inverse class frequency in the training contexts, as scikit-learn's)",

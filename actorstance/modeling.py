@@ -44,6 +44,7 @@ class ActorStanceModel(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.stance_label_smoothing = 0.0  # training only, as the weights
+        self.stance_loss_weight = 1.0  # training only: the stance loss's share of the summed loss
         self.role_head = nn.Linear(hidden, num_tags) if num_tags else None
         # The tagger head re-fitted for the roles of given mentions (`given_roles`), set after training.
         self.given_role_head: nn.Linear | None = None
@@ -156,7 +157,8 @@ class ActorStanceModel(nn.Module):
 
     def _stance_loss(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         weights = None if self.stance_class_weights is None else self.stance_class_weights.to(logits)
-        return nn.functional.cross_entropy(logits, labels, weight=weights, ignore_index=-100, label_smoothing=self.stance_label_smoothing)
+        loss = nn.functional.cross_entropy(logits, labels, weight=weights, ignore_index=-100, label_smoothing=self.stance_label_smoothing)
+        return loss * self.stance_loss_weight
 
     def load_shared_weights(self, source: ActorStanceModel, tag_rows: dict[int, int], stance_rows: dict[int, int]) -> None:
         """Start from a trained ``source``: its encoder, and of each head the output rows given as own

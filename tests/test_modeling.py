@@ -1,4 +1,4 @@
-"""The stance head's options: a hidden layer that survives saving, and label smoothing in its loss."""
+"""The stance head's options: a hidden layer that survives saving, label smoothing and a weight in its loss."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_an_mlp_stance_head_is_saved_and_loaded_as_one(tiny_model_path, tmp_path
     assert got.shape == (1, 2, 4) and torch.equal(expected, got)
 
 
-def test_label_smoothing_spreads_a_tenth_of_the_target_over_the_classes(tiny_model_path):
+def test_label_smoothing_spreads_a_tenth_of_the_target_over_the_classes_and_the_weight_scales_the_loss(tiny_model_path):
     model = ActorStanceModel.from_encoder(tiny_model_path, None, 4)
     logits, labels = torch.tensor([[2.0, 0.0, 0.0, 0.0]]), torch.tensor([0])
     right = math.e**2 / (math.e**2 + 3)
@@ -37,6 +37,8 @@ def test_label_smoothing_spreads_a_tenth_of_the_target_over_the_classes(tiny_mod
     smoothed = -(0.925 * math.log(right) + 0.075 * math.log((1 - right) / 3))
     assert model._stance_loss(logits, labels).item() == pytest.approx(smoothed, abs=1e-6)
     assert smoothed == pytest.approx(0.4908, abs=1e-4)
+    model.stance_loss_weight = 2.0  # the stance loss's share where the tagger's loss is added to it
+    assert model._stance_loss(logits, labels).item() == pytest.approx(2 * smoothed, abs=1e-6)
 
 
 def test_the_mlp_head_is_a_pair_contexts_option():

@@ -231,6 +231,7 @@ def build_trainer(
         stance_head=config.stance.head,
     )
     model.stance_label_smoothing = training.stance_label_smoothing
+    model.stance_loss_weight = training.stance_loss_weight
     if config.model.init_from:
         _start_from_run(model, Path(config.model.init_from), labels)
     if "stance" in tasks and training.stance_class_weights == "balanced":

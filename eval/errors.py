@@ -18,7 +18,7 @@ from actorstance.text import sentence_index, sentence_spans
 
 from .metrics import match_mentions, mention_spans, stance_pairs
 
-__all__ = ["sentence_around", "mention_errors", "stance_errors", "error_analysis"]
+__all__ = ["sentence_around", "gold_edge_distances", "mention_errors", "stance_errors", "error_analysis"]
 
 DEFAULT_LIMIT = 20
 
@@ -36,6 +36,20 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     first = spans[sentence_index(spans, start)]
     last = spans[sentence_index(spans, max(start, end - 1))]
     return min(first[0], start), max(last[1], end)
+
+
+def gold_edge_distances(article: Article) -> list[int | None]:
+    """Per gold stance of ``article``, how many sentences apart its holder's and target's nearest
+    mentions are (0: one sentence mentions both; None: an actor without mentions, such as AUTHOR).
+    Prediction proposes a pair only within ``stance.max_sentence_distance``: the rest are out of reach."""
+    spans = _sentences(article.text)
+    sentences: dict[str, set[int]] = {}
+    for mention in article.mentions:
+        sentences.setdefault(mention.actor, set()).add(sentence_index(spans, mention.start) if spans else 0)
+    return [
+        min((abs(a - b) for a in sentences.get(s.holder, ()) for b in sentences.get(s.target, ())), default=None)
+        for s in article.stances
+    ]
 
 
 def _context(text: str, marks: Sequence[tuple[int, int, str]]) -> dict:

@@ -110,6 +110,20 @@ def render_floor(results: dict) -> str:
     return "\n".join(lines)
 
 
+def render_reach(results: dict) -> str:
+    """Gold edges by how far apart their actors are mentioned (``scripts/stance_reach.py``)."""
+    lines = [
+        "| split | gold edges | in one sentence | 1 sentence apart | 2 apart | 3 or more apart | an actor without mentions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split in ("train", "validation", "test"):
+        row = results["splits"][split]
+        counts = [row["by_distance"][key] for key in ("0", "1", "2", "3+", "no mention")]
+        cells = [f"{counts[0]} ({row['one_sentence_share']:.0%})"] + [str(count) for count in counts[1:]]
+        lines.append(f"| {split} | {row['gold_edges']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 DESIGN_RUNS = (
     ("pair contexts, pairs in one sentence (default)", "default"),
     ("pair contexts, pairs up to the next sentence", "two-sentences"),
@@ -239,6 +253,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-design", render_design(designs))
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
+    readme = replace_region(readme, "stance-reach", render_reach(load("stance-reach.json")))
     readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
     readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}

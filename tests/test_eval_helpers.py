@@ -82,3 +82,20 @@ class FakePredictor:
                 predicted.stances = predicted.stances[self.variant :]
             results.append(predicted)
         return results
+
+
+def test_gold_edge_distances_count_sentences_between_the_nearest_mentions():
+    from eval.errors import gold_edge_distances
+
+    from .conftest import make_article
+
+    article = make_article(
+        "reach", "Iran backs Hezbollah. The UN met. Oman spoke. Hezbollah left. Iran and Oman met. Qatar waited.",
+        [("Iran", "IRN"), ("Hezbollah", "HEZ"), ("The UN", "UN"), ("Oman", "OMN"), ("Hezbollah", "HEZ"), ("Iran", "IRN"),
+         ("Oman", "OMN"), ("Qatar", "QAT")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs Hezbollah"), ("UN", "OMN", "NEUTRAL", "The UN met"),
+         ("UN", "HEZ", "OPPOSE", "The UN met"), ("OMN", "IRN", "SUPPORT", "Iran and Oman met"), ("UN", "QAT", "NEUTRAL", "Qatar waited")],
+    )  # fmt: skip
+    # UN (sentence 1) to Oman (2, 4): 1; UN to Hezbollah (0, 3): 1 either way; Oman and Iran share sentence 4;
+    # Qatar (5) is four sentences after the UN
+    assert gold_edge_distances(article) == [0, 1, 1, 0, 4]

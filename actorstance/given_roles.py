@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .dataset import role_examples
+from .dataset import IGNORE_INDEX, PadCollator, role_examples
 from .labels import LabelSchema
 from .options import RoleOptions
 from .schema import Article
@@ -32,16 +32,14 @@ def encoder_states(model: nn.Module, rows: Sequence[dict], pad_id: int, batch_si
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
+    pad = PadCollator(pad_id)
     states, tags = [], []
     try:
         for first in range(0, len(rows), batch_size):
-            batch = rows[first : first + batch_size]
-            width = max(len(row["input_ids"]) for row in batch)
-            ids = torch.tensor([row["input_ids"] + [pad_id] * (width - len(row["input_ids"])) for row in batch], device=device)
-            mask = torch.tensor([[1] * len(row["input_ids"]) + [0] * (width - len(row["input_ids"])) for row in batch], device=device)
-            labels = torch.tensor([row["labels"] + [-100] * (width - len(row["labels"])) for row in batch], device=device)
+            batch = pad([{"input_ids": row["input_ids"], "labels": row["labels"]} for row in rows[first : first + batch_size]])
+            ids, mask, labels = (batch[key].to(device) for key in ("input_ids", "attention_mask", "labels"))
             hidden = model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state.float()
-            kept = labels != -100
+            kept = labels != IGNORE_INDEX
             states.append(hidden[kept].cpu())
             tags.append(labels[kept].cpu())
     finally:

@@ -272,6 +272,11 @@ class TrainingConfig(_Section):
         description="peak learning rate of the task heads, which start from random weights while the encoder is "
         "pretrained: one for all heads, or one per task ({roles: 1.0e-3}: the tagger's head only); null = learning_rate",
     )
+    layer_decay: float = Field(
+        default=1.0, gt=0, le=1,
+        description="layer-wise learning-rate decay: the encoder's top layer trains at learning_rate, each layer below "
+        "at this factor of the one above, the embeddings lowest; 1 = one rate for the whole encoder",
+    )  # fmt: skip
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1, description="share of the steps spent warming the learning rate up")
     scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = Field(
         default="linear", description="learning-rate schedule after warm-up"

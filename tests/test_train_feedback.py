@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .tiny_run import tiny_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,11 +68,11 @@ def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_mode
     from transformers import TrainingArguments
 
     from actorstance.modeling import ActorStanceModel
-    from train.trainer import _HeadRateTrainer
+    from train.trainer import _ParameterRateTrainer
 
     model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
     args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True, report_to=[])
-    optimizer = _HeadRateTrainer(model=model, args=args, head_learning_rate=1e-3).create_optimizer()
+    optimizer = _ParameterRateTrainer(model=model, args=args, head_learning_rate=1e-3).create_optimizer()
     by_rate: dict[tuple[float, float], int] = {}
     head_parameters = {id(p) for name, p in model.named_parameters() if not name.startswith("encoder.")}
     for group in optimizer.param_groups:
@@ -82,8 +84,29 @@ def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_mode
     assert by_rate[(1e-3, 0.01)] == 2 and by_rate[(1e-3, 0.0)] == 2
     assert sum(by_rate.values()) == len(list(model.parameters()))
     # one rate per task: the tagger's head at 1e-3, the stance head with the encoder
-    optimizer = _HeadRateTrainer(model=model, args=args, head_learning_rate={"roles": 1e-3}).create_optimizer()
+    optimizer = _ParameterRateTrainer(model=model, args=args, head_learning_rate={"roles": 1e-3}).create_optimizer()
     rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
     assert {name.split(".")[0]: rates[id(p)] for name, p in model.named_parameters()} == {
         "encoder": 1e-4, "role_head": 1e-3, "stance_head": 1e-4
     }
+
+
+def test_layer_decay_lowers_the_rate_layer_by_layer_below_the_top(tiny_model_path, tmp_path):
+    from transformers import TrainingArguments
+
+    from actorstance.modeling import ActorStanceModel
+    from train.trainer import _ParameterRateTrainer
+
+    model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
+    layers = model.encoder.config.num_hidden_layers
+    args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True, report_to=[])
+    optimizer = _ParameterRateTrainer(model=model, args=args, layer_decay=0.5).create_optimizer()
+    rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    named = dict(model.named_parameters())
+    assert rates[id(named["encoder.embeddings.word_embeddings.weight"])] == pytest.approx(1e-4 * 0.5**layers)
+    for number in range(layers):
+        assert rates[id(named[f"encoder.encoder.layer.{number}.attention.self.query.weight"])] == pytest.approx(
+            1e-4 * 0.5 ** (layers - 1 - number)
+        )
+    assert rates[id(named["role_head.weight"])] == rates[id(named["stance_head.bias"])] == 1e-4  # heads: the top rate
+    assert sum(len(group["params"]) for group in optimizer.param_groups) == len(named)

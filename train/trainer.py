@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import re
 import shutil
 import time
 import warnings
@@ -278,8 +279,9 @@ def build_trainer(
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping.patience))
     if training.tensorboard:
         callbacks.append(_tensorboard_callback(log_path.parent / "tensorboard" / work_dir.name))
-    head_rate = {"head_learning_rate": training.head_learning_rate} if training.head_learning_rate else {}
-    trainer = (_HeadRateTrainer if head_rate else Trainer)(
+    own_rates = training.head_learning_rate is not None or training.layer_decay != 1.0
+    rates = {"head_learning_rate": training.head_learning_rate, "layer_decay": training.layer_decay} if own_rates else {}
+    trainer = (_ParameterRateTrainer if own_rates else Trainer)(
         model=model,
         args=args,
         train_dataset=datasets["train"],
@@ -288,24 +290,26 @@ def build_trainer(
         compute_metrics=_metrics_function(labels, tasks),
         preprocess_logits_for_metrics=_argmax_logits,
         callbacks=callbacks,
-        **head_rate,
+        **rates,
     )
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(EvaluationLineCallback(training.early_stopping.metric, args.greater_is_better))
     return trainer
 
 
-class _HeadRateTrainer(Trainer):
-    """The HF Trainer with the task heads in parameter groups of their own learning rate
-    (``training.head_learning_rate``: one for every head, or one per task); the schedule scales every
-    group alike."""
+class _ParameterRateTrainer(Trainer):
+    """The HF Trainer with learning rates per parameter group: the task heads at their own rate
+    (``training.head_learning_rate``: one for every head, or one per task; None: the encoder's), the
+    encoder's layers decaying from the top (``training.layer_decay``); the schedule scales every group alike."""
 
-    def __init__(self, *args, head_learning_rate: float | dict[str, float], **kwargs) -> None:
+    def __init__(self, *args, head_learning_rate: float | dict[str, float] | None = None, layer_decay: float = 1.0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.head_learning_rate = head_learning_rate
+        self.head_learning_rate, self.layer_decay = head_learning_rate, layer_decay
 
-    def _rate(self, name: str) -> float:
+    def _rate(self, name: str, layers: int) -> float:
         if name.startswith("encoder."):
+            return self.args.learning_rate * self.layer_decay ** (layers - _encoder_depth(name, layers))
+        if self.head_learning_rate is None:
             return self.args.learning_rate
         if not isinstance(self.head_learning_rate, dict):
             return self.head_learning_rate
@@ -315,10 +319,11 @@ class _HeadRateTrainer(Trainer):
         if self.optimizer is None:
             model = self.model if model is None else model
             decay = set(self.get_decay_parameter_names(model))
+            layers = max((_encoder_depth(name, 0) for name, _ in model.named_parameters()), default=0)
             groups: dict[tuple[float, bool], list] = {}
             for name, parameter in model.named_parameters():
                 if parameter.requires_grad:
-                    groups.setdefault((self._rate(name), name in decay), []).append(parameter)
+                    groups.setdefault((self._rate(name, layers), name in decay), []).append(parameter)
             optimizer_class, optimizer_kwargs = self.get_optimizer_cls_and_kwargs(self.args, model)
             self.optimizer = optimizer_class(
                 [
@@ -328,6 +333,18 @@ class _HeadRateTrainer(Trainer):
                 **optimizer_kwargs,
             )
         return self.optimizer
+
+
+_LAYER_NUMBER = re.compile(r"\.layers?\.(\d+)\.")
+
+
+def _encoder_depth(name: str, top: int) -> int:
+    """How high an encoder parameter sits: 0 for the embeddings, n + 1 for the layer numbered n, ``top``
+    for what comes after the layers (a pooler)."""
+    if ".embeddings." in name:
+        return 0
+    number = _LAYER_NUMBER.search(name)
+    return int(number.group(1)) + 1 if number else top
 
 
 def _start_from_run(model: ActorStanceModel, run_dir: Path, labels: LabelSchema) -> None:

@@ -185,6 +185,11 @@ class StanceConfig(_Section):
         description="pair_contexts design: the stance head over [CLS] ; holder marker ; target marker: one linear layer, "
         "or mlp (a hidden layer of the encoder's width, GELU, dropout)",
     )
+    pair_inputs: Literal["cls_markers", "markers"] = Field(
+        default="cls_markers",
+        description="pair_contexts design: what the stance head reads, [CLS] ; holder marker ; target marker, or markers: "
+        "the two markers' states alone (the sentence's [CLS] left out, so a stance must be read off the pair's own states)",
+    )
     hard_negatives: float = Field(
         default=StanceOptions.hard_negatives, ge=0, le=1,
         description="share of the NONE contexts that negative_ratio keeps drawn from stretches of text where another pair's "
@@ -196,7 +201,7 @@ class StanceConfig(_Section):
     def _pair_context_options(self) -> StanceConfig:
         for option, value, default in (
             ("typed_markers", self.typed_markers, False), ("directions", self.directions, "ordered"), ("name_swap", self.name_swap, 0.0),
-            ("hard_negatives", self.hard_negatives, 0.0), ("head", self.head, "linear"),
+            ("hard_negatives", self.hard_negatives, 0.0), ("head", self.head, "linear"), ("pair_inputs", self.pair_inputs, "cls_markers"),
         ):
             if value != default and self.design != "pair_contexts":
                 raise ValueError(f"{option} works with design: pair_contexts (the windows design marks every mention alike)")
@@ -204,7 +209,7 @@ class StanceConfig(_Section):
 
     def options(self, training: bool = False) -> StanceOptions:
         """The options of prediction, or with ``training`` those that build the training data."""
-        values = self.model_dump(exclude={"train_sentence_distance", "head"})  # head: the model's, not the data's
+        values = self.model_dump(exclude={"train_sentence_distance", "head", "pair_inputs"})  # the model's, not the data's
         if training and self.train_sentence_distance is not None:
             values["max_sentence_distance"] = self.train_sentence_distance
         return StanceOptions(**values)

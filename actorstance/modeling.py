@@ -29,7 +29,7 @@ class ActorStanceModel(nn.Module):
     def __init__(
         self, encoder: nn.Module, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
-        stance_directions: str = "ordered", stance_head: str = "linear",
+        stance_directions: str = "ordered", stance_head: str = "linear", stance_inputs: str = "cls_markers",
     ):  # fmt: skip
         super().__init__()
         if not num_tags and not num_stance_classes and not num_actor_outputs:
@@ -41,6 +41,9 @@ class ActorStanceModel(nn.Module):
         self.stance_design = stance_design
         self.stance_directions = stance_directions
         self.stance_head_kind = stance_head
+        if stance_inputs not in ("cls_markers", "markers"):
+            raise ValueError(f"stance_inputs: expected 'cls_markers' or 'markers', got {stance_inputs!r}")
+        self.stance_inputs = stance_inputs
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.stance_label_smoothing = 0.0  # training only, as the weights
@@ -56,12 +59,14 @@ class ActorStanceModel(nn.Module):
                 nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, num_stance_classes)
             )
         else:
-            # [CLS] ; holder marker ; target marker  ->  stance class (joint: of each direction); mlp: through one hidden layer
+            # [CLS] ; holder marker ; target marker (markers: without [CLS])  ->  stance class (joint: of each
+            # direction); mlp: through one hidden layer
             outputs = num_stance_classes * (2 if stance_directions == "joint" else 1)
+            width = (3 if stance_inputs == "cls_markers" else 2) * hidden
             self.stance_head = (
-                nn.Sequential(nn.Linear(3 * hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, outputs))
+                nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, outputs))
                 if stance_head == "mlp"
-                else nn.Linear(3 * hidden, outputs)
+                else nn.Linear(width, outputs)
             )
         # actor ; article ; actor * article (actor: mean of its marked mentions over the article's windows,
         # article: mean token state of its windows) -> the outputs of `actor_roles.RoleLayout`
@@ -79,11 +84,11 @@ class ActorStanceModel(nn.Module):
     def from_encoder(
         cls, name_or_path: str, num_tags: int | None, num_stance_classes: int | None, dropout: float = 0.1,
         stance_design: str = "pair_contexts", num_actor_outputs: int | None = None, num_actor_main: int = 0,
-        stance_directions: str = "ordered", stance_head: str = "linear",
+        stance_directions: str = "ordered", stance_head: str = "linear", stance_inputs: str = "cls_markers",
     ) -> ActorStanceModel:  # fmt: skip
         return cls(
             AutoModel.from_pretrained(name_or_path), num_tags, num_stance_classes, dropout, stance_design, num_actor_outputs,
-            num_actor_main, stance_directions, stance_head,
+            num_actor_main, stance_directions, stance_head, stance_inputs,
         )  # fmt: skip
 
     def set_actor_class_weights(self, main: list[float] | None, fine: list[float] | None) -> None:
@@ -133,7 +138,8 @@ class ActorStanceModel(nn.Module):
                 losses.append(self._stance_loss(outputs["stance_logits"].flatten(0, 1), stance_labels.flatten()))
         elif self.stance_head is not None and holder_index is not None and target_index is not None:
             rows = torch.arange(hidden.size(0), device=hidden.device)
-            pair = torch.cat([hidden[:, 0], hidden[rows, holder_index], hidden[rows, target_index]], dim=-1)
+            markers = [hidden[rows, holder_index], hidden[rows, target_index]]
+            pair = torch.cat(markers if self.stance_inputs == "markers" else [hidden[:, 0], *markers], dim=-1)
             logits = self.stance_head(pair)
             if self.stance_directions == "joint":
                 logits = logits.view(-1, 2, self.num_stance_classes)
@@ -256,7 +262,7 @@ class ActorStanceModel(nn.Module):
             "num_tags": self.num_tags, "num_stance_classes": self.num_stance_classes, "stance_design": self.stance_design,
             "num_actor_outputs": self.num_actor_outputs, "num_actor_main": self.num_actor_main,
             "stance_directions": self.stance_directions, "stance_head": self.stance_head_kind,
-            "given_role_head": self.given_role_head is not None,
+            "stance_inputs": self.stance_inputs, "given_role_head": self.given_role_head is not None,
         }  # fmt: skip
         atomic_write_text(directory / HEADS_CONFIG, json.dumps(head_config, indent=2))
 
@@ -271,6 +277,7 @@ class ActorStanceModel(nn.Module):
             stance_design=head_config.get("stance_design", "pair_contexts"),
             num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
             stance_directions=head_config.get("stance_directions", "ordered"), stance_head=head_config.get("stance_head", "linear"),
+            stance_inputs=head_config.get("stance_inputs", "cls_markers"),
         )  # fmt: skip
         if head_config.get("given_role_head") and model.role_head is not None:
             model.given_role_head = nn.Linear(model.role_head.in_features, model.role_head.out_features)

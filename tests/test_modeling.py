@@ -1,4 +1,4 @@
-"""The stance head's options: a hidden layer that survives saving, label smoothing and a weight in its loss."""
+"""The stance head's options: a hidden layer and marker-only inputs that survive saving, label smoothing and a weight in its loss."""
 
 from __future__ import annotations
 
@@ -45,3 +45,28 @@ def test_the_mlp_head_is_a_pair_contexts_option():
     assert load_config("configs/default.yaml", ["stance.head=mlp"]).stance.head == "mlp"
     with pytest.raises(ValueError, match="head works with design: pair_contexts"):
         load_config("configs/default.yaml", ["stance.head=mlp", "stance.design=windows", "stance.directions=ordered"])
+
+
+def test_a_markers_only_stance_head_reads_the_two_marker_states_and_survives_saving(tiny_model_path, tmp_path):
+    torch.manual_seed(0)
+    model = ActorStanceModel.from_encoder(tiny_model_path, None, 4, stance_directions="joint", stance_inputs="markers").eval()
+    hidden = model.encoder.config.hidden_size
+    assert model.stance_head.in_features == 2 * hidden
+    inputs = {
+        "input_ids": torch.tensor([[2, 7, 8, 9, 10, 3]]), "attention_mask": torch.ones(1, 6, dtype=torch.long),
+        "holder_index": torch.tensor([1]), "target_index": torch.tensor([3]),
+    }  # fmt: skip
+    with torch.no_grad():
+        states = model.encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+        expected = model.stance_head(torch.cat([states[:, 1], states[:, 3]], dim=-1)).view(1, 2, 4)
+        got = model(**inputs)["stance_logits"]
+    assert torch.allclose(got, expected, atol=1e-6)
+    model.save_pretrained(tmp_path)
+    loaded = ActorStanceModel.from_pretrained(tmp_path).eval()
+    assert loaded.stance_inputs == "markers"
+    with torch.no_grad():
+        assert torch.equal(loaded(**inputs)["stance_logits"], got)
+    with pytest.raises(ValueError, match="stance_inputs: expected 'cls_markers' or 'markers', got 'mean'"):
+        ActorStanceModel.from_encoder(tiny_model_path, None, 4, stance_inputs="mean")
+    with pytest.raises(ValueError, match="pair_inputs works with design: pair_contexts"):
+        load_config("configs/default.yaml", ["stance.pair_inputs=markers", "stance.design=windows", "stance.directions=ordered"])

@@ -230,6 +230,7 @@ def build_trainer(
         num_actor_main=len(actor_layout.main) if actor_layout and actor_layout.hierarchical else 0,
         stance_directions=config.stance.directions,
         stance_head=config.stance.head,
+        stance_inputs=config.stance.pair_inputs,
     )
     model.stance_label_smoothing = training.stance_label_smoothing
     model.stance_loss_weight = training.stance_loss_weight

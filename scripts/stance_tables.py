@@ -264,6 +264,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-head-loss", render_training(load("stance-training-validation-head-loss.json")))
     readme = replace_region(readme, "stance-training-loss-weight", render_training(load("stance-training-validation-loss-weight.json")))
     readme = replace_region(readme, "stance-training-layer-decay", render_training(load("stance-training-validation-layer-decay.json")))
+    readme = replace_region(readme, "stance-training-pair-inputs", render_training(load("stance-training-validation-pair-inputs.json")))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
     readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))

@@ -180,7 +180,7 @@ SPAN_COLUMNS = (
     ("coref_conll_f1", "actor grouping CoNLL F1"),
     ("predicted_per_gold_actors", "predicted / gold actors"),
 )
-"""The columns of a change to the tagger's spans: the stance classifier given gold actors does not move."""
+"""The columns of a change to the tagger's spans or the actor grouping: the stance classifier given gold actors does not move."""
 
 
 def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINING_COLUMNS) -> str:
@@ -270,6 +270,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))
     readme = replace_region(readme, "span-repair", render_training(load("span-repair-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "nominal-constraints", render_training(load("nominal-constraints-validation.json"), SPAN_COLUMNS))
+    readme = replace_region(readme, "link-threshold", render_training(load("link-threshold-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

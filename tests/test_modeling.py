@@ -12,6 +12,14 @@ from actorstance.config import load_config
 from actorstance.modeling import ActorStanceModel
 
 
+def _marked_context() -> dict[str, torch.Tensor]:
+    """One six-token context, its holder's marker at token 1 and its target's at token 3."""
+    return {
+        "input_ids": torch.tensor([[2, 7, 8, 9, 10, 3]]), "attention_mask": torch.ones(1, 6, dtype=torch.long),
+        "holder_index": torch.tensor([1]), "target_index": torch.tensor([3]),
+    }  # fmt: skip
+
+
 def test_an_mlp_stance_head_is_saved_and_loaded_as_one(tiny_model_path, tmp_path):
     torch.manual_seed(0)
     model = ActorStanceModel.from_encoder(tiny_model_path, 5, 4, stance_directions="joint", stance_head="mlp").eval()
@@ -19,10 +27,7 @@ def test_an_mlp_stance_head_is_saved_and_loaded_as_one(tiny_model_path, tmp_path
     model.save_pretrained(tmp_path)
     loaded = ActorStanceModel.from_pretrained(tmp_path).eval()
     assert isinstance(loaded.stance_head, nn.Sequential)
-    inputs = {
-        "input_ids": torch.tensor([[2, 7, 8, 9, 10, 3]]), "attention_mask": torch.ones(1, 6, dtype=torch.long),
-        "holder_index": torch.tensor([1]), "target_index": torch.tensor([3]),
-    }  # fmt: skip
+    inputs = _marked_context()
     with torch.no_grad():
         expected, got = model(**inputs)["stance_logits"], loaded(**inputs)["stance_logits"]
     assert got.shape == (1, 2, 4) and torch.equal(expected, got)
@@ -52,10 +57,7 @@ def test_a_markers_only_stance_head_reads_the_two_marker_states_and_survives_sav
     model = ActorStanceModel.from_encoder(tiny_model_path, None, 4, stance_directions="joint", stance_inputs="markers").eval()
     hidden = model.encoder.config.hidden_size
     assert model.stance_head.in_features == 2 * hidden
-    inputs = {
-        "input_ids": torch.tensor([[2, 7, 8, 9, 10, 3]]), "attention_mask": torch.ones(1, 6, dtype=torch.long),
-        "holder_index": torch.tensor([1]), "target_index": torch.tensor([3]),
-    }  # fmt: skip
+    inputs = _marked_context()
     with torch.no_grad():
         states = model.encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
         expected = model.stance_head(torch.cat([states[:, 1], states[:, 3]], dim=-1)).view(1, 2, 4)

@@ -64,15 +64,25 @@ def test_help_and_version_do_not_load_torch():
     assert re.fullmatch(r"actorstance \d+\.\d+\.\d+\n", done.stdout)
 
 
-def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_model_path, tmp_path):
+def _rate_optimizer(model, tmp_path, **rates):
+    """The optimiser `_ParameterRateTrainer` builds for ``model`` at learning rate 1e-4 with ``rates``."""
     from transformers import TrainingArguments
 
-    from actorstance.modeling import ActorStanceModel
     from train.trainer import _ParameterRateTrainer
 
-    model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
     args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True, report_to=[])
-    optimizer = _ParameterRateTrainer(model=model, args=args, head_learning_rate=1e-3).create_optimizer()
+    return _ParameterRateTrainer(model=model, args=args, **rates).create_optimizer()
+
+
+def _rate_of_each_parameter(optimizer) -> dict[int, float]:
+    return {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+
+
+def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_model_path, tmp_path):
+    from actorstance.modeling import ActorStanceModel
+
+    model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
+    optimizer = _rate_optimizer(model, tmp_path, head_learning_rate=1e-3)
     by_rate: dict[tuple[float, float], int] = {}
     head_parameters = {id(p) for name, p in model.named_parameters() if not name.startswith("encoder.")}
     for group in optimizer.param_groups:
@@ -84,24 +94,19 @@ def test_head_learning_rate_gives_the_heads_their_own_parameter_groups(tiny_mode
     assert by_rate[(1e-3, 0.01)] == 2 and by_rate[(1e-3, 0.0)] == 2
     assert sum(by_rate.values()) == len(list(model.parameters()))
     # one rate per task: the tagger's head at 1e-3, the stance head with the encoder
-    optimizer = _ParameterRateTrainer(model=model, args=args, head_learning_rate={"roles": 1e-3}).create_optimizer()
-    rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    rates = _rate_of_each_parameter(_rate_optimizer(model, tmp_path, head_learning_rate={"roles": 1e-3}))
     assert {name.split(".")[0]: rates[id(p)] for name, p in model.named_parameters()} == {
         "encoder": 1e-4, "role_head": 1e-3, "stance_head": 1e-4
     }
 
 
 def test_layer_decay_lowers_the_rate_layer_by_layer_below_the_top(tiny_model_path, tmp_path):
-    from transformers import TrainingArguments
-
     from actorstance.modeling import ActorStanceModel
-    from train.trainer import _ParameterRateTrainer
 
     model = ActorStanceModel.from_encoder(tiny_model_path, num_tags=5, num_stance_classes=4)
     layers = model.encoder.config.num_hidden_layers
-    args = TrainingArguments(output_dir=str(tmp_path), learning_rate=1e-4, weight_decay=0.01, use_cpu=True, report_to=[])
-    optimizer = _ParameterRateTrainer(model=model, args=args, layer_decay=0.5).create_optimizer()
-    rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    optimizer = _rate_optimizer(model, tmp_path, layer_decay=0.5)
+    rates = _rate_of_each_parameter(optimizer)
     named = dict(model.named_parameters())
     assert rates[id(named["encoder.embeddings.word_embeddings.weight"])] == pytest.approx(1e-4 * 0.5**layers)
     for number in range(layers):

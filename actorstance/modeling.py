@@ -22,6 +22,15 @@ HEADS_CONFIG = "heads.json"
 ENCODER_DIR = "encoder"
 
 
+_CHOICES = {
+    "stance_design": ("pair_contexts", "windows"),
+    "stance_directions": ("ordered", "joint"),
+    "stance_head": ("linear", "mlp"),
+    "stance_inputs": ("cls_markers", "markers"),
+}
+"""The values of the model's string options (``heads.json``); any other is an error, not a silent default."""
+
+
 class ActorStanceModel(nn.Module):
     """``forward`` returns a dict with ``loss`` (when labels are given), ``role_logits`` and ``stance_logits``
     (and ``given_role_logits`` once `given_roles` has fitted the head for given mentions)."""
@@ -41,9 +50,11 @@ class ActorStanceModel(nn.Module):
         self.stance_design = stance_design
         self.stance_directions = stance_directions
         self.stance_head_kind = stance_head
-        if stance_inputs not in ("cls_markers", "markers"):
-            raise ValueError(f"stance_inputs: expected 'cls_markers' or 'markers', got {stance_inputs!r}")
         self.stance_inputs = stance_inputs
+        for name, value in (("stance_design", stance_design), ("stance_directions", stance_directions),
+                            ("stance_head", stance_head), ("stance_inputs", stance_inputs)):  # fmt: skip
+            if value not in _CHOICES[name]:
+                raise ValueError(f"{name}: expected {' or '.join(map(repr, _CHOICES[name]))}, got {value!r}")
         self.dropout = nn.Dropout(dropout)
         self.stance_class_weights: torch.Tensor | None = None  # training only: set by the trainer, never saved
         self.stance_label_smoothing = 0.0  # training only, as the weights
@@ -272,13 +283,16 @@ class ActorStanceModel(nn.Module):
         head_config = json.loads((directory / HEADS_CONFIG).read_text(encoding="utf-8"))
         encoder_config = AutoConfig.from_pretrained(directory / ENCODER_DIR)
         encoder = AutoModel.from_pretrained(directory / ENCODER_DIR, config=encoder_config)
-        model = cls(
-            encoder, head_config["num_tags"], head_config["num_stance_classes"],
-            stance_design=head_config.get("stance_design", "pair_contexts"),
-            num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
-            stance_directions=head_config.get("stance_directions", "ordered"), stance_head=head_config.get("stance_head", "linear"),
-            stance_inputs=head_config.get("stance_inputs", "cls_markers"),
-        )  # fmt: skip
+        try:
+            model = cls(
+                encoder, head_config["num_tags"], head_config["num_stance_classes"],
+                stance_design=head_config.get("stance_design", "pair_contexts"),
+                num_actor_outputs=head_config.get("num_actor_outputs"), num_actor_main=head_config.get("num_actor_main", 0),
+                stance_directions=head_config.get("stance_directions", "ordered"), stance_head=head_config.get("stance_head", "linear"),
+                stance_inputs=head_config.get("stance_inputs", "cls_markers"),
+            )  # fmt: skip
+        except ValueError as error:
+            raise ValueError(f"{directory / HEADS_CONFIG}: {error}") from None
         if head_config.get("given_role_head") and model.role_head is not None:
             model.given_role_head = nn.Linear(model.role_head.in_features, model.role_head.out_features)
         state = load_file(directory / HEADS_FILE)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 
 import pytest
 import torch
 from torch import nn
 
 from actorstance.config import load_config
-from actorstance.modeling import ActorStanceModel
+from actorstance.modeling import HEADS_CONFIG, ActorStanceModel
 
 
 def _marked_context() -> dict[str, torch.Tensor]:
@@ -70,5 +72,9 @@ def test_a_markers_only_stance_head_reads_the_two_marker_states_and_survives_sav
         assert torch.equal(loaded(**inputs)["stance_logits"], got)
     with pytest.raises(ValueError, match="stance_inputs: expected 'cls_markers' or 'markers', got 'mean'"):
         ActorStanceModel.from_encoder(tiny_model_path, None, 4, stance_inputs="mean")
+    heads = tmp_path / HEADS_CONFIG  # a hand-edited heads.json is refused, not read as the linear head
+    heads.write_text(json.dumps(json.loads(heads.read_text()) | {"stance_head": "transformer"}))
+    with pytest.raises(ValueError, match=re.escape(f"{heads}: stance_head: expected 'linear' or 'mlp', got 'transformer'")):
+        ActorStanceModel.from_pretrained(tmp_path)
     with pytest.raises(ValueError, match="pair_inputs works with design: pair_contexts"):
         load_config("configs/default.yaml", ["stance.pair_inputs=markers", "stance.design=windows", "stance.directions=ordered"])

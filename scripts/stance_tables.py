@@ -16,6 +16,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    directions over seeds) and predict-speed-directions-{ordered,joint}.json (their seed-42 runs)
   stance-training-names  stance-training-validation-names.json (the shipped default against training with
                    other actors' names written in, stance.name_swap)
+  stance-training-park2021, stance-training-park2021-test  stance-training-{validation,test}-park2021.json (the
+                   shipped default against it started from a park2021 stance run's encoder, model.init_from)
   stance-training-lr  stance-training-validation-lr.json (the default at learning rate 3e-4 against 1.5e-4) and
                    stance-training-validation-lr-low.json (a later round: 1e-4 and 7e-5, and 1.5e-4 retrained)
   stance-training-head-lr  stance-training-validation-head-lr.json (the shipped default against its heads at a
@@ -182,6 +184,16 @@ SPAN_COLUMNS = (
 )
 """The columns of a change to the tagger's spans or the actor grouping: the stance classifier given gold actors does not move."""
 
+TEST_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("predicted_per_gold_edges", "predicted / gold edges"),
+    ("actor_f1", "actor F1"),
+    ("mention_strict_f1", "strict mention F1"),
+    ("actor_role_accuracy", "actor role accuracy"),
+)
+"""The columns of a variant scored on the test split: its fitted edge F1 is a validation number, so it is left out."""
+
 
 def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINING_COLUMNS) -> str:
     """One row per training variant: mean ± sample deviation over its runs (seeds)."""
@@ -265,6 +277,8 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-loss-weight", render_training(load("stance-training-validation-loss-weight.json")))
     readme = replace_region(readme, "stance-training-layer-decay", render_training(load("stance-training-validation-layer-decay.json")))
     readme = replace_region(readme, "stance-training-pair-inputs", render_training(load("stance-training-validation-pair-inputs.json")))
+    readme = replace_region(readme, "stance-training-park2021", render_training(load("stance-training-validation-park2021.json")))
+    readme = replace_region(readme, "stance-training-park2021-test", render_training(load("stance-training-test-park2021.json"), TEST_COLUMNS))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
     readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))

@@ -9,6 +9,7 @@ position in the corpus.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 
@@ -16,9 +17,9 @@ from actorstance.labels import NONE_LABEL
 from actorstance.schema import AUTHOR, Article
 from actorstance.text import sentence_index, sentence_spans
 
-from .metrics import match_mentions, mention_spans, stance_pairs
+from .metrics import align_actors, match_mentions, mention_spans, stance_pairs
 
-__all__ = ["sentence_around", "gold_edge_distances", "mention_errors", "stance_errors", "error_analysis"]
+__all__ = ["sentence_around", "gold_edge_distances", "EDGE_STEPS", "edge_losses", "mention_errors", "stance_errors", "error_analysis"]
 
 DEFAULT_LIMIT = 20
 
@@ -50,6 +51,45 @@ def gold_edge_distances(article: Article) -> list[int | None]:
         min((abs(a - b) for a in sentences.get(s.holder, ()) for b in sentences.get(s.target, ())), default=None)
         for s in article.stances
     ]
+
+
+EDGE_STEPS = ("actor without mentions", "apart", "actor not found", "not together", "below threshold", "wrong label", "right")
+"""Where the end-to-end stance graph loses a gold edge, in pipeline order (`edge_losses`)."""
+
+
+def edge_losses(gold: Article, scored: Article, threshold: float) -> Counter:
+    """Each gold stance of ``gold`` by what became of it in ``scored``, an end-to-end prediction of
+    the same text that holds every candidate pair with its score (``min_score=0``). An edge kept at
+    ``threshold`` between the actors aligned to the gold pair (`metrics.align_actors`) is right or
+    has the wrong label; any other is counted at the first step of `EDGE_STEPS` that loses it: an
+    actor without mentions (AUTHOR), actors no sentence mentions together, an actor no predicted
+    actor aligns to, aligned actors whose predicted mentions share no sentence (no pair proposed),
+    a pair scored below the threshold."""
+    spans = _sentences(scored.text)
+    by_sentence: dict[int, set[str]] = {}
+    for mention in scored.mentions:
+        by_sentence.setdefault(sentence_index(spans, mention.start) if spans else 0, set()).add(mention.actor)
+    together = {(a, b) for actors in by_sentence.values() for a in actors for b in actors if a != b}
+    found = {gold_id: predicted_id for predicted_id, gold_id in align_actors(gold, scored).items()}
+    edges = {(s.holder, s.target): s for s in scored.stances}
+    counts: Counter = Counter()
+    for stance, distance in zip(gold.stances, gold_edge_distances(gold)):
+        holder, target = found.get(stance.holder), found.get(stance.target)
+        edge = edges.get((holder, target)) if holder and target else None
+        if edge is not None and (edge.score or 0.0) >= threshold:
+            step = "right" if edge.label == stance.label else "wrong label"
+        elif distance is None:
+            step = "actor without mentions"
+        elif distance > 0:
+            step = "apart"
+        elif holder is None or target is None:
+            step = "actor not found"
+        elif (holder, target) not in together:
+            step = "not together"
+        else:
+            step = "below threshold"
+        counts[step] += 1
+    return counts
 
 
 def _context(text: str, marks: Sequence[tuple[int, int, str]]) -> dict:

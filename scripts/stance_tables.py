@@ -9,6 +9,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-test      benchmarks/results/stance-ablation-test.json (before: the default config's first run with the
                    old behaviour) and stance-ablation-test-default.json (the shipped run); test split, scored once
   actor-floor      benchmarks/results/actor-floor-validation.json (scripts/actor_floor.py, validation split)
+  edge-losses      benchmarks/results/edge-losses-validation.json (scripts/edge_losses.py: the shipped runs' gold
+                   validation edges by what became of them end to end)
   stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
                    variants over seeds, validation split, scored with the nearest-before rule for nominals)
   stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
@@ -123,6 +125,18 @@ def render_reach(results: dict) -> str:
         counts = [row["by_distance"][key] for key in ("0", "1", "2", "3+", "no mention")]
         cells = [f"{counts[0]} ({row['one_sentence_share']:.0%})"] + [str(count) for count in counts[1:]]
         lines.append(f"| {split} | {row['gold_edges']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_edge_losses(results: dict) -> str:
+    """Gold edges by what became of them end to end, one column per run (``scripts/edge_losses.py``)."""
+    runs = results["runs"]
+    seeds = [Path(run["run"]).name for run in runs]
+    lines = ["| gold edges (" + results["split"] + ") | " + " | ".join(seeds) + " | mean share |", "|---|" + "---|" * (len(runs) + 1)]
+    for step in results["steps"]:
+        counts = [run["steps"][step] for run in runs]
+        share = sum(counts) / sum(run["gold_edges"] for run in runs)
+        lines.append(f"| {step} | " + " | ".join(map(str, counts)) + f" | {share:.0%} |")
     return "\n".join(lines)
 
 
@@ -266,6 +280,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-reach", render_reach(load("stance-reach.json")))
+    readme = replace_region(readme, "edge-losses", render_edge_losses(load("edge-losses-validation.json")))
     readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
     readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}

@@ -99,3 +99,44 @@ def test_gold_edge_distances_count_sentences_between_the_nearest_mentions():
     # UN (sentence 1) to Oman (2, 4): 1; UN to Hezbollah (0, 3): 1 either way; Oman and Iran share sentence 4;
     # Qatar (5) is four sentences after the UN
     assert gold_edge_distances(article) == [0, 1, 1, 0, 4]
+
+
+def test_edge_losses_put_each_gold_edge_at_the_first_step_that_loses_it():
+    from actorstance.schema import Span, Stance
+    from eval.errors import EDGE_STEPS, edge_losses
+
+    from .conftest import make_article
+
+    text = "Iran backs Hezbollah. Oman and Qatar met. Israel struck Gaza. The UN and Egypt talked. Syria refused. Jordan urged Syria to talk."
+    gold = make_article(
+        "losses", text,
+        [("Iran", "IRN"), ("Hezbollah", "HEZ"), ("Oman", "OMN"), ("Qatar", "QAT"), ("Israel", "ISR"), ("Gaza", "GAZ"),
+         ("The UN", "UN"), ("Egypt", "EGY"), ("Syria", "SYR"), ("Jordan", "JOR"), ("Syria", "SYR")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs"), ("AUTHOR", "HEZ", "OPPOSE", "Hezbollah"), ("OMN", "QAT", "SUPPORT", "Oman"),
+         ("ISR", "GAZ", "OPPOSE", "Israel"), ("UN", "EGY", "NEUTRAL", "The UN"), ("JOR", "SYR", "SUPPORT", "Jordan urged"),
+         ("IRN", "JOR", "OPPOSE", "Iran"), ("AUTHOR", "ISR", "OPPOSE", "Israel")],
+    )  # fmt: skip
+    # predicted: "The UN" missed, and only the first "Syria" found (so Jordan and Syria never share a sentence)
+    predicted = make_article(
+        "losses", text,
+        [("Iran", "p1"), ("Hezbollah", "p2"), ("Oman", "p3"), ("Qatar", "p4"), ("Israel", "p5"), ("Gaza", "p6"),
+         ("Egypt", "p7"), ("Syria", "p8"), ("Jordan", "p9")],
+    )  # fmt: skip
+
+    def edge(holder, target, label, score):
+        return Stance(holder=holder, target=target, label=label, evidence=[Span(start=0, end=4)], score=score)
+
+    predicted.stances = [edge("p1", "p2", "SUPPORT", 0.9), edge("AUTHOR", "p2", "OPPOSE", 0.7), edge("p3", "p4", "NEUTRAL", 0.8),
+                         edge("p5", "p6", "OPPOSE", 0.3), edge("p2", "p1", "OPPOSE", 0.2)]  # fmt: skip
+    counts = edge_losses(gold, predicted, threshold=0.5)
+    assert dict(counts) == {
+        "right": 2, "wrong label": 1, "below threshold": 1, "actor not found": 1, "not together": 1, "apart": 1,
+        "actor without mentions": 1,
+    }  # fmt: skip
+    assert set(counts) == set(EDGE_STEPS)
+    # at threshold 0.2 Israel -> Gaza is kept, and right
+    assert edge_losses(gold, predicted, threshold=0.2)["right"] == 3
+    # a kept edge is right however far apart the gold mentions are (the prediction may pair its own mentions)
+    predicted.stances.append(edge("p1", "p9", "OPPOSE", 0.6))
+    assert edge_losses(gold, predicted, threshold=0.5)["right"] == 3
+    assert edge_losses(gold, predicted, threshold=0.5)["apart"] == 0

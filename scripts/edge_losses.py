@@ -1,0 +1,52 @@
+"""Where the end-to-end stance graph loses the gold edges of a split, per run: actors never mentioned
+together, actors not found, found actors never proposed as a pair, pairs below the threshold, wrong
+labels (`eval.errors.edge_losses`).
+
+    python scripts/edge_losses.py RUN_DIR [RUN_DIR ...] [--split validation]
+                                  [--output benchmarks/results/edge-losses-validation.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from actorstance.atomic import atomic_write_text
+from actorstance.predict_io import load_predictor
+from eval.errors import EDGE_STEPS, edge_losses
+from eval.runner import load_gold
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_losses(run_dir: Path, split: str) -> dict:
+    """Gold edges of ``split`` by the step that loses them, with the run's own threshold."""
+    predictor = load_predictor(run_dir)
+    if predictor.decision is None:
+        raise SystemExit(f"{run_dir}: no decision.json, so no threshold to score against (actorstance calibrate {run_dir})")
+    gold, _ = load_gold(None, split, predictor.labels)
+    plain = [article.model_copy(update={"actors": [], "mentions": [], "stances": []}, deep=True) for article in gold]
+    scored = predictor.predict_articles(plain, min_score=0.0)  # every candidate pair, with its score
+    counts: Counter = Counter()
+    for gold_article, scored_article in zip(gold, scored):
+        counts += edge_losses(gold_article, scored_article, predictor.decision.threshold)
+    return {"run": str(run_dir), "threshold": predictor.decision.threshold, "gold_edges": sum(counts.values()),
+            "steps": {step: counts[step] for step in EDGE_STEPS}}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dirs", type=Path, nargs="+")
+    parser.add_argument("--split", default="validation")
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "edge-losses-validation.json")
+    args = parser.parse_args()
+    runs = [run_losses(run_dir, args.split) for run_dir in args.run_dirs]
+    atomic_write_text(args.output, json.dumps({"split": args.split, "steps": list(EDGE_STEPS), "runs": runs}, indent=2) + "\n")
+    for run in runs:
+        print(run["run"], run["steps"])
+
+
+if __name__ == "__main__":
+    main()

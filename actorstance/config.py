@@ -252,6 +252,11 @@ class ActorsConfig(_Section):
     link_threshold: float = Field(
         default=0.2, ge=0, le=1, description="least linker probability that joins a nominal to a named actor; below it, it stays its own actor"
     )
+    unsure_link_threshold: float | None = Field(
+        default=None, ge=0, le=1,
+        description="least linker probability that joins a nominal scored below min_unnamed_confidence (which would "
+        "otherwise be dropped as an unsure actor of its own: 'the attackers'); null: link_threshold for every nominal",
+    )  # fmt: skip
     min_unnamed_confidence: float = Field(
         default=0.9,
         ge=0,

@@ -36,7 +36,9 @@
    and "the kingdom" is a state whose dictionary names say kingdom.
 6. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
    below ``actors.min_unnamed_confidence`` ("a displaced mother" at 0.6) is mostly a group the
-   guidelines do not annotate; the floor was chosen on the validation split (README, "Actors").
+   guidelines do not annotate; the floor was chosen on the validation split (README, "Actors"). With
+   ``unsure_link_threshold`` such a nominal first gets a second chance in step 5: it joins its
+   likeliest named actor at that lower linker probability.
 """
 
 from __future__ import annotations
@@ -174,6 +176,7 @@ def resolve_actors(
     linker: MentionLinker | None = None,
     link_threshold: float = 0.2,
     nominal_constraints: bool = True,
+    unsure_link_threshold: float | None = None,
 ) -> tuple[list[Mention], list[Actor]]:
     """Group tagged spans into actors; returns the mentions (by start) and the actors (by first mention).
 
@@ -183,7 +186,9 @@ def resolve_actors(
     groups only with the same normalised surface); ``appositions=False`` keeps step 4 out;
     ``named_heads=False`` keeps the names built on another actor's name apart (the end of step 3);
     ``linker``: a fitted `linking.MentionLinker` that picks a nominal's named actor in step 5 instead
-    of the nearest-before rule, when one is at least ``link_threshold`` likely;
+    of the nearest-before rule, when one is at least ``link_threshold`` likely (``unsure_link_threshold``, if
+    given, for a nominal scored below ``min_unnamed_confidence``: joined to a named actor at that lower
+    probability rather than dropped in step 6 as an unsure actor of its own);
     ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
     is dropped (step 6); ``nominal_constraints=False`` lets a nominal join what its own words rule out
     (`nominals`: its sponsor, a republic for "the kingdom").
@@ -198,7 +203,9 @@ def resolve_actors(
         if linker is None:
             return _antecedent(span, groups, assignment, allowed)
         candidates = [candidate for candidate in view.candidates() if candidate.key in allowed]
-        return linker.choose(surface, span.role, span.start, view.sentence_of(span), candidates, link_threshold)
+        unsure = unsure_link_threshold is not None and span.confidence < min_unnamed_confidence
+        threshold = unsure_link_threshold if unsure else link_threshold
+        return linker.choose(surface, span.role, span.start, view.sentence_of(span), candidates, threshold)
 
     constraints = _nominal_constraints(text, groups, assignment, described, dictionary if nominal_constraints else None, when)
     _join_nominals(text, nominals, groups, assignment, dictionary, when, choose, constraints)

@@ -607,6 +607,7 @@ class Predictor:
             linker=self.linker if options.linker else None,
             link_threshold=options.link_threshold,
             nominal_constraints=options.nominal_constraints,
+            unsure_link_threshold=options.unsure_link_threshold,
         )
 
     def fit_linker(self, articles: Sequence[Article], fitted_on: dict | None = None) -> MentionLinker:

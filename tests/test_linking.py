@@ -174,3 +174,22 @@ def test_thousands_of_nominals_of_one_actor_all_join_it():
     mentions, actors = resolve_actors(text, spans, linker=linker)
     assert [actor.id for actor in actors] == ["JORDAN"] and len(mentions) == 4000
     assert {m.text for m in mentions} == {"Jordan", "the government"}
+
+
+def test_an_unsure_nominal_joins_its_likeliest_actor_at_the_unsure_threshold_instead_of_being_dropped():
+    text = "CODECO fighters raided the village. The attackers burned homes. The attackers left."
+    first, second = text.index("The attackers"), text.rindex("The attackers")
+    named, unsure, sure = TaggedSpan(0, 6, "REB"), TaggedSpan(first, first + 13, "REB", 0.6), TaggedSpan(second, second + 13, "REB", 0.95)
+    linker = MentionLinker({}, bias=-2.2)  # every candidate 0.0998 likely
+
+    def grouped(spans, **options):
+        mentions, actors = resolve_actors(text, spans, linker=linker, link_threshold=0.2, min_unnamed_confidence=0.9, **options)
+        return sorted((actor.name, tuple(m.start for m in mentions if m.actor == actor.id)) for actor in actors)
+
+    # alone, the unsure "The attackers" (0.6) is an unnamed actor of its own, which the 0.9 floor drops
+    assert grouped([named, unsure]) == [("CODECO", (0,))]
+    assert grouped([named, unsure], unsure_link_threshold=0.05) == [("CODECO", (0, first))]
+    # the sure one (0.95) still needs link_threshold: it stays apart, and keeps the unsure one without the option
+    assert grouped([named, unsure, sure]) == [("CODECO", (0,)), ("attackers", (first, second))]
+    assert grouped([named, unsure, sure], unsure_link_threshold=0.05) == [("CODECO", (0, first)), ("attackers", (second,))]
+    assert grouped([named, unsure, sure], unsure_link_threshold=0.15) == [("CODECO", (0,)), ("attackers", (first, second))]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel
+
+from .config import StanceConfig
 
 __all__ = ["ActorStanceModel", "HEADS_FILE", "HEADS_CONFIG"]
 
@@ -23,12 +26,12 @@ ENCODER_DIR = "encoder"
 
 
 _CHOICES = {
-    "stance_design": ("pair_contexts", "windows"),
-    "stance_directions": ("ordered", "joint"),
-    "stance_head": ("linear", "mlp"),
-    "stance_inputs": ("cls_markers", "markers"),
-}
-"""The values of the model's string options (``heads.json``); any other is an error, not a silent default."""
+    option: get_args(StanceConfig.model_fields[field].annotation)
+    for option, field in (("stance_design", "design"), ("stance_directions", "directions"), ("stance_head", "head"),
+                          ("stance_inputs", "pair_inputs"))
+}  # fmt: skip
+"""The values of the model's string options (``heads.json``), read off the stance config's fields so that
+the two cannot differ; any other is an error, not a silent default."""
 
 
 class ActorStanceModel(nn.Module):

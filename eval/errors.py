@@ -39,14 +39,20 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return min(first[0], start), max(last[1], end)
 
 
-def gold_edge_distances(article: Article) -> list[int | None]:
-    """Per gold stance of ``article``, how many sentences apart its holder's and target's nearest
-    mentions are (0: one sentence mentions both; None: an actor without mentions, such as AUTHOR).
-    Prediction proposes a pair only within ``stance.max_sentence_distance``: the rest are out of reach."""
+def _actor_sentences(article: Article) -> dict[str, set[int]]:
+    """Actor id -> the indices of the sentences that mention it."""
     spans = _sentences(article.text)
     sentences: dict[str, set[int]] = {}
     for mention in article.mentions:
         sentences.setdefault(mention.actor, set()).add(sentence_index(spans, mention.start) if spans else 0)
+    return sentences
+
+
+def gold_edge_distances(article: Article) -> list[int | None]:
+    """Per gold stance of ``article``, how many sentences apart its holder's and target's nearest
+    mentions are (0: one sentence mentions both; None: an actor without mentions, such as AUTHOR).
+    Prediction proposes a pair only within ``stance.max_sentence_distance``: the rest are out of reach."""
+    sentences = _actor_sentences(article)
     return [
         min((abs(a - b) for a in sentences.get(s.holder, ()) for b in sentences.get(s.target, ())), default=None)
         for s in article.stances
@@ -65,11 +71,7 @@ def edge_losses(gold: Article, scored: Article, threshold: float) -> Counter:
     actor without mentions (AUTHOR), actors no sentence mentions together, an actor no predicted
     actor aligns to, aligned actors whose predicted mentions share no sentence (no pair proposed),
     a pair scored below the threshold."""
-    spans = _sentences(scored.text)
-    by_sentence: dict[int, set[str]] = {}
-    for mention in scored.mentions:
-        by_sentence.setdefault(sentence_index(spans, mention.start) if spans else 0, set()).add(mention.actor)
-    together = {(a, b) for actors in by_sentence.values() for a in actors for b in actors if a != b}
+    sentences = _actor_sentences(scored)
     found = {gold_id: predicted_id for predicted_id, gold_id in align_actors(gold, scored).items()}
     edges = {(s.holder, s.target): s for s in scored.stances}
     counts: Counter = Counter()
@@ -84,7 +86,7 @@ def edge_losses(gold: Article, scored: Article, threshold: float) -> Counter:
             step = "apart"
         elif holder is None or target is None:
             step = "actor not found"
-        elif (holder, target) not in together:
+        elif not sentences.get(holder, set()) & sentences.get(target, set()):
             step = "not together"
         else:
             step = "below threshold"

@@ -11,7 +11,8 @@ Variants (the same weights; only how predictions are decided and grouped changes
   appositions  + an appositive description joined to the mention it describes
   linker       + nominals linked by the run's learned linker (linker.json) instead of the nearest-before rule
   named_heads  + a name the dictionary lacks joined to the linked actor it is built on ("Yemen's Houthi movement")
-  constraints  + a nominal never joins what its own words rule out: its sponsor, a republic for "the kingdom" (shipped)
+  constraints  + a nominal never joins what its own words rule out: its sponsor, a republic for "the kingdom"
+  unsure_links + a nominal below the floor joins its likeliest named actor at actors.unsure_link_threshold (shipped)
 Each variant is evaluated with ``eval.runner.evaluate_run`` on a copy of the run whose config and
 decision file say what the variant does; the JSON holds every headline number with its interval.
 """
@@ -28,14 +29,15 @@ from pathlib import Path
 import yaml
 
 from actorstance.atomic import atomic_write_text
-from actorstance.config import ActorsConfig
+from actorstance.config import ActorsConfig, load_config
 from actorstance.decision import DECISION_FILE
 from eval.runner import evaluate_run
 
 SHIPPED_FLOOR = ActorsConfig().min_unnamed_confidence
+SHIPPED_UNSURE_LINK = load_config(Path(__file__).resolve().parent.parent / "configs" / "default.yaml").actors.unsure_link_threshold
 STEPS = (
     ("legacy", {"decision": False, "dictionary": False, "resolve_nominals": False, "appositions": False, "linker": False,
-                "named_heads": False, "nominal_constraints": False, "min_unnamed_confidence": 0.0}),
+                "named_heads": False, "nominal_constraints": False, "unsure_link_threshold": None, "min_unnamed_confidence": 0.0}),
     ("decision", {"decision": True}),
     ("dictionary", {"dictionary": True}),
     ("full", {"resolve_nominals": True}),
@@ -44,6 +46,7 @@ STEPS = (
     ("linker", {"linker": True}),
     ("named_heads", {"named_heads": True}),
     ("constraints", {"nominal_constraints": True}),
+    ("unsure_links", {"unsure_link_threshold": SHIPPED_UNSURE_LINK}),
 )  # fmt: skip
 """Each variant changes the one before it by these settings."""
 
@@ -77,7 +80,10 @@ def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Pat
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
     config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
-    kept = ("dictionary", "resolve_nominals", "appositions", "linker", "named_heads", "nominal_constraints", "min_unnamed_confidence")
+    kept = (
+        "dictionary", "resolve_nominals", "appositions", "linker", "named_heads", "nominal_constraints", "unsure_link_threshold",
+        "min_unnamed_confidence",
+    )  # fmt: skip
     config["actors"] = {key: settings[key] for key in kept}
     (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if not settings["decision"]:

@@ -110,6 +110,12 @@ class RolesConfig(_Section):
         "'France 24') and one that starts with a capital over a 'the' right before it; English casing rules, so false "
         "for other languages (README, 'Span edges')",
     )
+    outside_weight: float = Field(
+        default=RoleOptions.outside_weight, gt=0, le=1,
+        description="predicted mentions: each word's probability of being outside every mention (the O tag) is multiplied by "
+        "this before its tag is chosen, so below 1 more words start or continue a mention (recall for precision); the "
+        "mention's confidence stays the probability of its chosen tags. Given mentions are not affected",
+    )
     given_role_head: bool = Field(
         default=RoleOptions.given_role_head,
         description="token_vote: after training, re-fit a copy of the tagger head on the frozen encoder for the roles of given "

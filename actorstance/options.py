@@ -23,6 +23,7 @@ class RoleOptions:
     vote: str = "geometric"  # token_vote, given mentions: how the mentions' role scores combine (`predictor.pool_role_scores`)
     repair_spans: bool = True  # predicted spans: edge prepositions dropped, a name grown over the capitalised words after it and a 'the' before it
     given_role_head: bool = True  # token_vote: re-fit a copy of the tagger head for given mentions' roles after training (`given_roles`)
+    outside_weight: float = 1.0  # predicted mentions: the O tag's probability is scaled by this before a word's tag is chosen
 
 
 @dataclass(frozen=True)

@@ -404,6 +404,21 @@ class Predictor:
             release_freed_memory()
         return [[words[start] for start in sorted(words)] for words in best]
 
+    def _reweigh_outside(self, words: list[_Word]) -> list[_Word]:
+        """Words re-tagged with the O probability scaled by ``roles.outside_weight`` (the same words at 1); a
+        word's confidence is the probability of its new tag."""
+        weight = self._role_options.outside_weight
+        if weight == 1.0 or not words:
+            return words
+        probabilities = np.stack([word.probabilities for word in words])
+        weighed = probabilities.copy()
+        weighed[:, 0] *= weight  # O is the first BIO tag (`LabelSchema.bio_labels`)
+        tags = weighed.argmax(-1)
+        return [
+            _Word(word.start, word.end, word.probabilities, int(tag), float(word.probabilities[tag]))
+            for word, tag in zip(words, tags)
+        ]
+
     @staticmethod
     def _merge_window(document: dict[int, _Word], window, window_probabilities: np.ndarray, shift: int) -> None:
         """Add one window's words (offsets moved by ``shift``) to ``document``, keeping the surer of two readings."""
@@ -428,6 +443,7 @@ class Predictor:
 
     def _decode(self, text: str, words: list[_Word]) -> list[tuple[int, int, str, float]]:
         tags = self.labels.bio_labels
+        words = self._reweigh_outside(words)
         predicted = [tags[word.tag] for word in words]
         spans = []
         for first, last, role in merged_spans(predicted, [word.confidence for word in words]):

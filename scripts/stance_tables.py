@@ -24,6 +24,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    threshold, actors.unsure_link_threshold; the same weights)
   unsure-link-other-runs  unsure-link-validation-other-runs.json (the same for the park2021 and
                    label-smoothing runs)
+  outside-weight   outside-weight-validation.json (the shipped runs with the O tag's probability weighed
+                   down before tagging, roles.outside_weight; the same weights)
   stance-training-lr  stance-training-validation-lr.json (the default at learning rate 3e-4 against 1.5e-4) and
                    stance-training-validation-lr-low.json (a later round: 1e-4 and 7e-5, and 1.5e-4 retrained)
   stance-training-head-lr  stance-training-validation-head-lr.json (the shipped default against its heads at a
@@ -307,6 +309,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "link-threshold", render_training(load("link-threshold-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "unsure-link", render_training(load("unsure-link-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "unsure-link-other-runs", render_training(load("unsure-link-validation-other-runs.json"), SPAN_COLUMNS))
+    readme = replace_region(readme, "outside-weight", render_training(load("outside-weight-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

@@ -373,3 +373,43 @@ def test_repaired_spans_never_overlap_or_cross_a_sentence(predictor):
     spans = [(start, end) for start, end, _, _ in predictor._decode(text, words)]
     assert [text[start:end] for start, end in spans] == ["Iran backs Hezbollah.", "The UN condemned the attack"]
     assert spans[0][1] <= spans[1][0]
+
+
+def test_outside_weight_tags_words_the_tagger_half_believes_in(predictor, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from actorstance.predictor import _Word
+
+    text = "The attackers fled and villagers wept."
+    tags = predictor.labels.bio_labels
+    # "attackers": O 0.5 against B-MILITIA 0.4; "villagers": O 0.8 against B-CIV 0.15; the rest plainly O
+    doubts = {"attackers": ("B-MILITIA", 0.5, 0.4), "villagers": ("B-CIV", 0.8, 0.15)}
+    words = []
+    for word in text.rstrip(".").split():
+        start = text.index(word)
+        role, outside, inside = doubts.get(word, ("B-GOV", 0.95, 0.01))
+        probabilities = np.full(len(tags), (1 - outside - inside) / (len(tags) - 2), dtype=np.float32)
+        probabilities[0], probabilities[tags.index(role)] = outside, inside
+        words.append(_Word(start, start + len(word), probabilities, int(probabilities.argmax()), float(probabilities.max())))
+
+    def decoded(weight: float) -> list[tuple[str, str, float]]:
+        options = dataclasses.replace(predictor._role_options, outside_weight=weight)
+        monkeypatch.setattr(predictor, "_role_options", options)
+        return [(text[start:end], role, round(confidence, 3)) for start, end, role, confidence in predictor._decode(text, words)]
+
+    assert decoded(1.0) == []
+    assert decoded(0.5) == [("attackers", "MILITIA", 0.4)]  # 0.5 x 0.5 = 0.25 < 0.4; "villagers" 0.4 > 0.15
+    assert decoded(0.1) == [("attackers", "MILITIA", 0.4), ("villagers", "CIV", 0.15)]  # confidence: the chosen tag's own
+    assert words[1].tag == 0  # the words themselves are left as they were
+
+
+def test_outside_weight_must_be_a_weight_down():
+    from actorstance.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="outside_weight"):
+        load_config(None, ["roles.outside_weight=1.5"])
+    with pytest.raises(ConfigError, match="outside_weight"):
+        load_config(None, ["roles.outside_weight=0"])
+    assert load_config(None, ["roles.outside_weight=0.25"]).roles.options().outside_weight == 0.25

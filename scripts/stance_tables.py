@@ -24,6 +24,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    threshold, actors.unsure_link_threshold; the same weights)
   unsure-link-other-runs  unsure-link-validation-other-runs.json (the same for the park2021 and
                    label-smoothing runs)
+  floor-unsure-link  floor-unsure-link-validation.json (the shipped runs at three floors for unsure unnamed
+                   actors, actors.min_unnamed_confidence, with unsure nominals linked; the same weights)
   outside-weight   outside-weight-validation.json (the shipped runs with the O tag's probability weighed
                    down before tagging, roles.outside_weight; the same weights)
   stance-training-lr  stance-training-validation-lr.json (the default at learning rate 3e-4 against 1.5e-4) and
@@ -309,6 +311,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "link-threshold", render_training(load("link-threshold-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "unsure-link", render_training(load("unsure-link-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "unsure-link-other-runs", render_training(load("unsure-link-validation-other-runs.json"), SPAN_COLUMNS))
+    readme = replace_region(readme, "floor-unsure-link", render_training(load("floor-unsure-link-validation.json"), SPAN_COLUMNS))
     readme = replace_region(readme, "outside-weight", render_training(load("outside-weight-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))

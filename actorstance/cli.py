@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Optional
 
 import typer
@@ -155,7 +155,9 @@ TrainingDataOption = Annotated[
 TrainingSplitOption = Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")]
 
 
-def _load(run_dir: Path, device: str | None, backend: str, max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE):
+def _load(
+    run_dir: Path, device: str | None, backend: str, max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE, overrides: Sequence[str] = ()
+):
     from transformers.utils import logging as transformers_logging
 
     from .backends import BackendError
@@ -164,7 +166,7 @@ def _load(run_dir: Path, device: str | None, backend: str, max_stance_candidates
 
     transformers_logging.disable_progress_bar()  # no "Loading weights" bars in the command's stderr
     try:
-        return load_predictor(run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates)
+        return load_predictor(run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates, overrides=overrides)
     except (RunDirError, BackendError) as error:
         _fail(str(error), 2)
 
@@ -197,6 +199,10 @@ def predict(
     gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0.0, help="with --engine ray: GPUs per worker")] = 0.0,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="KEY=VALUE: a prediction setting of the run changed for this call (actors.*, roles.outside_weight, ...)"),
+    ] = None,
 ) -> None:
     """Predict actors, roles and stances for articles, streamed: bad records are skipped and listed, nothing else is lost.
 
@@ -204,11 +210,14 @@ def predict(
     interrupted run leaves OUTPUT as it was, and --resume carries on from OUTPUT.partial.
     """
     from .archive import RejectLog, open_writer
+    from .config import check_predict_overrides
     from .predict_io import InputError, count_inputs, iter_inputs
 
     if engine not in ("local", "ray"):
         _fail(f"--engine: {engine!r} is not one of local, ray", 2)
+    overrides = overrides or []
     try:
+        check_predict_overrides(overrides)  # before Ray starts its workers
         iter_inputs([], input_format)  # checks the option; reads nothing yet
         writer = open_writer(output, output_format, resume=resume)
     except (ValueError, InputError) as error:
@@ -219,7 +228,7 @@ def predict(
     rejected = RejectLog(rejects_path)
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM keeps finished batches, as Ctrl-C does
     try:
-        predictor = None if engine == "ray" else _load(run_dir, device, backend, max_stance_candidates)
+        predictor = None if engine == "ray" else _load(run_dir, device, backend, max_stance_candidates, overrides)
         writer.labels = predictor.labels if predictor is not None else None
         total = count_inputs(inputs or ["-"], input_format)
         consumed = [0]  # records read but not predicted: rejected, or done by an earlier run
@@ -231,6 +240,7 @@ def predict(
                 run_dir, docs, workers=workers, address=address, batch_size=batch_size, device=device, backend=backend,
                 min_score=min_score, cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker,
                 reject=lambda item: _skip(item, rejected, consumed), max_stance_candidates=max_stance_candidates,
+                overrides=overrides,
             )  # fmt: skip
         else:
             from .predict_io import predict_batches

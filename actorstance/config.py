@@ -25,6 +25,11 @@ class ConfigError(ValueError):
     """A config that cannot be used; the message names each offending key."""
 
 
+PREDICT_TIME = {"predict_time": True}
+"""``json_schema_extra`` of a field that only changes how a trained run predicts (every ``actors`` field is
+one), so `load_config`'s ``predict_overrides`` may set it for one prediction or evaluation."""
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -98,26 +103,26 @@ class RolesConfig(_Section):
         description="actor decision: balanced weighs each role (main role) by its inverse frequency in training",
     )
     vote: Literal["geometric", "mean"] = Field(
-        default=RoleOptions.vote,
+        default=RoleOptions.vote, json_schema_extra=PREDICT_TIME,
         description="token_vote with given mentions: how the role distributions of an actor's mentions combine; geometric: "
         "their normalised product (each floored at 0.001), so a role all mentions find likely beats one a single mention "
         "is sure of; mean: their sum, normalised (the rule before; chosen on validation, README 'Roles decided per actor')",
     )
     repair_spans: bool = Field(
-        default=RoleOptions.repair_spans,
+        default=RoleOptions.repair_spans, json_schema_extra=PREDICT_TIME,
         description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
         "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
         "'France 24') and one that starts with a capital over a 'the' right before it; English casing rules, so false "
         "for other languages (README, 'Span edges')",
     )
     outside_weight: float = Field(
-        default=RoleOptions.outside_weight, gt=0, le=1,
+        default=RoleOptions.outside_weight, gt=0, le=1, json_schema_extra=PREDICT_TIME,
         description="predicted mentions: each word's probability of being outside every mention (the O tag) is multiplied by "
         "this before its tag is chosen, so below 1 more words start or continue a mention (recall for precision); the "
         "mention's confidence stays the probability of its chosen tags. Given mentions are not affected",
     )
     given_role_head: bool = Field(
-        default=RoleOptions.given_role_head,
+        default=RoleOptions.given_role_head, json_schema_extra=PREDICT_TIME,
         description="token_vote: after training, re-fit a copy of the tagger head on the frozen encoder for the roles of given "
         "mentions (predict(text, mentions=...)); predicted mentions keep the joint head's roles (README, 'Roles decided per "
         "actor'); false, or a run without that head, reads given mentions' roles off the joint head",
@@ -141,7 +146,7 @@ class StanceConfig(_Section):
         description="tokens per stance input (the marked sentences of one actor pair, or one window of the windows design)",
     )
     max_sentence_distance: int = Field(
-        default=StanceOptions.max_sentence_distance, ge=0,
+        default=StanceOptions.max_sentence_distance, ge=0, json_schema_extra=PREDICT_TIME,
         description="actor pairs are candidates when mentions of both are at most this many sentences apart "
         "(0: in one sentence)",
     )
@@ -411,6 +416,24 @@ def _describe(error: ValidationError) -> str:
         message = "unknown key" if detail["type"] == "extra_forbidden" else detail["msg"]
         lines.append(f"config key '{key}': {message}")
     return "\n".join(lines)
+
+
+def predict_time_keys() -> list[str]:
+    """The dotted keys a trained run's prediction may override: every ``actors`` field and the fields marked
+    `PREDICT_TIME`; the others change what was trained, or the data it was trained on."""
+    keys = [f"actors.{name}" for name in ActorsConfig.model_fields]
+    for section, model in (("roles", RolesConfig), ("stance", StanceConfig)):
+        keys += [f"{section}.{name}" for name, field in model.model_fields.items() if field.json_schema_extra == PREDICT_TIME]
+    return sorted(keys)
+
+
+def check_predict_overrides(overrides: list[str]) -> None:
+    """Refuse an override of a trained run's config that is not a prediction setting (`predict_time_keys`)."""
+    allowed = predict_time_keys()
+    for override in overrides:
+        key = override.partition("=")[0].strip()
+        if key not in allowed:
+            raise ConfigError(f"override {override!r}: {key!r} is fixed by training; a prediction may set {', '.join(allowed)}")
 
 
 def load_config(path: str | Path | None, overrides: list[str] | None = None) -> RunConfig:

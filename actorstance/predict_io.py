@@ -308,15 +308,20 @@ def read_inputs(
 
 
 def load_predictor(
-    run_dir: str | Path, device: str | None = None, backend: str = "torch", max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE
+    run_dir: str | Path,
+    device: str | None = None,
+    backend: str = "torch",
+    max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE,
+    overrides: Sequence[str] = (),
 ):
     """`Predictor.from_pretrained` whose every failure is a `RunDirError` or `BackendError` naming the problem;
-    ``max_stance_candidates``: the per-article work limit over which an article is refused (`LimitExceeded`)."""
+    ``max_stance_candidates``: the per-article work limit over which an article is refused (`LimitExceeded`);
+    ``overrides``: prediction settings changed for this predictor (``"actors.link_threshold=0.1"``)."""
     from .backends import BackendError
     from .predictor import Predictor
 
     try:
-        predictor = Predictor.from_pretrained(run_dir, device=device, backend=backend)
+        predictor = Predictor.from_pretrained(run_dir, device=device, backend=backend, overrides=overrides)
     except (RunDirError, BackendError):
         raise
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:

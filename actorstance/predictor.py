@@ -21,7 +21,7 @@ from transformers import AutoTokenizer
 from .actor_dictionary import implied_role
 from .actor_roles import RoleLayout, RoleThreshold, actor_inputs, actor_role_row
 from .backends import check_backend, prepare_backend
-from .config import RunConfig, load_config
+from .config import RunConfig, check_predict_overrides, load_config
 from .decision import DECISION_FILE, PairDecision, PairScore, decide, fit_decision, none_odds_correction, pool_contexts
 from .dataset import (
     PadCollator,
@@ -201,20 +201,23 @@ class Predictor:
 
     @classmethod
     def from_pretrained(
-        cls, run_dir: str | Path, device: str | torch.device | None = None, backend: str = "torch"
+        cls, run_dir: str | Path, device: str | torch.device | None = None, backend: str = "torch", overrides: Sequence[str] = ()
     ) -> Predictor:
         """Load a run directory written by ``python -m train``; errors name the missing or corrupt file.
 
         ``backend`` runs the network with ``"torch"`` (default), ``"compile"`` (``torch.compile``),
         ``"onnx"`` (ONNX Runtime; results agree up to float rounding) or ``"onnx-int8"`` (int8
-        weights: faster, but some predictions change); see `actorstance.backends`.
+        weights: faster, but some predictions change); see `actorstance.backends`. ``overrides``
+        (``"actors.link_threshold=0.1"``) change the run's prediction settings for this predictor
+        (`config.predict_time_keys`), leaving its files as they are.
         """
         import json
 
         check_backend(backend)
         run_dir = check_run_dir(run_dir)
         try:
-            config = load_config(run_dir / "config.yaml")
+            check_predict_overrides(list(overrides))
+            config = load_config(run_dir / "config.yaml", list(overrides))
             labels = LabelSchema.load(run_dir / "labels.yaml")
         except ValueError as error:
             raise RunDirError(f"{run_dir}: {error}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, LimitExceeded
@@ -33,14 +33,16 @@ class _PredictorWorker:
 
     def __init__(
         self, run_dir: str, device: str | None, backend: str, batch_size: int, min_score: float | None, threads: int,
-        max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE,
+        max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE, overrides: Sequence[str] = (),
     ):  # fmt: skip
         import torch
 
         from .predict_io import load_predictor
 
         torch.set_num_threads(threads)
-        self.predictor = load_predictor(run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates)
+        self.predictor = load_predictor(
+            run_dir, device=device, backend=backend, max_stance_candidates=max_stance_candidates, overrides=overrides
+        )
         self.batch_size, self.min_score = batch_size, min_score
 
     def __call__(self, batch: dict) -> dict:
@@ -96,9 +98,11 @@ def ray_batches(
     window: int = 4096,
     reject: Callable[[Reject], None] | None = None,
     max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE,
+    overrides: Sequence[str] = (),
 ) -> Iterator[list[Article]]:
     """Predictions for ``docs`` in input order, one list per ``batch_size`` articles, computed by Ray workers.
-    An article over a work limit goes to ``reject`` (`predict_io.predict_or_reject`); without it, the run fails."""
+    An article over a work limit goes to ``reject`` (`predict_io.predict_or_reject`); without it, the run fails.
+    ``overrides``: the run's prediction settings changed for every worker (`predict_io.load_predictor`)."""
     started = _start(address, workers, cpus_per_worker, gpus_per_worker)
     import ray
 
@@ -110,6 +114,7 @@ def ray_batches(
         fn_constructor_kwargs=dict(
             run_dir=str(Path(run_dir).resolve()), device=device, backend=backend, batch_size=batch_size,
             min_score=min_score, threads=max(1, int(cpus_per_worker)), max_stance_candidates=max_stance_candidates,
+            overrides=list(overrides),
         ),
         batch_size=batch_size, concurrency=workers, num_cpus=cpus_per_worker, num_gpus=gpus_per_worker or None,
     )  # fmt: skip

@@ -116,6 +116,11 @@ def run_command(
     output: OutputOption = None,
     bootstrap: BootstrapOption = DEFAULT_RESAMPLES,
     seed: SeedOption = 0,
+    overrides: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="KEY=VALUE: a prediction setting of the run changed for this evaluation (actors.*, "
+                     "roles.outside_weight, ...); written to RUN_DIR/eval/<split>+KEY=VALUE/"),
+    ] = None,
 ) -> None:
     """Evaluate a trained run (also: python -m eval RUN_DIR); writes RUN_DIR/eval/<split>/."""
     from .runner import evaluate_run, load_evaluation
@@ -123,7 +128,10 @@ def run_command(
     # a broken run directory raises actorstance.run.RunDirError, a ValueError: reported, exit 1
     with _progress_bar() as progress:
         where = _run_guarded(
-            lambda: evaluate_run(run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed, progress=progress)
+            lambda: evaluate_run(
+                run_dir, split=split, data=data, output=output, n_bootstrap=bootstrap, seed=seed, progress=progress,
+                overrides=overrides or (),
+            )  # fmt: skip
         )
     _print_summary(load_evaluation(where).metrics, where)
 

@@ -333,19 +333,33 @@ def evaluate_run(
     seed: int = 0,
     predictor: ArticlePredictor | None = None,
     progress: Progress | None = None,
+    overrides: Sequence[str] = (),
 ) -> Path:
-    """``python -m eval RUN_DIR``: load the run's predictor, score it, write RUN_DIR/eval/<stem>/."""
+    """``python -m eval RUN_DIR``: load the run's predictor, score it, write RUN_DIR/eval/<stem>/.
+
+    ``overrides`` change the run's prediction settings for this evaluation (``"actors.link_threshold=0.1"``,
+    `actorstance.config.predict_time_keys`); it is then named and written as RUN+SETTINGS, by default to
+    RUN_DIR/eval/<stem>+SETTINGS/, so the run's own evaluation stays."""
     if predictor is None:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # the evaluation shows its own progress
-        predictor = load_predictor(run_dir)
+        predictor = load_predictor(run_dir, overrides=overrides)
     gold, source = load_gold(data, split, predictor.labels)
     evaluation = evaluate_predictor(predictor, gold, n_bootstrap, seed, progress)
     evaluation.metrics["run"] = read_run_info(run_dir)
     evaluation.metrics["data"] = source
-    output = Path(output) if output is not None else Path(run_dir) / "eval" / source["stem"]
+    suffix = ""
+    if overrides:
+        suffix = "+" + _settings_slug(overrides)
+        evaluation.metrics["run"].update(name=evaluation.metrics["run"]["name"] + suffix, overrides=list(overrides))
+    output = Path(output) if output is not None else Path(run_dir) / "eval" / (source["stem"] + suffix)
     return write_evaluation(evaluation, output)
+
+
+def _settings_slug(overrides: Sequence[str]) -> str:
+    """``["actors.link_threshold=0.1"]`` -> ``"actors.link_threshold=0.1"``: a folder and run name part."""
+    return re.sub(r"[^\w.=,-]", "_", ",".join(override.strip() for override in overrides))
 
 
 # --------------------------------------------------------------------------- files

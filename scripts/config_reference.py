@@ -25,7 +25,9 @@ HEADER = """# Config reference
 Every key of a run config (`configs/*.yaml`, `--set key.sub=value`), with its type, default and
 meaning. Generated from `actorstance/config.py` by `python scripts/config_reference.py`; a test
 fails when this page and the config model disagree. Unknown keys are errors; values are checked
-when the config loads, and the error names the key.
+when the config loads, and the error names the key. Keys marked *prediction setting* only change how a
+trained run predicts: `python -m eval RUN --set KEY=VALUE`, `actorstance predict RUN --set KEY=VALUE` and
+`Predictor.from_pretrained(RUN, overrides=["KEY=VALUE"])` change them for one call.
 """
 
 
@@ -81,11 +83,13 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str,
 
 def render_reference() -> str:
     """The whole Markdown page."""
-    from actorstance.config import RunConfig
+    from actorstance.config import RunConfig, predict_time_keys
 
     lines = [HEADER, "| key | type | default | meaning |", "|---|---|---|---|"]
+    settings = set(predict_time_keys())
     for key, kind, default, meaning in _rows(RunConfig):
-        lines.append(f"| `{key}` | {kind} | {default} | {meaning.replace('|', chr(92) + '|')} |")
+        mark = " *(prediction setting)*" if key in settings else ""
+        lines.append(f"| `{key}` | {kind} | {default} | {meaning.replace('|', chr(92) + '|')}{mark} |")
     undescribed = [key for key, _, _, meaning in _rows(RunConfig) if not meaning]
     if undescribed:
         raise SystemExit(f"config keys without a description= in actorstance/config.py: {', '.join(undescribed)}")

@@ -69,7 +69,7 @@ def test_python_m_eval_run_dir_uses_the_predictor_interface(tmp_path, tiny, monk
     run = _run_dir(tmp_path / "run", 1.0, 10)
     loaded = []
 
-    def fake_loader(path):
+    def fake_loader(path, overrides=()):
         loaded.append(Path(path))
         return FakePredictor(tiny, LABELS)
 
@@ -81,7 +81,7 @@ def test_python_m_eval_run_dir_uses_the_predictor_interface(tmp_path, tiny, monk
 
 
 def test_missing_split_and_bad_run_are_errors_with_exit_code_1(tmp_path, tiny, monkeypatch):
-    monkeypatch.setattr(runner, "load_predictor", lambda path: FakePredictor(tiny, LABELS))
+    monkeypatch.setattr(runner, "load_predictor", lambda path, overrides=(): FakePredictor(tiny, LABELS))
     result = CliRunner().invoke(cli.app, ["run", str(tmp_path), "--data", str(TINY), "--split", "validation"])
     assert result.exit_code == 1 and "no article with split 'validation'" in result.output
 
@@ -127,7 +127,7 @@ def test_compare_two_runs_evaluates_the_unevaluated_one(tmp_path, tiny, monkeypa
     run_a = _run_dir(tmp_path / "run-a", 30.0, 5000)
     run_b = _run_dir(tmp_path / "run-b", 10.0, 9000)
     evaluate_run(run_a, split="test", data=TINY, n_bootstrap=30, predictor=FakePredictor(tiny, LABELS, variant=0))
-    monkeypatch.setattr(runner, "load_predictor", lambda path: FakePredictor(tiny, LABELS, variant=1))
+    monkeypatch.setattr(runner, "load_predictor", lambda path, overrides=(): FakePredictor(tiny, LABELS, variant=1))
     result, where = compare_paths([run_a, run_b], tmp_path / "cmp", split="test", data=TINY, n_bootstrap=40, seed=0)
     assert (run_b / "eval" / "tiny-test" / "metrics.json").is_file()  # evaluated first
     for name in ("comparison.md", "comparison.csv", "comparison.html", "comparison.json"):

@@ -155,6 +155,12 @@ TrainingDataOption = Annotated[
 TrainingSplitOption = Annotated[str, typer.Option("--split", help="gold split to fit on ('all': every article)")]
 
 
+SettingsOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", help="KEY=VALUE: a prediction setting of the run changed for this call (actors.*, roles.outside_weight, ...; docs/config-reference.md)"),
+]
+
+
 def _load(
     run_dir: Path, device: str | None, backend: str, max_stance_candidates: int = MAX_STANCE_CANDIDATES_PER_ARTICLE, overrides: Sequence[str] = ()
 ):
@@ -199,10 +205,7 @@ def predict(
     gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0.0, help="with --engine ray: GPUs per worker")] = 0.0,
     backend: BackendOption = "torch",
     device: DeviceOption = None,
-    overrides: Annotated[
-        Optional[list[str]],
-        typer.Option("--set", help="KEY=VALUE: a prediction setting of the run changed for this call (actors.*, roles.outside_weight, ...)"),
-    ] = None,
+    overrides: SettingsOption = None,
 ) -> None:
     """Predict actors, roles and stances for articles, streamed: bad records are skipped and listed, nothing else is lost.
 
@@ -399,6 +402,7 @@ def serve(
     backend: BackendOption = "torch",
     device: DeviceOption = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    overrides: SettingsOption = None,
 ) -> None:
     """Serve the run over HTTP: POST /predict, GET /health, GET /metadata, docs at /docs and /redoc (offline)."""
     import uvicorn
@@ -409,7 +413,7 @@ def serve(
         max_body_bytes=max_body_bytes, max_text_chars=max_text_chars, max_batch_size=max_batch_size,
         batch_size=batch_size, wait_seconds=wait_seconds, predict_seconds=predict_seconds, max_waiting=max_waiting,
     )  # fmt: skip
-    app_ = create_app(_load(run_dir, device, backend), limits)
+    app_ = create_app(_load(run_dir, device, backend, overrides=overrides or ()), limits)
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 

@@ -26,8 +26,8 @@ Every key of a run config (`configs/*.yaml`, `--set key.sub=value`), with its ty
 meaning. Generated from `actorstance/config.py` by `python scripts/config_reference.py`; a test
 fails when this page and the config model disagree. Unknown keys are errors; values are checked
 when the config loads, and the error names the key. Keys marked *prediction setting* only change how a
-trained run predicts: `python -m eval RUN --set KEY=VALUE`, `actorstance predict RUN --set KEY=VALUE` and
-`Predictor.from_pretrained(RUN, overrides=["KEY=VALUE"])` change them for one call.
+trained run predicts: `python -m eval RUN --set KEY=VALUE`, `actorstance predict|serve RUN --set KEY=VALUE`
+and `Predictor.from_pretrained(RUN, overrides=["KEY=VALUE"])` change them for one call.
 """
 
 

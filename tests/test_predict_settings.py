@@ -67,3 +67,18 @@ def test_an_evaluation_with_settings_is_named_and_written_apart(run_dir, small_c
     assert metrics["run"]["name"] == run_dir.resolve().name + "+actors.link_threshold=0.7"
     refused = CliRunner().invoke(eval_app, ["run", str(run_dir), "--data", str(small_corpus_file), "--split", "test", "--set", "model.dropout=0.5"])
     assert refused.exit_code == 1 and "'model.dropout' is fixed by training" in refused.output
+
+
+def test_serve_takes_the_settings_and_refuses_training_ones(run_dir, monkeypatch):
+    import uvicorn
+
+    import actorstance.server as server
+
+    served = []
+    monkeypatch.setattr(server, "create_app", lambda predictor, limits: served.append(predictor) or "app")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
+    result = CliRunner().invoke(app, ["serve", str(run_dir), "--set", "actors.link_threshold=0.6"])
+    assert result.exit_code == 0, result.output
+    assert served[0].config.actors.link_threshold == 0.6
+    refused = CliRunner().invoke(app, ["serve", str(run_dir), "--set", "stance.max_length=64"])
+    assert refused.exit_code == 2 and "'stance.max_length' is fixed by training" in refused.output and len(served) == 1

@@ -27,7 +27,7 @@ class ConfigError(ValueError):
 
 PREDICT_TIME = {"predict_time": True}
 """``json_schema_extra`` of a field that only changes how a trained run predicts (every ``actors`` field is
-one), so `load_config`'s ``predict_overrides`` may set it for one prediction or evaluation."""
+one), so a prediction or evaluation may set it for itself (`predict_time_keys`, `check_predict_overrides`)."""
 
 
 class _Section(BaseModel):

@@ -413,8 +413,7 @@ class Predictor:
         weight = self._role_options.outside_weight
         if weight == 1.0 or not words:
             return words
-        probabilities = np.stack([word.probabilities for word in words])
-        weighed = probabilities.copy()
+        weighed = np.stack([word.probabilities for word in words])  # a new array: the words keep their own
         weighed[:, 0] *= weight  # O is the first BIO tag (`LabelSchema.bio_labels`)
         tags = weighed.argmax(-1)
         return [

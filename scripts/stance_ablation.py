@@ -29,24 +29,24 @@ from pathlib import Path
 import yaml
 
 from actorstance.atomic import atomic_write_text
-from actorstance.config import ActorsConfig, load_config
+from actorstance.config import load_config
 from actorstance.decision import DECISION_FILE
 from eval.runner import evaluate_run
 
-SHIPPED_FLOOR = ActorsConfig().min_unnamed_confidence
-SHIPPED_UNSURE_LINK = load_config(Path(__file__).resolve().parent.parent / "configs" / "default.yaml").actors.unsure_link_threshold
+SHIPPED = load_config(Path(__file__).resolve().parent.parent / "configs" / "default.yaml").actors
+"""The shipped default's grouping settings: the steps that ship take their values from it."""
 STEPS = (
     ("legacy", {"decision": False, "dictionary": False, "resolve_nominals": False, "appositions": False, "linker": False,
                 "named_heads": False, "nominal_constraints": False, "unsure_link_threshold": None, "min_unnamed_confidence": 0.0}),
     ("decision", {"decision": True}),
     ("dictionary", {"dictionary": True}),
     ("full", {"resolve_nominals": True}),
-    ("confident", {"min_unnamed_confidence": SHIPPED_FLOOR}),
+    ("confident", {"min_unnamed_confidence": SHIPPED.min_unnamed_confidence}),
     ("appositions", {"appositions": True}),
     ("linker", {"linker": True}),
     ("named_heads", {"named_heads": True}),
     ("constraints", {"nominal_constraints": True}),
-    ("unsure_links", {"unsure_link_threshold": SHIPPED_UNSURE_LINK}),
+    ("unsure_links", {"unsure_link_threshold": SHIPPED.unsure_link_threshold}),
 )  # fmt: skip
 """Each variant changes the one before it by these settings."""
 
@@ -80,11 +80,7 @@ def _variant_run(run_dir: Path, scratch: Path, name: str, settings: dict) -> Pat
     copy = scratch / name
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("eval"))
     config = yaml.safe_load((copy / "config.yaml").read_text(encoding="utf-8"))
-    kept = (
-        "dictionary", "resolve_nominals", "appositions", "linker", "named_heads", "nominal_constraints", "unsure_link_threshold",
-        "min_unnamed_confidence",
-    )  # fmt: skip
-    config["actors"] = {key: settings[key] for key in kept}
+    config["actors"] = {key: value for key, value in settings.items() if key != "decision"}  # the legacy step sets them all
     (copy / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if not settings["decision"]:
         (copy / DECISION_FILE).unlink(missing_ok=True)

@@ -112,8 +112,9 @@ class RolesConfig(_Section):
         default=RoleOptions.repair_spans, json_schema_extra=PREDICT_TIME,
         description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
         "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
-        "'France 24') and one that starts with a capital over a 'the' right before it; English casing rules, so false "
-        "for other languages (README, 'Span edges')",
+        "'France 24') and one that starts with a capital over a 'the' right before it, except in a line written in title "
+        "case or capitals; cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web "
+        "address, hashtag or @handle; English casing rules, so false for other languages (README, 'Span edges')",
     )
     outside_weight: float = Field(
         default=RoleOptions.outside_weight, gt=0, le=1, json_schema_extra=PREDICT_TIME,

@@ -21,7 +21,7 @@ class RoleOptions:
     actor_max_length: int = 256  # tokens per window of the actor decision
     class_weights: str = "none"  # or "balanced": inverse class frequency in the actor head's loss
     vote: str = "geometric"  # token_vote, given mentions: how the mentions' role scores combine (`predictor.pool_role_scores`)
-    repair_spans: bool = True  # predicted spans: edge prepositions dropped, a name grown over the capitalised words after it and a 'the' before it
+    repair_spans: bool = True  # predicted spans: edge prepositions dropped, a name grown over the capitalised words after it and a 'the' before it (not in headlines), cut at brackets, none in web tokens
     given_role_head: bool = True  # token_vote: re-fit a copy of the tagger head for given mentions' roles after training (`given_roles`)
     outside_weight: float = 1.0  # predicted mentions: the O tag's probability is scaled by this before a word's tag is chosen
 

@@ -40,7 +40,10 @@ from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
-from .text import has_content_word, join_hyphenated, name_end, name_start, sentence_spans, text_problem, trim_edge_words, trim_span
+from .text import (
+    has_content_word, headline_spans, inside_any, join_hyphenated, name_end, name_start, sentence_spans, split_at_bracket,
+    text_problem, trim_edge_words, trim_span, web_token_spans,
+)  # fmt: skip
 
 __all__ = ["Predictor", "pool_role_scores"]
 
@@ -447,23 +450,30 @@ class Predictor:
         tags = self.labels.bio_labels
         words = self._reweigh_outside(words)
         predicted = [tags[word.tag] for word in words]
+        repair = self._role_options.repair_spans
+        web_tokens = web_token_spans(text) if repair else []
         spans = []
         for first, last, role in merged_spans(predicted, [word.confidence for word in words]):
             start, end = words[first].start, words[last - 1].end
             confidence = float(np.mean(np.asarray([words[i].confidence for i in range(first, last)], dtype=np.float32)))
-            start, end = trim_span(text, start, end)
-            if self._role_options.repair_spans:
-                start, end = trim_edge_words(text, start, end)
-            if end > start and has_content_word(text[start:end]):
-                spans.append((start, end, role, confidence))
-        if not self._role_options.repair_spans:
+            pieces = [trim_span(text, start, end)]
+            if repair:
+                pieces = split_at_bracket(text, *trim_edge_words(text, *pieces[0]))
+            for start, end in pieces:
+                if end > start and has_content_word(text[start:end]) and not inside_any(web_tokens, start, end):
+                    spans.append((start, end, role, confidence))
+        if not repair:
             return spans
         spans = join_hyphenated(text, spans)
+        headlines = headline_spans(text)
         floors = [0] + [end for _, end, _, _ in spans[:-1]]
-        starts = [name_start(text, start, floor) for (start, _, _, _), floor in zip(spans, floors)]
+        starts = [
+            start if inside_any(headlines, start, end) else name_start(text, start, floor)
+            for (start, end, _, _), floor in zip(spans, floors)
+        ]
         limits = starts[1:] + [len(text)]
         return [
-            (start, name_end(text, start, end, limit), role, confidence)
+            (start, end if inside_any(headlines, start, end) else name_end(text, start, end, limit), role, confidence)
             for start, (_, end, role, confidence), limit in zip(starts, spans, limits)
         ]
 

@@ -38,6 +38,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
                    training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
+  web-news-spans   web-news-spans-before.json and web-news-spans.json (benchmarks/web_news_spans.py: the shipped
+                   run's mentions on SemEval-2025's 200 web news pages, with the span repair before and now)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
 """
@@ -277,6 +279,24 @@ def render_learning_curve(results: dict) -> str:
     return "\n".join(lines)
 
 
+def render_web_news(before: dict, now: dict) -> str:
+    """Predicted mentions on web news pages (``benchmarks/web_news_spans.py``), before and after the span repair
+    learnt headline lines, brackets and web tokens."""
+    lines = [
+        "| span repair | predicted mentions | in a web address, hashtag or @handle | holding a bracket "
+        "| a capitalised function word after the first word | actors per page | SemEval entity mentions found exactly |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, result in ((f"before (commit {before['git_commit'][:7]})", before), ("+ headlines, brackets, web tokens (shipped)", now)):
+        counts = result["counts"]
+        lines.append(
+            f"| {name} | {counts['mentions']:,} | {counts['inside_web_token']} | {counts['holding_bracket']} "
+            f"| {counts['capitalised_function_word']} | {result['per_page']['actors']:.2f} "
+            f"| {counts['gold_found_exact']} of {counts['gold_mentions']} ({result['gold_recall_exact']:.3f}) |"
+        )
+    return "\n".join(lines)
+
+
 def update(readme: str) -> str:
     def load(name: str) -> dict:
         return json.loads((RESULTS / name).read_text(encoding="utf-8"))
@@ -318,6 +338,7 @@ def update(readme: str) -> str:
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
+    readme = replace_region(readme, "web-news-spans", render_web_news(load("web-news-spans-before.json"), load("web-news-spans.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 
 

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.text import (
-    has_content_word, join_hyphenated, name_end, name_start, sentence_index, sentence_spans, trim_edge_words,
+    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, name_end, name_start, sentence_index,
+    sentence_spans, split_at_bracket, trim_edge_words, web_token_spans,
 )  # fmt: skip
 
 
@@ -136,3 +137,56 @@ def test_spans_that_only_a_hyphen_separates_become_one_in_the_role_of_the_second
 def test_a_name_never_grows_over_a_sentence_end():
     text = "Iran backs Hezbollah. The UN condemned the attack."
     assert name_end(text, 0, text.index(" The"), len(text)) == text.index(" The")  # a span ending in the full stop
+
+
+@pytest.mark.parametrize(
+    ("line", "headline"),
+    [
+        ("UK Plans To Put British Troops In Ukraine", True),  # title case, every small word capitalised
+        ("Russia Says US Is Responsible for Deadly Ukrainian Attack on Crimea", True),  # AP style: small words lower
+        ("READ MORE ON UKRAINE", True),
+        ("Partners In Health said on Monday that the aid was late.", False),  # a name's capital, running text
+        ("A: We expected more.", False),  # a clause's first word may be capitalised
+        ("Q: What do you need most?", False),
+        ("Jordanian and US officials have begun negotiations.", False),
+        ("Iran", False),
+    ],
+)
+def test_headline_case_is_told_by_capitalised_function_words(line, headline):
+    assert is_headline_case(line) is headline
+
+
+def test_headline_spans_are_the_title_case_lines_of_each_sentence():
+    text = "Putin Says US Is To Blame\nMoscow blamed Washington on Monday. READ MORE ON UKRAINE"
+    assert [text[start:end] for start, end in headline_spans(text)] == ["Putin Says US Is To Blame", "READ MORE ON UKRAINE"]
+    assert headline_spans(text)[0] == (0, 25)
+    assert headline_spans("") == []
+
+
+def test_web_tokens_are_addresses_hashtags_and_handles_but_not_abbreviations():
+    text = "See pic.twitter.com/rvzyKJKTu0, https://t.co/O3z and www.rt.com; #IStandWithEvan, @ZelenskyyUa, press@un.org. The U.S./UK plan."
+    assert [text[start:end] for start, end in web_token_spans(text)] == [
+        "pic.twitter.com/rvzyKJKTu0,", "https://t.co/O3z", "www.rt.com;", "#IStandWithEvan", "@ZelenskyyUa", "press@un.org",
+    ]  # fmt: skip
+    assert web_token_spans("The U.S./UK plan and Mr. Smith's 2.5% rise.") == []
+
+
+def test_inside_any_counts_overlap_not_touching():
+    spans = [(4, 10), (20, 25)]
+    assert inside_any(spans, 9, 12) and inside_any(spans, 0, 5) and inside_any(spans, 21, 22) and inside_any(spans, 0, 30)
+    assert not inside_any(spans, 10, 20) and not inside_any(spans, 0, 4) and not inside_any(spans, 25, 30)
+    assert not inside_any([], 0, 5)
+
+
+def test_a_span_is_cut_at_a_round_bracket():
+    text = "The International Monetary Fund (IMF) and the Green Ark (TGA of Lagos said."
+
+    def cut(first: str, last: str) -> list[str]:
+        start, end = text.index(first), text.index(last) + len(last)
+        return [text[piece_start:piece_end] for piece_start, piece_end in split_at_bracket(text, start, end)]
+
+    assert cut("The", "(IMF") == ["The International Monetary Fund", "IMF"]  # the trimmed ")" left an open bracket
+    assert cut("The", "(IMF)") == ["The International Monetary Fund", "IMF"]
+    assert cut("The", "(IMF) and the Green") == ["The International Monetary Fund", "IMF", "the Green"]  # "and" trimmed
+    assert cut("the Green", "TGA of Lagos") == ["the Green Ark", "TGA of Lagos"]
+    assert cut("Monetary", "Fund") == ["Monetary Fund"]  # no bracket: as it was

@@ -356,6 +356,40 @@ def test_decoded_spans_lose_edge_prepositions_and_finish_names(predictor, monkey
     assert as_tagged == [("of Foro Penal", "CIV"), ("France", "MEDIA"), ("Kachin News Group", "MEDIA")]
 
 
+def test_decoded_spans_of_a_web_page_keep_headline_words_out_and_drop_web_tokens(predictor, monkeypatch):
+    import dataclasses
+    import re
+
+    import numpy as np
+
+    from actorstance.predictor import _Word
+
+    text = "UK Plans To Put Troops In Ukraine\n\nThe International Monetary Fund (IMF) praised Kyiv, wrote @ZelenskyyUa #Kyiv."
+    tags = predictor.labels.bio_labels
+    tagged = {"UK": "B-GOV", "Troops": "B-MIL", "Ukraine": "B-GOV", "The": "B-IGO", "International": "I-IGO", "Monetary": "I-IGO",
+              "Fund": "I-IGO", "(": "I-IGO", "IMF": "I-IGO", ")": "I-IGO", "Kyiv": "B-GOV", "ZelenskyyUa": "B-GOV"}  # fmt: skip
+    words = []
+    for match in re.finditer(r"\w+|[^\w\s]", text):  # word pieces as a BERT pre-tokenizer cuts them
+        tag = tags.index(tagged.get(match.group(), "O"))
+        probabilities = np.full(len(tags), 0.01, dtype=np.float32)
+        probabilities[tag] = 0.9
+        words.append(_Word(match.start(), match.end(), probabilities, tag, 0.9))
+
+    def decoded() -> list[tuple[str, str]]:
+        return [(text[start:end], role) for start, end, role, _ in predictor._decode(text, words)]
+
+    assert decoded() == [
+        ("UK", "GOV"), ("Troops", "MIL"), ("Ukraine", "GOV"),  # a headline's capitals grow no name ("UK Plans To Put")
+        ("The International Monetary Fund", "IGO"), ("IMF", "IGO"),  # cut at the bracket
+        ("Kyiv", "GOV"),  # both the handle's "ZelenskyyUa" and the hashtag's "Kyiv" dropped
+    ]  # fmt: skip
+    monkeypatch.setattr(predictor, "_role_options", dataclasses.replace(predictor._role_options, repair_spans=False))
+    assert decoded() == [
+        ("UK", "GOV"), ("Troops", "MIL"), ("Ukraine", "GOV"), ("The International Monetary Fund (IMF", "IGO"), ("Kyiv", "GOV"),
+        ("ZelenskyyUa", "GOV"), ("Kyiv", "GOV"),
+    ]  # fmt: skip
+
+
 def test_repaired_spans_never_overlap_or_cross_a_sentence(predictor):
     import numpy as np
 

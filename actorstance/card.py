@@ -101,9 +101,13 @@ def _distance(sentences: int) -> str:
 
 
 def _kept(summary: dict[str, Any], metric: str) -> str:
-    """Which checkpoint early stopping kept, per trained model."""
+    """Which checkpoint early stopping kept, per trained model, or which ones were averaged."""
     parts = []
+    averaged = summary.get("averaged_checkpoints") or {}
     for group, kept in summary.get("kept_checkpoints", {}).items():
+        if averaged.get(group):
+            parts.append(f"{group}: the mean of {', '.join(averaged[group])}")
+            continue
         if kept is None:
             parts.append(f"{group}: the last (no validation split)")
             continue

@@ -321,6 +321,12 @@ class TrainingConfig(_Section):
         default=False, description="write TensorBoard event files to RUN/tensorboard/ (needs the tensorboard extra)"
     )
     save_total_limit: int = Field(default=2, ge=1, description="checkpoints kept in the work folder while training")
+    average_checkpoints: int = Field(
+        default=1, ge=1,
+        description="checkpoint averaging: after training, the model is the mean of the weights of the last N checkpoints "
+        "(one per evaluation) instead of the kept one; 1 = off. The work folder keeps N + 1 checkpoints then, whatever "
+        "save_total_limit says",
+    )  # fmt: skip
     dataloader_workers: int = Field(default=0, ge=0, description="worker processes loading batches (0: in the main process)")
     stance_label_smoothing: float = Field(
         default=0.0, ge=0, lt=1, description="label smoothing of the stance loss (torch's cross_entropy label_smoothing)"

@@ -115,3 +115,61 @@ def test_layer_decay_lowers_the_rate_layer_by_layer_below_the_top(tiny_model_pat
         )
     assert rates[id(named["role_head.weight"])] == rates[id(named["stance_head.bias"])] == 1e-4  # heads: the top rate
     assert sum(len(group["params"]) for group in optimizer.param_groups) == len(named)
+
+
+def test_checkpoint_averaging_loads_the_mean_of_the_last_checkpoints(tmp_path, caplog):
+    from types import SimpleNamespace
+
+    import torch
+    from safetensors.torch import save_file
+
+    from train.trainer import _average_last_checkpoints
+
+    model = torch.nn.Linear(2, 1)
+    for step, value in ((3, 1.0), (6, 2.0), (12, 4.0)):  # step 12 after 6: by number, not by name
+        (tmp_path / f"checkpoint-{step}").mkdir()
+        save_file({"weight": torch.full((1, 2), value), "bias": torch.full((1,), -value)}, str(tmp_path / f"checkpoint-{step}" / "model.safetensors"))
+    trainer = SimpleNamespace(args=SimpleNamespace(output_dir=str(tmp_path)), model=model, accelerator=SimpleNamespace(unwrap_model=lambda m: m))
+    assert _average_last_checkpoints(trainer, 2) == ["checkpoint-6", "checkpoint-12"]
+    assert model.weight.tolist() == [[3.0, 3.0]] and model.bias.tolist() == [-3.0]
+    assert _average_last_checkpoints(trainer, 5) == ["checkpoint-3", "checkpoint-6", "checkpoint-12"]  # all there are
+    assert model.weight.tolist() == [[pytest.approx(7 / 3), pytest.approx(7 / 3)]]
+    assert _average_last_checkpoints(trainer, 1) is None  # off
+    for step in (3, 6):
+        (tmp_path / f"checkpoint-{step}" / "model.safetensors").unlink()
+        (tmp_path / f"checkpoint-{step}").rmdir()
+    assert _average_last_checkpoints(trainer, 2) is None and "1 checkpoint(s) written, nothing to average" in caplog.text
+
+
+def test_a_run_with_checkpoint_averaging_holds_the_mean_of_its_last_two_checkpoints(small_corpus_file, tiny_model_path, tmp_path, monkeypatch):
+    from safetensors.torch import load_file
+
+    from actorstance.modeling import ActorStanceModel
+    from train import trainer as trainer_module
+    from train import train
+
+    seen: dict[str, dict] = {}
+    average = trainer_module._average_last_checkpoints
+
+    def recording(trainer, count):  # the checkpoints' weights as the averaging finds them (the work folder goes after)
+        for path in trainer_module._checkpoints_by_step(Path(trainer.args.output_dir)):
+            seen[path.name] = load_file(str(path / "model.safetensors"))
+        return average(trainer, count)
+
+    monkeypatch.setattr(trainer_module, "_average_last_checkpoints", recording)
+    run = train(tiny_config(small_corpus_file, tiny_model_path, tmp_path / "runs", "training.average_checkpoints=2"))
+    assert sorted(seen) == ["checkpoint-3", "checkpoint-6"]
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["runs"]["roles-stance"]["averaged_checkpoints"] == ["checkpoint-3", "checkpoint-6"]
+    assert metrics["averaged_checkpoints"] == {"roles-stance": ["checkpoint-3", "checkpoint-6"]}
+    assert "| kept checkpoint | roles-stance: the mean of checkpoint-3, checkpoint-6 |" in (run / "README.md").read_text()
+    weights = ActorStanceModel.from_pretrained(run / "model").state_dict()
+    name = "stance_head.weight"
+    assert torch_close(weights[name], (seen["checkpoint-3"][name] + seen["checkpoint-6"][name]) / 2)
+    assert not torch_close(weights[name], seen["checkpoint-6"][name])
+
+
+def torch_close(first, second) -> bool:
+    import torch
+
+    return bool(torch.allclose(first.float(), second.float(), atol=1e-6))

@@ -181,15 +181,36 @@ def _metrics_function(labels: LabelSchema, tasks: tuple[str, ...]):
     return compute
 
 
+def _checkpoints_by_step(directory: Path) -> list[Path]:
+    """The ``checkpoint-<step>`` folders of ``directory``, oldest first."""
+    numbered = [(path.name.rsplit("-", 1)[1], path) for path in directory.glob("checkpoint-*")] if directory.is_dir() else []
+    return [path for _, path in sorted((int(step), path) for step, path in numbered if step.isdigit())]
+
+
+def _average_last_checkpoints(trainer: Trainer, count: int) -> list[str] | None:
+    """Load the mean of the weights of the last ``count`` checkpoints into the trainer's model (checkpoint
+    averaging: points along the end of the trajectory, averaged, tend to generalise better than one of them);
+    returns their folder names, or None when averaging is off or fewer than two checkpoints exist."""
+    from safetensors.torch import load_file
+
+    if count < 2:
+        return None
+    checkpoints = _checkpoints_by_step(Path(trainer.args.output_dir))[-count:]
+    if len(checkpoints) < 2:
+        logger.warning("average_checkpoints: %d checkpoint(s) written, nothing to average", len(checkpoints))
+        return None
+    states = [load_file(str(path / "model.safetensors")) for path in checkpoints]
+    averaged = {name: torch.stack([state[name].float() for state in states]).mean(0).to(tensor.dtype) for name, tensor in states[0].items()}
+    trainer.accelerator.unwrap_model(trainer.model).load_state_dict(averaged)
+    return [path.name for path in checkpoints]
+
+
 def _last_complete_checkpoint(directory: Path) -> str | None:
     """The newest checkpoint whose trainer state was fully written; a kill mid-save leaves a partial
     folder, which is removed so the resumed run can write that step again."""
     if not directory.is_dir():
         return None
-    numbered = sorted(
-        (int(path.name.rsplit("-", 1)[1]), path) for path in directory.glob("checkpoint-*") if path.name.rsplit("-", 1)[1].isdigit()
-    )
-    for _, path in reversed(numbered):
+    for path in reversed(_checkpoints_by_step(directory)):
         try:
             json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
             return str(path)
@@ -258,7 +279,7 @@ def build_trainer(
         save_strategy=strategy,
         eval_steps=training.eval_every_steps,
         save_steps=training.eval_every_steps,
-        save_total_limit=training.save_total_limit,
+        save_total_limit=max(training.save_total_limit, training.average_checkpoints + 1),  # + 1: the best is kept too
         load_best_model_at_end=has_validation,
         metric_for_best_model=f"eval_{training.early_stopping.metric}" if has_validation else None,
         greater_is_better=training.early_stopping.metric != "loss",
@@ -395,6 +416,7 @@ def _train_model(
         logger.warning("--resume: no checkpoint in %s; starting from the beginning", args.output_dir)
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=checkpoint)
+    averaged = _average_last_checkpoints(trainer, config.training.average_checkpoints)
     metrics = {
         "train_time_s": round(time.perf_counter() - started, 2),
         "train_samples_per_s": output.metrics.get("train_samples_per_second"),
@@ -406,14 +428,17 @@ def _train_model(
         "validation_examples": len(datasets["validation"]),
         "epochs_trained": trainer.state.epoch,
         "kept_checkpoint": _kept_checkpoint(trainer.state),
+        "averaged_checkpoints": averaged,
     }
-    kept = metrics["kept_checkpoint"]
+    kept = None if averaged else metrics["kept_checkpoint"]
     if has_validation:
         trainer.remove_callback(EvaluationLineCallback)  # a final evaluate() (when nothing was kept) prints no line
+        if averaged and trainer.is_world_process_zero():
+            print(f"averaged the weights of {', '.join(averaged)}", flush=True)
         if kept is not None and trainer.is_world_process_zero():
             print(f"kept the checkpoint of epoch {kept['epoch']:.2f} (step {kept['step']}): "
                   f"{config.training.early_stopping.metric} {kept['metric_value']:.4f}", flush=True)  # fmt: skip
-        evaluation = _kept_evaluation(trainer.state) or trainer.evaluate()
+        evaluation = (None if averaged else _kept_evaluation(trainer.state)) or trainer.evaluate()
         timing = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second"}
         metrics["validation"] = {
             key.removeprefix("eval_"): value
@@ -480,6 +505,7 @@ def train(
         "model": config.model.name,
         "validation": _merged_validation(metrics),
         "kept_checkpoints": {group: group_metrics.get("kept_checkpoint") for group, group_metrics in metrics.items()},
+        "averaged_checkpoints": {group: group_metrics.get("averaged_checkpoints") for group, group_metrics in metrics.items()},
         "runs": metrics,
         "train_time_s": round(time.perf_counter() - started, 2),
         "num_parameters": sum(sum(p.numel() for p in model.parameters()) for _, model in trained),

@@ -21,6 +21,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   stance-training-park2021, stance-training-park2021-test  stance-training-{validation,test}-park2021.json (the
                    shipped default against it started from a park2021 stance run's encoder, model.init_from)
   stance-training-dropout  stance-training-validation-dropout.json (the shipped default against dropout 0.2)
+  stance-training-averaging  stance-training-validation-averaging.json (the shipped default against the mean of its
+                   last 2 or 3 checkpoints, training.average_checkpoints)
   unsure-link      unsure-link-validation.json (the shipped runs with unsure nominals linked at a lower
                    threshold, actors.unsure_link_threshold; the same weights)
   unsure-link-other-runs  unsure-link-validation-other-runs.json (the same for the park2021 and
@@ -323,6 +325,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-training-layer-decay", render_training(load("stance-training-validation-layer-decay.json")))
     readme = replace_region(readme, "stance-training-pair-inputs", render_training(load("stance-training-validation-pair-inputs.json")))
     readme = replace_region(readme, "stance-training-dropout", render_training(load("stance-training-validation-dropout.json")))
+    readme = replace_region(readme, "stance-training-averaging", render_training(load("stance-training-validation-averaging.json")))
     readme = replace_region(readme, "stance-training-park2021", render_training(load("stance-training-validation-park2021.json")))
     readme = replace_region(readme, "stance-training-park2021-test", render_training(load("stance-training-test-park2021.json"), TEST_COLUMNS))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]

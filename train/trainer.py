@@ -189,8 +189,8 @@ def _checkpoints_by_step(directory: Path) -> list[Path]:
 
 def _average_last_checkpoints(trainer: Trainer, count: int) -> list[str] | None:
     """Load the mean of the weights of the last ``count`` checkpoints into the trainer's model (checkpoint
-    averaging: points along the end of the trajectory, averaged, tend to generalise better than one of them);
-    returns their folder names, or None when averaging is off or fewer than two checkpoints exist."""
+    averaging, ``training.average_checkpoints``; README, "Checkpoint averaging", for its trial); returns their
+    folder names, or None when averaging is off or fewer than two checkpoints exist."""
     from safetensors.torch import load_file
 
     if count < 2:

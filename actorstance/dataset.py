@@ -20,7 +20,7 @@ from datasets import Dataset, DatasetDict
 from .labels import NONE_LABEL, LabelSchema
 from .options import RoleOptions, SplitOptions, StanceOptions
 from .schema import AUTHOR, SPLITS, Article
-from .text import sentence_index, sentence_spans
+from .text import sentence_index, sentence_spans, undotted
 
 __all__ = [
     "RoleOptions",
@@ -93,8 +93,9 @@ def encode_sentences(tokenizer, texts: Sequence[str], ids: Sequence[str], option
         pieces.extend((article_id, start, text[start:end]) for start, end in sentence_spans(text))
     if not pieces:
         return []
+    readable = [undotted(piece) for _, _, piece in pieces]  # "U.S." read as "US"; offsets mapped back below
     encoding = tokenizer(
-        [piece for _, _, piece in pieces],
+        [piece for piece, _ in readable],
         truncation=True,
         max_length=options.max_length,
         stride=options.stride,
@@ -104,9 +105,10 @@ def encode_sentences(tokenizer, texts: Sequence[str], ids: Sequence[str], option
     result = []
     for row, source in enumerate(encoding["overflow_to_sample_mapping"]):
         article_id, shift, _ = pieces[source]
+        origin = readable[source][1]
         word_ids = encoding.word_ids(row)
         offsets = [
-            (start + shift, end + shift) if word is not None else (-1, -1)
+            ((origin[start] if origin else start) + shift, (origin[end] if origin else end) + shift) if word is not None else (-1, -1)
             for (start, end), word in zip(encoding["offset_mapping"][row], word_ids)
         ]
         result.append(
@@ -370,7 +372,7 @@ def encode_contexts(
         pieces, cursor, first_marker = [], context.start, {}
         length, inside = 0, None
         for position, marker, _, kind in sorted(inserts, key=lambda item: (item[0], -item[2])):
-            piece = text[cursor:position]
+            piece = undotted(text[cursor:position])[0]  # "U.S." read as "US", as the tagger reads it
             if swap and inside:  # a mention, between its opening and its closing marker
                 piece = swap[0] if inside == "h" else swap[1]
             pieces.append(piece)
@@ -380,7 +382,7 @@ def encode_contexts(
             pieces.append(marker)
             length += len(marker)
             cursor, inside = position, kind
-        pieces.append(text[cursor : context.end])
+        pieces.append(undotted(text[cursor : context.end])[0])
         marked_texts.append("".join(pieces))
         marker_chars.append(first_marker)
     encoding = tokenizer(marked_texts)
@@ -480,11 +482,11 @@ def stance_windows(article: Article, tokenizer, options: StanceOptions) -> list[
             continue
         pieces, cursor, offsets = [], start, []
         for i in inside:
-            pieces += [article.text[cursor : mentions[i].start], opening]
+            pieces += [undotted(article.text[cursor : mentions[i].start])[0], opening]
             offsets.append(sum(len(piece) for piece in pieces) - len(opening))
-            pieces += [article.text[mentions[i].start : mentions[i].end], closing]
+            pieces += [undotted(article.text[mentions[i].start : mentions[i].end])[0], closing]
             cursor = mentions[i].end
-        pieces.append(article.text[cursor:end])
+        pieces.append(undotted(article.text[cursor:end])[0])
         encoding = tokenizer("".join(pieces), truncation=True, max_length=options.max_length)
         kept = [(i, encoding.char_to_token(0, offset)) for i, offset in zip(inside, offsets)]
         lost = sum(token is None for _, token in kept)

@@ -15,6 +15,10 @@ that break what the corpus' gold mentions never do:
 * ``capitalised_function_word``: a mention with a capitalised function word after its first word
   ("UK Plans To Put"); 2 of the corpus' 8,010 gold mentions have one ("Partners In Health").
 
+It also counts the capital-letter abbreviations with full stops in the pages ("U.S.", "U.K.", "U.N.";
+``dotted_abbreviations``, which the corpus never writes) and how many of them a predicted mention
+covers (``dotted_abbreviations_in_mentions``).
+
 SemEval annotates some named entities of 104 of the pages (414 mentions, the ones whose roles it
 asks for): ``gold_found_exact`` counts those a predicted mention matches exactly, a guide to recall
 on real pages (SemEval's entities are not the corpus' actors, so precision is not measured). The
@@ -38,14 +42,21 @@ if str(REPO) not in sys.path:
 
 from benchmarks.external import BENCHMARKS, _cpu_seconds, _load_average, run_provenance  # noqa: E402
 
-COUNTED = ("mentions", "inside_web_token", "holding_bracket", "capitalised_function_word", "gold_mentions", "gold_found_exact", "actors", "stances")  # fmt: skip
+COUNTED = (
+    "mentions", "inside_web_token", "holding_bracket", "capitalised_function_word", "dotted_abbreviations",
+    "dotted_abbreviations_in_mentions", "gold_mentions", "gold_found_exact", "actors", "stances",
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "as", "is", "are", "was", "says", "that", "it"})  # fmt: skip
 
 
 def has_capitalised_function_word(surface: str) -> bool:
-    """Whether a word after the first of ``surface`` is a capitalised function word ("UK Plans To Put")."""
-    return any(word[0].isupper() and word.lower() in FUNCTION_WORDS for word in _WORD.findall(surface)[1:])
+    """Whether a word after the first of ``surface`` is a capitalised function word ("UK Plans To Put"; the
+    "A" of "L.A." is no word)."""
+    from actorstance.text import undotted
+
+    return any(word[0].isupper() and word.lower() in FUNCTION_WORDS for word in _WORD.findall(undotted(surface)[0])[1:])
 
 
 def span_counts(text: str, spans: list[tuple[int, int]]) -> Counter:
@@ -59,6 +70,9 @@ def span_counts(text: str, spans: list[tuple[int, int]]) -> Counter:
         counts["inside_web_token"] += inside_any(web_tokens, start, end)
         counts["holding_bracket"] += "(" in surface or ")" in surface
         counts["capitalised_function_word"] += has_capitalised_function_word(surface)
+    for match in _DOTTED.finditer(text):
+        counts["dotted_abbreviations"] += 1
+        counts["dotted_abbreviations_in_mentions"] += any(start <= match.start() and match.end() <= end for start, end in spans)
     return counts
 
 

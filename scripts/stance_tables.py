@@ -283,17 +283,20 @@ def render_learning_curve(results: dict) -> str:
 
 def render_web_news(before: dict, now: dict) -> str:
     """Predicted mentions on web news pages (``benchmarks/web_news_spans.py``), before and after the span repair
-    learnt headline lines, brackets and web tokens."""
+    learnt headline lines, brackets and web tokens and the models read "U.S." as "US"."""
     lines = [
         "| span repair | predicted mentions | in a web address, hashtag or @handle | holding a bracket "
-        "| a capitalised function word after the first word | actors per page | SemEval entity mentions found exactly |",
-        "|---|---|---|---|---|---|---|",
+        "| a capitalised function word after the first word | \"U.S.\", \"U.N.\" ... inside a mention | actors per page "
+        "| SemEval entity mentions found exactly |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for name, result in ((f"before (commit {before['git_commit'][:7]})", before), ("+ headlines, brackets, web tokens (shipped)", now)):
+    rows = ((f"before (commit {before['git_commit'][:7]})", before), ("+ headlines, brackets, web tokens, abbreviations (shipped)", now))
+    for name, result in rows:
         counts = result["counts"]
         lines.append(
             f"| {name} | {counts['mentions']:,} | {counts['inside_web_token']} | {counts['holding_bracket']} "
-            f"| {counts['capitalised_function_word']} | {result['per_page']['actors']:.2f} "
+            f"| {counts['capitalised_function_word']} "
+            f"| {counts['dotted_abbreviations_in_mentions']} of {counts['dotted_abbreviations']} | {result['per_page']['actors']:.2f} "
             f"| {counts['gold_found_exact']} of {counts['gold_mentions']} ({result['gold_recall_exact']:.3f}) |"
         )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from actorstance.dataset import (
     StanceOptions,
     assign_splits,
     build_dataset_dict,
+    encode_contexts,
     encode_sentences,
     role_examples,
     split_articles,
@@ -71,6 +72,20 @@ def test_long_sentences_become_overlapping_windows_with_true_offsets(tokenizer):
     examples = role_examples([article], tokenizer, LABELS, RoleOptions(max_length=64, stride=16))
     tagged = [tag for example in examples for _, tag in _tagged(tokenizer, example) if tag == "B-GOV"]
     assert 1 <= len(tagged) <= 2  # Iran falls in one window or in the overlap of two
+
+
+def test_dotted_abbreviations_are_read_as_the_corpus_writes_them_with_offsets_into_the_text(tokenizer):
+    dotted, plain = "Force used by the U.S.-led coalition and the U.N.", "Force used by the US-led coalition and the UN"
+    (window,), (reference,) = (encode_sentences(tokenizer, [text], ["a"], RoleOptions()) for text in (dotted, plain))
+    assert window.input_ids == reference.input_ids and window.word_ids == reference.word_ids
+    assert [dotted[start:end] for start, end in window.offsets if start >= 0] == [
+        "Force", "used", "by", "the", "U.S.", "-", "led", "coalition", "and", "the", "U.N.",
+    ]  # fmt: skip
+    context = StanceContext("a", "USA", "UN", 0, len(dotted), ((14, 22),), ((41, 49),))
+    marked = encode_contexts(tokenizer, {"a": dotted}, [context], StanceOptions())
+    reference_context = StanceContext("a", "USA", "UN", 0, len(plain), ((14, 20),), ((39, 45),))
+    assert marked == encode_contexts(tokenizer, {"a": plain}, [reference_context], StanceOptions())
+    assert tokenizer.decode(marked["input_ids"][0]).startswith("[CLS] force used by < < the us > > - led")
 
 
 def test_stance_contexts_labels_and_markers(tokenizer, seed_article):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.text import (
     has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, name_end, name_start, sentence_index,
-    sentence_spans, split_at_bracket, trim_edge_words, web_token_spans,
+    sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
 )  # fmt: skip
 
 
@@ -78,9 +78,23 @@ def test_sentences_respect_abbreviations_quotes_and_paragraphs():
 
 
 def test_a_span_needs_a_content_word():
-    assert [has_content_word(s) for s in ("a", "of the", "1", "s", "US", "the EU", "s merchant fleet", "élite")] == [
-        False, False, False, False, True, True, True, True,
+    assert [has_content_word(s) for s in ("a", "of the", "1", "s", "US", "the EU", "s merchant fleet", "élite", "the U.S.", "U.")] == [
+        False, False, False, False, True, True, True, True, True, False,
     ]  # fmt: skip
+
+
+def test_undotted_takes_the_stops_out_of_capital_abbreviations_and_maps_back():
+    text = "The U.S.-led coalition, J.M.W. Turner, e.g. Mr. X, and the U.N."
+    plain, origin = undotted(text)
+    assert plain == "The US-led coalition, JMW Turner, e.g. Mr. X, and the UN"
+    assert len(origin) == len(plain) + 1 and origin[-1] == len(text)
+    us = plain.index("US")
+    assert text[origin[us] : origin[us + 2]] == "U.S."  # the last stop belongs to the abbreviation
+    un = plain.index("UN")
+    assert text[origin[un] : origin[un + 2]] == "U.N."  # at the end of the text too
+    led = plain.index("led")
+    assert text[origin[led] : origin[led + 3]] == "led"
+    assert undotted("The US and the UN.") == ("The US and the UN.", None)  # nothing to take out
 
 
 def test_edge_words_leave_a_predicted_span():

@@ -11,22 +11,25 @@ SEMEVAL = Path(__file__).parent / "fixtures" / "external" / "semeval2025"
 
 
 def test_span_counts_name_each_kind_of_broken_mention():
-    text = "UK Plans To Put Troops In Ukraine\nThe Fund (IMF said, wrote @ZelenskyyUa in pic.twitter.com/Abc12 about Kyiv."
+    text = "UK Plans To Put Troops In Ukraine\nThe Fund (IMF said, wrote @ZelenskyyUa in pic.twitter.com/Abc12 about Kyiv, the U.S. and U.N."
 
     def span(surface: str) -> tuple[int, int]:
         start = text.index(surface)
         return start, start + len(surface)
 
-    spans = [span("UK Plans To Put"), span("Troops"), span("The Fund (IMF"), span("ZelenskyyUa"), span("Abc12"), span("Kyiv")]
+    spans = [span("UK Plans To Put"), span("Troops"), span("The Fund (IMF"), span("ZelenskyyUa"), span("Abc12"), span("Kyiv"), span("the U.S")]
     assert span_counts(text, spans) == {
-        "mentions": 6, "capitalised_function_word": 1, "holding_bracket": 1, "inside_web_token": 2,
+        "mentions": 7, "capitalised_function_word": 1, "holding_bracket": 1, "inside_web_token": 2,
+        "dotted_abbreviations": 2, "dotted_abbreviations_in_mentions": 0,  # "the U.S" leaves the last stop out
     }  # fmt: skip
-    assert span_counts(text, []) == {"mentions": 0}
+    assert span_counts(text, [span("the U.S.")])["dotted_abbreviations_in_mentions"] == 1
+    assert span_counts(text, []) == {"mentions": 0, "dotted_abbreviations": 2, "dotted_abbreviations_in_mentions": 0}
 
 
 def test_a_capitalised_function_word_counts_only_after_the_first_word():
     assert has_capitalised_function_word("Partners In Health")
     assert not has_capitalised_function_word("The United Nations") and not has_capitalised_function_word("the Bank of England")
+    assert not has_capitalised_function_word("L.A.")  # an abbreviation, not the word "A"
 
 
 def test_the_result_file_counts_gold_mentions_found_and_problems(tmp_path, monkeypatch):

@@ -466,15 +466,13 @@ class Predictor:
             return spans
         spans = join_hyphenated(text, spans)
         headlines = headline_spans(text)
+        in_headline = [inside_any(headlines, start, end) for start, end, _, _ in spans]  # casing rules stay out
         floors = [0] + [end for _, end, _, _ in spans[:-1]]
-        starts = [
-            start if inside_any(headlines, start, end) else name_start(text, start, floor)
-            for (start, end, _, _), floor in zip(spans, floors)
-        ]
+        starts = [start if plain else name_start(text, start, floor) for (start, *_), floor, plain in zip(spans, floors, in_headline)]
         limits = starts[1:] + [len(text)]
         return [
-            (start, end if inside_any(headlines, start, end) else name_end(text, start, end, limit), role, confidence)
-            for start, (_, end, role, confidence), limit in zip(starts, spans, limits)
+            (start, end if plain else name_end(text, start, end, limit), role, confidence)
+            for start, (_, end, role, confidence), limit, plain in zip(starts, spans, limits, in_headline)
         ]
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:

@@ -236,6 +236,32 @@ def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINI
     return "\n".join(lines)
 
 
+TRAINING_TABLES = (
+    ("stance-training", "stance-training-validation.json", TRAINING_COLUMNS),
+    ("stance-training-linker", "stance-training-validation-linker.json", TRAINING_COLUMNS),
+    ("stance-training-names", "stance-training-validation-names.json", TRAINING_COLUMNS),
+    ("stance-training-negatives", "stance-training-validation-negatives.json", TRAINING_COLUMNS),
+    ("stance-training-hard-negatives", "stance-training-validation-hard-negatives.json", TRAINING_COLUMNS),
+    ("stance-training-head-loss", "stance-training-validation-head-loss.json", TRAINING_COLUMNS),
+    ("stance-training-loss-weight", "stance-training-validation-loss-weight.json", TRAINING_COLUMNS),
+    ("stance-training-layer-decay", "stance-training-validation-layer-decay.json", TRAINING_COLUMNS),
+    ("stance-training-pair-inputs", "stance-training-validation-pair-inputs.json", TRAINING_COLUMNS),
+    ("stance-training-dropout", "stance-training-validation-dropout.json", TRAINING_COLUMNS),
+    ("stance-training-averaging", "stance-training-validation-averaging.json", TRAINING_COLUMNS),
+    ("stance-training-park2021", "stance-training-validation-park2021.json", TRAINING_COLUMNS),
+    ("stance-training-park2021-test", "stance-training-test-park2021.json", TEST_COLUMNS),
+    ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
+    ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
+    ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
+    ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
+    ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),
+    ("unsure-link-other-runs", "unsure-link-validation-other-runs.json", SPAN_COLUMNS),
+    ("floor-unsure-link", "floor-unsure-link-validation.json", SPAN_COLUMNS),
+    ("outside-weight", "outside-weight-validation.json", SPAN_COLUMNS),
+)
+"""README region, result file (``scripts/stance_runs.py``) and columns of each table of variants over seeds."""
+
+
 def render_training_with(results: dict, title: str, cells: dict[str, str]) -> str:
     """The training table with one more column: ``cells`` by variant name ("–" for a variant without one)."""
     lines = render_training(results).splitlines()
@@ -316,31 +342,12 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-reach", render_reach(load("stance-reach.json")))
     readme = replace_region(readme, "edge-losses", render_edge_losses(load("edge-losses-validation.json")))
-    readme = replace_region(readme, "stance-training", render_training(load("stance-training-validation.json")))
-    readme = replace_region(readme, "stance-training-linker", render_training(load("stance-training-validation-linker.json")))
+    for region, name, columns in TRAINING_TABLES:
+        readme = replace_region(readme, region, render_training(load(name), columns))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
     readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
-    readme = replace_region(readme, "stance-training-names", render_training(load("stance-training-validation-names.json")))
-    readme = replace_region(readme, "stance-training-negatives", render_training(load("stance-training-validation-negatives.json")))
-    readme = replace_region(readme, "stance-training-hard-negatives", render_training(load("stance-training-validation-hard-negatives.json")))
-    readme = replace_region(readme, "stance-training-head-loss", render_training(load("stance-training-validation-head-loss.json")))
-    readme = replace_region(readme, "stance-training-loss-weight", render_training(load("stance-training-validation-loss-weight.json")))
-    readme = replace_region(readme, "stance-training-layer-decay", render_training(load("stance-training-validation-layer-decay.json")))
-    readme = replace_region(readme, "stance-training-pair-inputs", render_training(load("stance-training-validation-pair-inputs.json")))
-    readme = replace_region(readme, "stance-training-dropout", render_training(load("stance-training-validation-dropout.json")))
-    readme = replace_region(readme, "stance-training-averaging", render_training(load("stance-training-validation-averaging.json")))
-    readme = replace_region(readme, "stance-training-park2021", render_training(load("stance-training-validation-park2021.json")))
-    readme = replace_region(readme, "stance-training-park2021-test", render_training(load("stance-training-test-park2021.json"), TEST_COLUMNS))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]
     readme = replace_region(readme, "stance-training-lr", render_training({"variants": {n: v for r in rounds for n, v in r["variants"].items()}}))
-    readme = replace_region(readme, "stance-training-head-lr", render_training(load("stance-training-validation-head-lr.json")))
-    readme = replace_region(readme, "span-repair", render_training(load("span-repair-validation.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "nominal-constraints", render_training(load("nominal-constraints-validation.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "link-threshold", render_training(load("link-threshold-validation.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "unsure-link", render_training(load("unsure-link-validation.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "unsure-link-other-runs", render_training(load("unsure-link-validation-other-runs.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "floor-unsure-link", render_training(load("floor-unsure-link-validation.json"), SPAN_COLUMNS))
-    readme = replace_region(readme, "outside-weight", render_training(load("outside-weight-validation.json"), SPAN_COLUMNS))
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))

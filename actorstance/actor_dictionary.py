@@ -14,6 +14,7 @@ import datetime
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -390,6 +391,7 @@ class ActorDictionary:
         self._stems: dict[tuple[str, ...], ActorEntry] = {}
         self._agents: dict[tuple[str, ...], str] = {}
         self._state_words: dict[str, set[str]] = {}
+        first_words: Counter[str] = Counter()  # first words of leaders' names, less those of states' and groups'
         for entry in actors:
             if not entry.codes:
                 continue  # a name without codes codes nothing; a null code [---] blocks the phrase
@@ -398,13 +400,20 @@ class ActorDictionary:
                     if code.code != "---" and _kind(code.code) == "country":
                         words = self._state_words.setdefault(_split_code(code.code)[0], set())
                         words.update(word for phrase in entry.phrases for word in phrase.words)
+            leader = _is_person(entry) or any(code.dated for code in entry.codes)
             for phrase in entry.phrases:
+                if len(phrase.words) > 1:
+                    first_words[phrase.words[0]] += 1 if leader else -1
                 for words in _with_and_without_determiner(phrase.words):
                     self._exact.setdefault(words, entry)
                     if phrase.stem:
                         self._stems.setdefault(words, entry)
         for agent in agents:
             self._agents.setdefault(agent.words, agent.code[:3])
+        self._given_names = frozenset(
+            word for word, count in first_words.items()
+            if count > 0 and len(word) > 1 and word not in _DETERMINERS and (word,) not in self._agents
+        )
 
     @classmethod
     def load(cls, paths: Sequence[Path], errata: frozenset[tuple[str, int]] = frozenset()) -> ActorDictionary:
@@ -444,6 +453,12 @@ class ActorDictionary:
     def state_words(self, code: str) -> frozenset[str]:
         """Every word of the names of the state ``code`` ("JOR": "jordan", "hashemite", "kingdom", "amman", ...)."""
         return frozenset(self._state_words.get(code, ()))
+
+    def is_given_name(self, word: str) -> bool:
+        """Whether ``word`` begins a leader's full name in the dictionary ("Joe" of "Joe Biden", "Olaf",
+        "Yevgeny"): evidence that a name of two or three words starting with it is a person's."""
+        words = _tokens(word)
+        return len(words) == 1 and words[0] in self._given_names
 
     def agent(self, surface: str) -> str | None:
         """Role code of a common noun phrase ("troops" -> "MIL", "the police" -> "COP"), else None."""

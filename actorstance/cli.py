@@ -363,6 +363,9 @@ def network(
     min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="keep edges seen in at least this many articles")] = 1,
     by: Annotated[Optional[str], typer.Option("--by", help="time slices from meta.date: month or week (default: none)")] = None,
     include_author: Annotated[bool, typer.Option("--include-author", help="add the articles' own stances as one AUTHOR node")] = False,
+    keep_name_variants: Annotated[bool, typer.Option(
+        "--keep-name-variants", help="keep a person's name variants across articles ('Biden', 'Mr Biden', 'Joe Biden') as separate nodes",
+    )] = False,  # fmt: skip
     title: Annotated[str, typer.Option("--title", help="title of the HTML page")] = "stance network",
 ) -> None:
     """Aggregate stance edges across articles into one network: who supports or opposes whom, over time."""
@@ -375,7 +378,10 @@ def network(
         _fail(f"--output: {output} must end in one of {', '.join('.' + f for f in EXPORT_FORMATS)}", 2)
     articles = (article for path in predictions for article in read_predictions(path))
     try:
-        graph = build_network(articles, min_score=min_score, min_articles=min_articles, by=by, include_author=include_author)
+        graph = build_network(
+            articles, min_score=min_score, min_articles=min_articles, by=by, include_author=include_author,
+            merge_person_names=not keep_name_variants,
+        )  # fmt: skip
         write_network(graph, output, title=title)
     except PredictionFileError as error:
         _fail(str(error), 1)

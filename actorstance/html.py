@@ -144,7 +144,7 @@ def _stance_graph(article: Article, index: int, role_colour: dict[str, str], lab
 
     if not article.stances:
         return '<p class="none">no stances to draw</p>'
-    data = network_data(build_network([article], include_author=True))
+    data = network_data(build_network([article], include_author=True, merge_person_names=False))
     return network_view(data, f"article-{index}-network", label_colour, role_colour, width=900, height=420)
 
 

@@ -2,7 +2,8 @@
 
 Nodes are actors keyed by their dictionary ``code`` when the prediction links one, else by their
 normalised name (`normalize_surface`), so "Tehran" in one article and "Iran" (both ``IRN``) in
-another are one node. Edges are holder -> target per time slice (``--by month|week`` from
+another are one node; a person's name variants across articles ("Biden", "Mr Biden", "Joe Biden") are
+one node too (`person_names`). Edges are holder -> target per time slice (``--by month|week`` from
 ``meta.date``; one slice ``all`` otherwise) with counts per label, mean score, article ids and a
 few evidence snippets. The article's own voice (``AUTHOR``) differs from outlet to outlet, so its
 stances join the network only when asked (``include_author``).
@@ -14,6 +15,7 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,7 +23,9 @@ import networkx as nx
 
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
-from .schema import AUTHOR, Actor, Article
+from .person_names import SurnameEvidence, bare_name
+from .schema import AUTHOR, Article
+from .text import headline_spans
 
 __all__ = ["build_network", "network_figures", "network_data", "write_network", "node_key", "time_slice", "EXPORT_FORMATS"]
 
@@ -30,6 +34,7 @@ ALL_TIME = "all"
 UNDATED = "undated"
 EVIDENCE_PER_EDGE = 3
 EVIDENCE_CHARS = 300
+ALIASES_PER_NODE = 10
 
 
 def node_key(actor: Actor) -> str:
@@ -57,6 +62,60 @@ def _snippet(article: Article, start: int, end: int) -> str:
     return piece if len(piece) <= EVIDENCE_CHARS else piece[: EVIDENCE_CHARS - 1] + "…"
 
 
+@dataclass
+class _Node:
+    names: Counter = field(default_factory=Counter)
+    roles: Counter = field(default_factory=Counter)
+    code: str | None = None
+    mentions: int = 0
+    articles: set[str] = field(default_factory=set)
+    surname: SurnameEvidence = field(default_factory=SurnameEvidence)  # for a one-word name
+
+    def absorb(self, other: _Node) -> None:
+        self.names.update(other.names)
+        self.roles.update(other.roles)
+        self.code = self.code or other.code
+        self.mentions += other.mentions
+        self.articles |= other.articles
+        self.surname.absorb(other.surname)
+
+
+@dataclass
+class _Edge:
+    counts: Counter = field(default_factory=Counter)
+    scores: list[float] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    evidence: list[dict[str, str]] = field(default_factory=list)
+
+    def absorb(self, other: _Edge) -> None:
+        self.counts.update(other.counts)
+        self.scores.extend(other.scores)
+        self.articles.extend(article for article in other.articles if article not in self.articles)
+        self.evidence = (self.evidence + other.evidence)[:EVIDENCE_PER_EDGE]
+
+
+def _merge_person_names(nodes: dict[str, _Node], edges: dict[tuple[str, str, str], _Edge]) -> dict[str, str]:
+    """Fold each name variant of a person into its node (`person_names.person_merges`), edges with it;
+    a stance between two variants of one person is dropped. Returns variant key -> node key."""
+    from .actor_dictionary import ActorDictionary
+    from .person_names import NodeName, person_merges
+
+    merges = person_merges(
+        (NodeName(key, node.names.most_common(1)[0][0], len(node.articles), ":" in (node.code or ""), node.surname if node.surname.mentions else None)
+         for key, node in nodes.items() if node.names),
+        ActorDictionary.default(),
+    )  # fmt: skip
+    for key, into in merges.items():
+        nodes[into].absorb(nodes.pop(key))
+    for (holder, target, period), edge in list(edges.items()):
+        if holder in merges or target in merges:
+            del edges[holder, target, period]
+            holder, target = merges.get(holder, holder), merges.get(target, target)
+            if holder != target:
+                edges.setdefault((holder, target, period), _Edge()).absorb(edge)
+    return merges
+
+
 def build_network(
     articles: Iterable[Article],
     *,
@@ -64,32 +123,36 @@ def build_network(
     min_articles: int = 1,
     by: Literal["month", "week"] | None = None,
     include_author: bool = False,
+    merge_person_names: bool = True,
 ) -> nx.MultiDiGraph:
     """One node per actor in a kept edge; one edge per (holder, target, slice) seen in at least ``min_articles`` articles.
 
-    Node attributes: name (its most frequent), code, role (most frequent) and role_counts, mentions,
-    articles. Edge attributes: counts per label, label (the most frequent), score (mean), articles
-    (ids), evidence (up to three ``{"article", "text"}``). Stances below ``min_score`` are left out.
+    Node attributes: name (its most frequent), aliases (its other names, most frequent first), code,
+    role (most frequent) and role_counts, mentions, articles. Edge attributes: counts per label, label
+    (the most frequent), score (mean), articles (ids), evidence (up to three ``{"article", "text"}``).
+    Stances below ``min_score`` are left out. With ``merge_person_names`` a person's name variants across
+    articles ("Biden", "Mr Biden", "Joe Biden") are one node (`person_names`); the graph's ``merged``
+    attribute maps each variant's own key to the node's ("biden" -> "USA:Joe Biden").
     """
-    names: dict[str, Counter] = defaultdict(Counter)
-    roles: dict[str, Counter] = defaultdict(Counter)
-    codes: dict[str, str] = {}
-    mentions: Counter = Counter()
-    node_articles: dict[str, set[str]] = defaultdict(set)
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    nodes: dict[str, _Node] = defaultdict(_Node)
+    edges: dict[tuple[str, str, str], _Edge] = {}
     slices: Counter = Counter()
     for article in articles:
         keys = {actor.id: node_key(actor) for actor in article.actors}
+        headlines = None
         for actor in article.actors:
-            key = keys[actor.id]
-            names[key][actor.name] += 1
-            roles[key][actor.role] += 1
-            node_articles[key].add(article.id)
-            if actor.code:
-                codes[key] = actor.code
+            node = nodes[keys[actor.id]]
+            node.names[actor.name] += 1
+            node.roles[actor.role] += 1
+            node.articles.add(article.id)
+            node.code = actor.code or node.code
+            if merge_person_names and not actor.code and len(name := bare_name(actor.name)[0].split()) == 1:
+                if headlines is None:
+                    headlines = headline_spans(article.text)
+                node.surname.add(name[0], article, actor, headlines)
         for mention in article.mentions:
             if mention.actor in keys:
-                mentions[keys[mention.actor]] += 1
+                nodes[keys[mention.actor]].mentions += 1
         period = time_slice(article.meta, by)
         slices[period] += 1
         if include_author:
@@ -99,34 +162,34 @@ def build_network(
                 continue  # AUTHOR (unless included) or an actor the article does not list
             if min_score is not None and (stance.score or 0.0) < min_score:
                 continue
-            edge = edges.setdefault(
-                (keys[stance.holder], keys[stance.target], period),
-                {"counts": Counter(), "scores": [], "articles": [], "evidence": []},
-            )
-            edge["counts"][stance.label] += 1
+            edge = edges.setdefault((keys[stance.holder], keys[stance.target], period), _Edge())
+            edge.counts[stance.label] += 1
             if stance.score is not None:
-                edge["scores"].append(stance.score)
-            if article.id not in edge["articles"]:
-                edge["articles"].append(article.id)
-            if len(edge["evidence"]) < EVIDENCE_PER_EDGE and stance.evidence:
+                edge.scores.append(stance.score)
+            if article.id not in edge.articles:
+                edge.articles.append(article.id)
+            if len(edge.evidence) < EVIDENCE_PER_EDGE and stance.evidence:
                 span = stance.evidence[0]
-                edge["evidence"].append({"article": article.id, "text": _snippet(article, span.start, span.end)})
-    graph = nx.MultiDiGraph(by=by or ALL_TIME, slices=sorted(slices))
+                edge.evidence.append({"article": article.id, "text": _snippet(article, span.start, span.end)})
+    merged = _merge_person_names(nodes, edges) if merge_person_names else {}
+    graph = nx.MultiDiGraph(by=by or ALL_TIME, slices=sorted(slices), merged=dict(sorted(merged.items())))
     for (holder, target, period), edge in edges.items():
-        if len(edge["articles"]) < min_articles:
+        if len(edge.articles) < min_articles:
             continue
         for key in (holder, target):
             if key not in graph:
+                node = nodes[key]
+                names = [name for name, _ in node.names.most_common()] or [key]
                 graph.add_node(
-                    key, name=names[key].most_common(1)[0][0] if names[key] else key, code=codes.get(key),
-                    role=roles[key].most_common(1)[0][0] if roles[key] else None, role_counts=dict(roles[key]),
-                    mentions=mentions[key], articles=len(node_articles[key]),
+                    key, name=names[0], aliases=names[1 : 1 + ALIASES_PER_NODE], code=node.code,
+                    role=node.roles.most_common(1)[0][0] if node.roles else None, role_counts=dict(node.roles),
+                    mentions=node.mentions, articles=len(node.articles),
                 )  # fmt: skip
-        scores = edge["scores"]
+        scores = edge.scores
         graph.add_edge(
-            holder, target, key=period, slice=period, counts=dict(edge["counts"]), label=edge["counts"].most_common(1)[0][0],
-            total=sum(edge["counts"].values()), score=round(sum(scores) / len(scores), 4) if scores else None,
-            articles=edge["articles"], evidence=edge["evidence"],
+            holder, target, key=period, slice=period, counts=dict(edge.counts), label=edge.counts.most_common(1)[0][0],
+            total=sum(edge.counts.values()), score=round(sum(scores) / len(scores), 4) if scores else None,
+            articles=edge.articles, evidence=edge.evidence,
         )  # fmt: skip
     return graph
 
@@ -188,6 +251,7 @@ def network_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return {
         "by": graph.graph["by"],
         "slices": graph.graph["slices"],
+        "merged": graph.graph["merged"],
         "nodes": [{"id": node, **data} for node, data in graph.nodes(data=True)],
         "edges": [{"source": holder, "target": target, **data} for holder, target, data in graph.edges(data=True)],
         "figures": network_figures(graph),
@@ -198,7 +262,7 @@ def _flat(graph: nx.MultiDiGraph, labels: Iterable[str]) -> nx.MultiDiGraph:
     """GraphML and GEXF hold only scalars: counts become ``n_<LABEL>``, lists and dicts JSON strings."""
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, name=data["name"], code=data["code"] or "", role=data["role"] or "",
+        flat.add_node(node, name=data["name"], aliases=json.dumps(data["aliases"], ensure_ascii=False), code=data["code"] or "", role=data["role"] or "",
                       role_counts=json.dumps(data["role_counts"]), mentions=data["mentions"], articles=data["articles"])  # fmt: skip
     for holder, target, key, data in graph.edges(keys=True, data=True):
         counts = {f"n_{label}": data["counts"].get(label, 0) for label in labels}

@@ -76,15 +76,21 @@ def span_counts(text: str, spans: list[tuple[int, int]]) -> Counter:
     return counts
 
 
-def run(run_dir: Path, data: Path, overrides: list[str], output: Path) -> dict[str, Any]:
-    from actorstance.atomic import atomic_write_text
+def predict_pages(run_dir: Path, data: Path, overrides: list[str]) -> tuple[list, list]:
+    """SemEval's pages (gold, with the entities it annotates) and the run's predictions of them, in order."""
     from actorstance.corpus.external import import_semeval2025
     from actorstance.predict_io import load_predictor
 
-    started, cpu, load = time.perf_counter(), _cpu_seconds(), _load_average()
     pages = import_semeval2025(data, include_unannotated=True).articles
     predictor = load_predictor(run_dir, overrides=overrides)
-    predicted = predictor.predict([page.text for page in pages], batch_size=8)
+    return pages, predictor.predict([page.text for page in pages], batch_size=8)
+
+
+def run(run_dir: Path, data: Path, overrides: list[str], output: Path) -> dict[str, Any]:
+    from actorstance.atomic import atomic_write_text
+
+    started, cpu, load = time.perf_counter(), _cpu_seconds(), _load_average()
+    pages, predicted = predict_pages(run_dir, data, overrides)
     counts: Counter = Counter()
     for page, article in zip(pages, predicted):
         counts.update(span_counts(page.text, [(mention.start, mention.end) for mention in article.mentions]))

@@ -48,7 +48,7 @@ def _edges(graph):
 def test_nodes_key_on_code_else_normalised_name(articles):
     graph = build_network(articles)
     assert sorted(graph.nodes) == ["IRN", "ISR", "hezbollah"]
-    assert graph.nodes["IRN"] == {"name": "Iran", "code": "IRN", "role": "GOV", "role_counts": {"GOV": 3}, "mentions": 0, "articles": 3}
+    assert graph.nodes["IRN"] == {"name": "Iran", "aliases": ["Tehran"], "code": "IRN", "role": "GOV", "role_counts": {"GOV": 3}, "mentions": 0, "articles": 3}
     assert graph.nodes["hezbollah"]["articles"] == 3 and graph.nodes["hezbollah"]["code"] is None
     assert _edges(graph) == {
         ("IRN", "hezbollah", "all"): ({"SUPPORT": 2}, 0.8, ["a1", "a2"]),

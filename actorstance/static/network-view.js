@@ -161,7 +161,8 @@
         el("circle", { cx: n.x.toFixed(1), cy: n.y.toFixed(1), r: n.radius.toFixed(1), fill: n.id === "AUTHOR" ? "#ffffff" :
           (roleColours[n.role] || FALLBACK), stroke: "#333" }, group);
         el("title", {}, group).textContent = n.name + (n.code ? " (" + n.code + ")" : "") + " \u00b7 " + (n.role || "?") +
-          " \u00b7 " + n.mentions + " mentions in " + n.articles + " articles";
+          " \u00b7 " + n.mentions + " mentions in " + n.articles + " articles" +
+          (n.aliases && n.aliases.length ? " \u00b7 also written " + n.aliases.join(", ") : "");
         var label = el("text", { x: (n.x + n.radius + 3).toFixed(1), y: (n.y + 4).toFixed(1), "class": "node-label" }, group);
         label.textContent = n.name;
         if (labelled.indexOf(n.id) < 0) label.setAttribute("class", "node-label hover-only");

@@ -1,0 +1,164 @@
+"""One node per person across an archive: "Biden", "President Biden" and "Joe Biden" are one actor.
+
+Within an article the grouping joins a surname to its person ("Safadi" after "Ayman Safadi"). Across
+articles the network keys an actor by its dictionary code, else its normalised name, so an article
+that only writes "Biden", "Mr Sunak" or "Prime Minister Rishi Sunak" made a node of its own beside
+"Joe Biden" (``USA:Joe Biden``) and "Rishi Sunak". `person_merges` finds those variants over the
+whole archive:
+
+1. A name less its leading titles (`bare_name`: "Prime Minister Rishi Sunak" -> "Rishi Sunak") that
+   is another node's full name is that node.
+2. A lone surname ("Biden", "Mr Sunak") is the one person of the archive whose name of two or three
+   capitalised words ends in it, when there is exactly one. A node is a person when the dictionary
+   links it to a leader, when its first name begins a leader's name in the dictionary ("Joe",
+   "Yevgeny"), or when the archive writes its surname after a title ("Mr Sunak", "President Biden").
+   A surname is never a given name itself ("Charles"), a word any of its articles writes in lower
+   case or after "the" ("the North", "brown"), nor a common noun the dictionary knows ("King").
+
+Two persons sharing a surname ("Vitali Klitschko", "Wladimir Klitschko") leave it alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .aliases import normalize_surface
+from .schema import Actor, Article
+from .text import inside_any
+
+__all__ = ["NodeName", "SurnameEvidence", "bare_name", "person_merges"]
+
+# Words that introduce a person's name ("Mr", "President"), and words that only come before one of
+# them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof", "professor"})
+PERSON_TITLES = HONORIFICS | frozenset(
+    "president minister premier chancellor secretary senator sen rep representative congressman congresswoman "
+    "governor gov mayor king queen prince princess emir sheikh pope bishop archbishop cardinal rabbi imam general "
+    "gen colonel col commander ambassador envoy spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
+)
+TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt".split())
+
+
+@dataclass
+class SurnameEvidence:
+    """How a one-word name is written where it names an actor: in lower case or after "the" in one of
+    its articles ("brown", "the North"), and the capitalised word beside each mention outside headlines,
+    if any (a title aside): "Times" of "Financial Times", "North" of "North Korea", but also "Trump" of
+    a "Donald Trump" the tagger cut, which `person_merges` forgives when the word is the person's
+    first name."""
+
+    common: bool = False
+    mentions: int = 0
+    beside: Counter[str] = field(default_factory=Counter)
+
+    def add(self, word: str, article: Article, actor: Actor, headlines: list[tuple[int, int]]) -> None:
+        """Count ``actor``'s mentions in ``article``, whose name less its titles is ``word``
+        (``headlines``: the article's `text.headline_spans`)."""
+        text = article.text
+        self.common = self.common or re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is not None
+        for mention in article.mentions:
+            if mention.actor != actor.id or inside_any(headlines, mention.start, mention.end):
+                continue
+            before = _WORD_BEFORE.search(text, 0, mention.start)
+            after = _WORD_AFTER.match(text, mention.end)
+            if text[mention.start : mention.end].casefold().startswith("the ") or (before and before.group(1).casefold() == "the"):
+                self.common = True
+            self.mentions += 1
+            neighbour = next((match.group(1) for match in (before, after) if match and _is_name_word(match.group(1))), None)
+            if neighbour is not None:
+                self.beside[neighbour.casefold()] += 1
+
+    def absorb(self, other: SurnameEvidence) -> None:
+        self.common = self.common or other.common
+        self.mentions += other.mentions
+        self.beside.update(other.beside)
+
+    def lone_surname_of(self, first_name: str) -> bool:
+        """Whether the name stands alone as the surname of a person called ``first_name`` in most of its mentions."""
+        beside_other_names = sum(count for word, count in self.beside.items() if word != first_name)
+        return not self.common and 2 * beside_other_names < self.mentions
+
+
+_WORD_BEFORE = re.compile(r"(?<![^\s\"“‘(])([^\W\d_][\w\-]*) $")
+_WORD_AFTER = re.compile(r" ([^\W\d_][\w\-]*)")
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word other than a title ("Then-President" is one)."""
+    return word[:1].isupper() and word.casefold().split("-")[-1] not in PERSON_TITLES | TITLE_MODIFIERS
+
+
+@dataclass(frozen=True)
+class NodeName:
+    """What the network knows of a node for `person_merges`."""
+
+    key: str
+    name: str  # its most frequent name
+    articles: int
+    linked_person: bool  # the dictionary links it to a leader (code "USA:Joe Biden")
+    surname: SurnameEvidence | None = None  # for a one-word name less its titles
+
+
+def bare_name(name: str) -> tuple[str, bool]:
+    """``name`` less leading titles, when one to three capitalised words are left ("President Joe Biden"
+    -> "Joe Biden", "Mr. Sunak" -> "Sunak", not "former Soviet Union"), and whether a title was taken off."""
+    words = name.split()
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    titles = 0
+    for position, word in enumerate(words[:-1]):
+        word = word.casefold().rstrip(".")
+        if word in PERSON_TITLES:
+            titles = position + 1
+        elif word not in TITLE_MODIFIERS:
+            break
+    rest = words[titles:]
+    if titles and len(rest) <= 3 and all(word[:1].isupper() for word in rest):
+        return " ".join(rest), True
+    return " ".join(words) or name, False
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(normalize_surface(name).split())
+
+
+def _full_name(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(word[:1].isupper() for word in words)
+
+
+def person_merges(nodes: Iterable[NodeName], dictionary) -> dict[str, str]:
+    """Node key -> the key of the node it is a variant of (module docstring), for the nodes that are one."""
+    nodes = list(nodes)
+    bare = {node.key: bare_name(node.name) for node in nodes}
+    merges: dict[str, str] = {}
+    # 1. One full name, with or without titles, is one node: the linked one, else the most written.
+    full_names: dict[tuple[str, ...], list[NodeName]] = {}
+    for node in nodes:
+        if _full_name(bare[node.key][0]):
+            full_names.setdefault(_words(bare[node.key][0]), []).append(node)
+    by_surname: dict[str, list[tuple[tuple[str, ...], NodeName]]] = {}
+    for words, group in full_names.items():
+        if sum(node.linked_person for node in group) > 1:
+            continue  # two leaders of one name: leave them be
+        target = min(group, key=lambda node: (not node.linked_person, -node.articles, node.key))
+        merges.update({node.key: target.key for node in group if node is not target})
+        by_surname.setdefault(words[-1], []).append((words, target))
+    # 2. A lone surname is the archive's one full name ending in it, if that is a person's.
+    titled = {_words(name)[0] for name, was_titled in bare.values() if was_titled and len(name.split()) == 1}
+    for node in nodes:
+        name = bare[node.key][0]
+        if node.linked_person or node.surname is None or len(name.split()) != 1 or not name[:1].isupper():
+            continue
+        (surname,) = _words(name) or ("",)
+        candidates = by_surname.get(surname, [])
+        if len(surname) < 2 or len(candidates) != 1 or dictionary.is_given_name(surname) or dictionary.agent(surname):
+            continue  # no full name ends in it, or two do ("Vitali Klitschko", "Wladimir Klitschko")
+        ((words, target),) = candidates
+        person = target.linked_person or dictionary.is_given_name(words[0]) or surname in titled
+        if person and node.surname.lone_surname_of(words[0]):
+            merges[node.key] = target.key
+    return merges

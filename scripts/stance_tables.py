@@ -42,6 +42,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
   web-news-spans   web-news-spans-before.json and web-news-spans.json (benchmarks/web_news_spans.py: the shipped
                    run's mentions on SemEval-2025's 200 web news pages, with the span repair before and now)
+  web-news-network web-news-network.json (benchmarks/web_news_network.py: the stance network over the same pages
+                   with a person's name variants kept apart and folded into one node)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
 """
@@ -328,6 +330,25 @@ def render_web_news(before: dict, now: dict) -> str:
     return "\n".join(lines)
 
 
+def render_web_news_network(result: dict) -> str:
+    """The stance network over web news pages with a person's name variants kept apart and folded
+    (``benchmarks/web_news_network.py``), then every fold."""
+    lines = [
+        f"| network over the {result['pages']} pages | actor nodes | stance edges |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {result[key]['nodes']:,} | {result[key]['edges']:,} |"
+            for name, key in (("name variants kept (`--keep-name-variants`)", "name_variants_kept"), ("folded (default)", "name_variants_merged"))
+        ),
+        "",
+        f"The {len(result['merged'])} folds (a variant's key -> its node's): "
+        + "; ".join(f"{variant} -> {node}" for variant, node in result["merged"].items())
+        + f". The bundled corpus invents its people, one article each: {len(result['corpus']['merged'])} folds over its "
+        f"{result['corpus']['articles']} gold articles.",
+    ]
+    return "\n".join(lines)
+
+
 def update(readme: str) -> str:
     def load(name: str) -> dict:
         return json.loads((RESULTS / name).read_text(encoding="utf-8"))
@@ -352,6 +373,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     readme = replace_region(readme, "web-news-spans", render_web_news(load("web-news-spans-before.json"), load("web-news-spans.json")))
+    readme = replace_region(readme, "web-news-network", render_web_news_network(load("web-news-network.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 
 

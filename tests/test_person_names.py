@@ -158,7 +158,11 @@ def test_the_web_news_benchmark_writes_both_networks_and_every_fold(tmp_path, mo
 
     monkeypatch.setattr(predict_io, "load_predictor", lambda run_dir, overrides: ArchivePredictor())
     output = tmp_path / "network.json"
-    result = run(Path("runs/any"), Path(__file__).parent / "fixtures" / "external" / "semeval2025", output)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text("".join(json.dumps(article.to_dict()) + "\n" for article in _archive()), encoding="utf-8")
+    result = run(Path("runs/any"), Path(__file__).parent / "fixtures" / "external" / "semeval2025", output, corpus)
     assert json.loads(output.read_text(encoding="utf-8")) == result
     assert (result["name_variants_kept"], result["name_variants_merged"]) == ({"nodes": 3, "edges": 3}, {"nodes": 2, "edges": 2})
     assert result["merged"] == {"biden": "USA:Joe Biden"} and result["pages"] == 2
+    assert result["corpus"] == {"articles": 2, "merged": {"biden": "USA:Joe Biden"}}

@@ -333,6 +333,9 @@ def _kind(code: str) -> str:
     return "nonstate" if code[3:6] in _NONSTATE_ROLES else "country"
 
 
+# A leader's government is their state ("the Obama administration", "Putin's government" -> USA, RUS),
+# as the annotation guidelines make it; "Putin's aides" are no state.
+_GOVERNMENT_NOUNS = frozenset({"government", "administration", "regime", "cabinet", "junta"})
 _LOWER_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "del", "la", "le"})
 
 
@@ -391,6 +394,8 @@ class ActorDictionary:
         self._stems: dict[tuple[str, ...], ActorEntry] = {}
         self._agents: dict[tuple[str, ...], str] = {}
         self._state_words: dict[str, set[str]] = {}
+        state_entries: dict[str, ActorEntry] = {}
+        surnames: dict[tuple[str, ...], dict[int, ActorEntry]] = {}  # last word of a leader's name -> the leaders
         first_words: Counter[str] = Counter()  # first words of leaders' names, less those of states' and groups'
         for entry in actors:
             if not entry.codes:
@@ -400,16 +405,23 @@ class ActorDictionary:
                     if code.code != "---" and _kind(code.code) == "country":
                         words = self._state_words.setdefault(_split_code(code.code)[0], set())
                         words.update(word for phrase in entry.phrases for word in phrase.words)
+                        best = state_entries.get(code.code)
+                        if len(code.code) == 3 and (best is None or len(entry.phrases) > len(best.phrases)):
+                            state_entries[code.code] = entry  # the state's own entry has the most names (not its cities')
             leader = _is_person(entry) or any(code.dated for code in entry.codes)
             for phrase in entry.phrases:
                 if len(phrase.words) > 1:
                     first_words[phrase.words[0]] += 1 if leader else -1
+                    if _is_person(entry):
+                        surnames.setdefault(phrase.words[-1:], {})[id(entry)] = entry
                 for words in _with_and_without_determiner(phrase.words):
                     self._exact.setdefault(words, entry)
                     if phrase.stem:
                         self._stems.setdefault(words, entry)
         for agent in agents:
             self._agents.setdefault(agent.words, agent.code[:3])
+        self._state_names = {code: _title(entry.name, "country") for code, entry in state_entries.items()}
+        self._surnames = {surname: next(iter(entries.values())) for surname, entries in surnames.items() if len(entries) == 1}
         self._given_names = frozenset(
             word for word, count in first_words.items()
             if count > 0 and len(word) > 1 and word not in _DETERMINERS and (word,) not in self._agents
@@ -467,12 +479,17 @@ class ActorDictionary:
 
     def link(self, surface: str, when: datetime.date | None = None) -> Link | None:
         """The actor a whole mention surface names; else "<actor> <agent noun>" ("Russian troops") or
-        "<title> <person>" ("President Putin"); else None."""
+        "<title> <person>" ("President Putin"); a leader's government is their state ("the Biden
+        administration" -> USA); else None."""
         normalised = normalize_surface(surface)
         words = _tokens(normalised)
         if not words or (len(words) == 1 and len(words[0]) <= 3 and surface.islower()):
             return None  # "us" the pronoun is not the US; lower-case short words are no acronyms
         matched = " ".join(words)
+        if len(words) > 1 and words[-1] in _GOVERNMENT_NOUNS:
+            state = self._led_state(words[:-1], when)
+            if state is not None:
+                return Link(state, "country", self._state_names[state], "GOV", matched)
         found = self._entry(words)
         if found is not None:
             return self._link(found, matched, None, when)
@@ -487,6 +504,22 @@ class ActorDictionary:
             if person is not None and _is_person(person) and words[:split] in self._agents:
                 return self._link(person, matched, None, when)
         return self._link_owner(surface, words, boundaries, matched, when)
+
+    def _led_state(self, words: tuple[str, ...], when: datetime.date | None) -> str | None:
+        """The state whose government the leader named by ``words`` (a full name, or a surname only one
+        leader of the dictionary has: "Biden") heads on ``when``, else last headed ("the Trump
+        administration" in 2023 is still the United States'); None for no leader."""
+        entry = self._entry(words) or (self._surnames.get(words) if len(words) == 1 else None)
+        if entry is None or not _is_person(entry):
+            return None
+        link = self._link(entry, " ".join(words), None, when)
+        if link is not None and link.agent == "GOV" and link.code in self._state_names:
+            return link.code
+        governed = [
+            (code.end or datetime.date.max, entity) for code in entry.codes
+            for entity, role in [_split_code(code.code)] if role == "GOV" and entity in self._state_names
+        ]  # fmt: skip
+        return max(governed)[1] if governed else None
 
     def _link_owner(
         self, surface: str, words: tuple[str, ...], boundaries: list[str], matched: str, when: datetime.date | None

@@ -201,6 +201,21 @@ def test_a_name_with_common_nouns_links_to_its_owner_but_a_name_of_its_own_does_
     assert dictionary.link("Putin’s troops") == Link("RUS", "country", "Vladimir Putin", "MIL", "putin troops")
 
 
+def test_a_leaders_government_is_their_state():
+    dictionary = ActorDictionary.default()
+    governments = ("the Obama administration", "Putin’s government", "the Biden administration", "Salva Kiir’s government")
+    assert [dictionary.link(s) for s in governments] == [
+        Link("USA", "country", "United States of America", "GOV", "obama administration"),
+        Link("RUS", "country", "Russian Federation", "GOV", "putin government"),  # not the Russian SFSR, nor a city
+        Link("USA", "country", "United States of America", "GOV", "biden administration"),  # one leader is called Biden
+        Link("SSD", "country", "South Sudan", "GOV", "salva kiir government"),
+    ]
+    assert dictionary.link("the Johnson government") is None  # several leaders are called Johnson
+    # out of office on the day, a leader's administration is still the state they governed last
+    assert dictionary.link("the Trump administration", datetime.date(2023, 5, 1)).code == "USA"
+    assert dictionary.link("Biden") is None  # a surname alone still names no one
+
+
 def test_agent_maps_common_noun_phrases_to_roles(tiny):
     assert tiny.agent("troops") == "MIL"
     assert tiny.agent("the police") == "COP"
@@ -299,6 +314,10 @@ def test_default_dictionary_is_loaded_once():
         ("Iranian police", "IRN", "country", "COP"),
         ("King Abdullah II", "JOR", "person", "GOV"),
         ("President Putin", "RUS", "person", "GOV"),
+        ("Donald Trump", "USA", "person", "GOV"),  # supplement: leaders after 2014
+        ("Trump", "USA", "person", "GOV"),
+        ("Zelenskiy", "UKR", "person", "GOV"),  # supplement: Reuters' spelling
+        ("Keir Starmer", "GBR", "person", "GOV"),  # a party leader before: a person still
     ],
 )
 def test_links_on_the_vendored_dictionary(surface, code, kind, agent):

@@ -84,10 +84,10 @@ def test_person_merges(dictionary):
         _node("USA:Joe Biden", "Joe Biden", 3, linked=True),
         _node("biden", "Biden"),
         _node("president biden", "President Biden"),
-        _node("rishi sunak", "Rishi Sunak", 2),  # "Rishi" begins no leader's name in the dictionary ...
-        _node("sunak", "Sunak"),
-        _node("mr sunak", "Mr Sunak"),  # ... but "Mr Sunak" makes Sunak a person's surname
-        _node("prime minister rishi sunak", "Prime Minister Rishi Sunak"),
+        _node("zorvan quillby", "Zorvan Quillby", 2),  # "Zorvan" begins no leader's name in the dictionary ...
+        _node("quillby", "Quillby"),
+        _node("mr quillby", "Mr Quillby"),  # ... but "Mr Quillby" makes Quillby a person's surname
+        _node("prime minister zorvan quillby", "Prime Minister Zorvan Quillby"),
         _node("vitali klitschko", "Vitali Klitschko"),
         _node("wladimir klitschko", "Wladimir Klitschko"),
         _node("klitschko", "Klitschko"),  # two persons of that surname
@@ -103,13 +103,13 @@ def test_person_merges(dictionary):
     assert person_merges(nodes, dictionary) == {
         "biden": "USA:Joe Biden",
         "president biden": "USA:Joe Biden",
-        "sunak": "rishi sunak",
-        "mr sunak": "rishi sunak",
-        "prime minister rishi sunak": "rishi sunak",
+        "quillby": "zorvan quillby",
+        "mr quillby": "zorvan quillby",
+        "prime minister zorvan quillby": "zorvan quillby",
     }
-    # without the title, nothing says that "Sunak" is a person's surname
-    without_titles = [node for node in nodes if node.key not in ("mr sunak", "prime minister rishi sunak")]
-    assert "sunak" not in person_merges(without_titles, dictionary)
+    # without the titles, nothing says that "Quillby" is a person's surname
+    without_titles = [node for node in nodes if node.key not in ("mr quillby", "prime minister zorvan quillby")]
+    assert "quillby" not in person_merges(without_titles, dictionary)
 
 
 def _archive() -> list[Article]:

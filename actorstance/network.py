@@ -12,6 +12,7 @@ stances join the network only when asked (``include_author``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ import networkx as nx
 
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
-from .person_names import SurnameEvidence, bare_name
+from .person_names import SurnameEvidence, bare_name, could_be_surname
 from .schema import AUTHOR, Article
 from .text import headline_spans
 
@@ -69,7 +70,7 @@ class _Node:
     code: str | None = None
     mentions: int = 0
     articles: set[str] = field(default_factory=set)
-    surname: SurnameEvidence = field(default_factory=SurnameEvidence)  # for a one-word name
+    surname: SurnameEvidence = field(default_factory=SurnameEvidence)  # for a name that `could_be_surname`
 
     def absorb(self, other: _Node) -> None:
         self.names.update(other.names)
@@ -139,17 +140,15 @@ def build_network(
     slices: Counter = Counter()
     for article in articles:
         keys = {actor.id: node_key(actor) for actor in article.actors}
-        headlines = None
+        headlines = functools.cache(lambda text=article.text: headline_spans(text))
         for actor in article.actors:
             node = nodes[keys[actor.id]]
             node.names[actor.name] += 1
             node.roles[actor.role] += 1
             node.articles.add(article.id)
             node.code = actor.code or node.code
-            if merge_person_names and not actor.code and len(name := bare_name(actor.name)[0].split()) == 1:
-                if headlines is None:
-                    headlines = headline_spans(article.text)
-                node.surname.add(name[0], article, actor, headlines)
+            if merge_person_names and not actor.code and could_be_surname(name := bare_name(actor.name)[0]):
+                node.surname.add(name, article, actor, headlines)
         for mention in article.mentions:
             if mention.actor in keys:
                 nodes[keys[mention.actor]].mentions += 1

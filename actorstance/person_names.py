@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .aliases import normalize_surface
 from .schema import Actor, Article
 from .text import inside_any
 
-__all__ = ["NodeName", "SurnameEvidence", "bare_name", "person_merges"]
+__all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges"]
 
 # Words that introduce a person's name ("Mr", "President"), and words that only come before one of
 # them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
@@ -45,8 +45,8 @@ TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence def
 @dataclass
 class SurnameEvidence:
     """How a one-word name is written where it names an actor: in lower case or after "the" in one of
-    its articles ("brown", "the North"), and the capitalised word beside each mention outside headlines,
-    if any (a title aside): "Times" of "Financial Times", "North" of "North Korea", but also "Trump" of
+    its articles ("brown", "the North"), and the capitalised word beside each mention outside headlines
+    (where every word is capitalised), if any (a title aside): "Times" of "Financial Times", "North" of "North Korea", but also "Trump" of
     a "Donald Trump" the tagger cut, which `person_merges` forgives when the word is the person's
     first name."""
 
@@ -54,21 +54,22 @@ class SurnameEvidence:
     mentions: int = 0
     beside: Counter[str] = field(default_factory=Counter)
 
-    def add(self, word: str, article: Article, actor: Actor, headlines: list[tuple[int, int]]) -> None:
+    def add(self, word: str, article: Article, actor: Actor, headlines: Callable[[], list[tuple[int, int]]]) -> None:
         """Count ``actor``'s mentions in ``article``, whose name less its titles is ``word``
-        (``headlines``: the article's `text.headline_spans`)."""
+        (``headlines()``: the article's `text.headline_spans`, asked for only when a mention has a
+        capitalised neighbour, since it costs a pass over the article)."""
         text = article.text
         self.common = self.common or re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text) is not None
         for mention in article.mentions:
-            if mention.actor != actor.id or inside_any(headlines, mention.start, mention.end):
+            if mention.actor != actor.id:
                 continue
-            before = _WORD_BEFORE.search(text, 0, mention.start)
+            before = _WORD_BEFORE.search(text, max(mention.start - _NEIGHBOUR_REACH, 0), mention.start)
             after = _WORD_AFTER.match(text, mention.end)
             if text[mention.start : mention.end].casefold().startswith("the ") or (before and before.group(1).casefold() == "the"):
                 self.common = True
             self.mentions += 1
             neighbour = next((match.group(1) for match in (before, after) if match and _is_name_word(match.group(1))), None)
-            if neighbour is not None:
+            if neighbour is not None and not inside_any(headlines(), mention.start, mention.end):
                 self.beside[neighbour.casefold()] += 1
 
     def absorb(self, other: SurnameEvidence) -> None:
@@ -82,8 +83,14 @@ class SurnameEvidence:
         return not self.common and 2 * beside_other_names < self.mentions
 
 
+_NEIGHBOUR_REACH = 64  # characters looked back for the word before a mention
 _WORD_BEFORE = re.compile(r"(?<![^\s\"“‘(])([^\W\d_][\w\-]*) $")
 _WORD_AFTER = re.compile(r" ([^\W\d_][\w\-]*)")
+
+
+def could_be_surname(name: str) -> bool:
+    """A single capitalised word that is no acronym ("Biden", not "NATO", "army" or "Joe Biden")."""
+    return " " not in name and len(name) > 1 and name[:1].isupper() and not name.isupper()
 
 
 def _is_name_word(word: str) -> bool:
@@ -151,11 +158,11 @@ def person_merges(nodes: Iterable[NodeName], dictionary) -> dict[str, str]:
     titled = {_words(name)[0] for name, was_titled in bare.values() if was_titled and len(name.split()) == 1}
     for node in nodes:
         name = bare[node.key][0]
-        if node.linked_person or node.surname is None or len(name.split()) != 1 or not name[:1].isupper():
+        if node.linked_person or node.surname is None or not could_be_surname(name):
             continue
         (surname,) = _words(name) or ("",)
         candidates = by_surname.get(surname, [])
-        if len(surname) < 2 or len(candidates) != 1 or dictionary.is_given_name(surname) or dictionary.agent(surname):
+        if len(candidates) != 1 or dictionary.is_given_name(surname) or dictionary.agent(surname):
             continue  # no full name ends in it, or two do ("Vitali Klitschko", "Wladimir Klitschko")
         ((words, target),) = candidates
         person = target.linked_person or dictionary.is_given_name(words[0]) or surname in titled

@@ -59,7 +59,7 @@ def _article(text: str, actors: list[tuple[str, str, str | None]], spans: list[t
 def _evidence(text: str, surfaces: list[str], word: str) -> SurnameEvidence:
     article = _article(text, [("A", word, None)], [("A", surface) for surface in surfaces])
     evidence = SurnameEvidence()
-    evidence.add(word, article, article.actors[0], headlines=[])
+    evidence.add(word, article, article.actors[0], headlines=list)
     return evidence
 
 

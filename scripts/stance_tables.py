@@ -318,7 +318,10 @@ def render_web_news(before: dict, now: dict) -> str:
         "| SemEval entity mentions found exactly |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    rows = ((f"before (commit {before['git_commit'][:7]})", before), ("+ headlines, brackets, web tokens, abbreviations (shipped)", now))
+    rows = (
+        (f"before (commit {before['git_commit'][:7]})", before),
+        (f"+ headlines, brackets, web tokens, abbreviations (shipped; commit {now['git_commit'][:7]})", now),
+    )
     for name, result in rows:
         counts = result["counts"]
         lines.append(

@@ -395,7 +395,7 @@ class ActorDictionary:
         self._agents: dict[tuple[str, ...], str] = {}
         self._state_words: dict[str, set[str]] = {}
         state_entries: dict[str, ActorEntry] = {}
-        surnames: dict[tuple[str, ...], dict[int, ActorEntry]] = {}  # last word of a leader's name -> the leaders
+        surnames: dict[tuple[str, ...], dict[int, ActorEntry]] = {}  # last word of a leader's name -> the leaders (by id)
         first_words: Counter[str] = Counter()  # first words of leaders' names, less those of states' and groups'
         for entry in actors:
             if not entry.codes:
@@ -421,7 +421,7 @@ class ActorDictionary:
         for agent in agents:
             self._agents.setdefault(agent.words, agent.code[:3])
         self._state_names = {code: _title(entry.name, "country") for code, entry in state_entries.items()}
-        self._surnames = {surname: next(iter(entries.values())) for surname, entries in surnames.items() if len(entries) == 1}
+        self._surnames = {surname: tuple(entries.values()) for surname, entries in surnames.items()}
         self._given_names = frozenset(
             word for word, count in first_words.items()
             if count > 0 and len(word) > 1 and word not in _DETERMINERS and (word,) not in self._agents
@@ -487,7 +487,7 @@ class ActorDictionary:
             return None  # "us" the pronoun is not the US; lower-case short words are no acronyms
         matched = " ".join(words)
         if len(words) > 1 and words[-1] in _GOVERNMENT_NOUNS:
-            state = self._led_state(words[:-1], when)
+            state = self._led_state(words[:-1], when) or self._led_state(words, when)  # Phoenix names some: BUSH_ADMINISTRATION
             if state is not None:
                 return Link(state, "country", self._state_names[state], "GOV", matched)
         found = self._entry(words)
@@ -506,13 +506,21 @@ class ActorDictionary:
         return self._link_owner(surface, words, boundaries, matched, when)
 
     def _led_state(self, words: tuple[str, ...], when: datetime.date | None) -> str | None:
-        """The state whose government the leader named by ``words`` (a full name, or a surname only one
-        leader of the dictionary has: "Biden") heads on ``when``, else last headed ("the Trump
-        administration" in 2023 is still the United States'); None for no leader."""
-        entry = self._entry(words) or (self._surnames.get(words) if len(words) == 1 else None)
-        if entry is None or not _is_person(entry):
-            return None
-        link = self._link(entry, " ".join(words), None, when)
+        """The state whose government the leader named by ``words`` heads on ``when``, else last headed
+        ("the Trump administration" in 2023 is still the United States'); None for no leader. ``words``
+        is a full name, or a surname that names nothing else and on which all the dictionary's leaders
+        of that name agree ("the Bush administration", "the Clinton administration"; not "the Johnson
+        government", nor "the Aden government", whose Aden is a city)."""
+        entry = self._entry(words)
+        if entry is not None:
+            leaders: tuple[ActorEntry, ...] = (entry,) if _is_person(entry) else ()  # "the Aden government": a city's
+        else:
+            leaders = self._surnames.get(words, ()) if len(words) == 1 else ()
+        states = {self._state_governed(leader, when) for leader in leaders}
+        return states.pop() if len(states) == 1 else None
+
+    def _state_governed(self, entry: ActorEntry, when: datetime.date | None) -> str | None:
+        link = self._link(entry, entry.name, None, when)
         if link is not None and link.agent == "GOV" and link.code in self._state_names:
             return link.code
         governed = [

@@ -210,7 +210,9 @@ def test_a_leaders_government_is_their_state():
         Link("USA", "country", "United States of America", "GOV", "biden administration"),  # one leader is called Biden
         Link("SSD", "country", "South Sudan", "GOV", "salva kiir government"),
     ]
-    assert dictionary.link("the Johnson government") is None  # several leaders are called Johnson
+    assert dictionary.link("the Bush administration").code == "USA"  # both Presidents Bush: one state
+    assert dictionary.link("the Johnson government") is None  # leaders called Johnson governed several states
+    assert dictionary.link("the Aden government").code == "YEM"  # Aden is a city before it is a surname
     # out of office on the day, a leader's administration is still the state they governed last
     assert dictionary.link("the Trump administration", datetime.date(2023, 5, 1)).code == "USA"
     assert dictionary.link("Biden") is None  # a surname alone still names no one

@@ -13,7 +13,9 @@ whole archive:
    links it to a leader, when its first name begins a leader's name in the dictionary ("Joe",
    "Yevgeny"), or when the archive writes its surname after a title ("Mr Sunak", "President Biden").
    A surname is never a given name itself ("Charles"), a word any of its articles writes in lower
-   case or after "the" ("the North", "brown"), nor a common noun the dictionary knows ("King").
+   case or after "the" ("the North", "brown"), a common noun the dictionary knows ("King"), nor a
+   word that stands beside another name in most of its mentions ("Times" of "Financial Times"):
+   `SurnameEvidence`.
 
 Two persons sharing a surname ("Vitali Klitschko", "Wladimir Klitschko") leave it alone.
 """
@@ -33,22 +35,23 @@ __all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "pers
 
 # Words that introduce a person's name ("Mr", "President"), and words that only come before one of
 # them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "prof", "professor"})
-PERSON_TITLES = HONORIFICS | frozenset(
-    "president minister premier chancellor secretary senator sen rep representative congressman congresswoman "
-    "governor gov mayor king queen prince princess emir sheikh pope bishop archbishop cardinal rabbi imam general "
-    "gen colonel col commander ambassador envoy spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
+PERSON_TITLES = frozenset(
+    "mr mrs ms miss mx dr sir dame lord lady prof professor president minister premier chancellor secretary "
+    "senator sen rep representative congressman congresswoman governor gov mayor king queen prince princess emir "
+    "sheikh pope bishop archbishop cardinal rabbi imam general gen colonel col commander ambassador envoy "
+    "spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
 )
 TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt".split())
+_TITLE_WORDS = PERSON_TITLES | TITLE_MODIFIERS
 
 
 @dataclass
 class SurnameEvidence:
     """How a one-word name is written where it names an actor: in lower case or after "the" in one of
     its articles ("brown", "the North"), and the capitalised word beside each mention outside headlines
-    (where every word is capitalised), if any (a title aside): "Times" of "Financial Times", "North" of "North Korea", but also "Trump" of
-    a "Donald Trump" the tagger cut, which `person_merges` forgives when the word is the person's
-    first name."""
+    (where every word is capitalised), if any, a title aside: "Times" of "Financial Times", "North" of
+    "North Korea", but also "Trump" of a "Donald Trump" the tagger cut, which `person_merges` forgives
+    when the word is the person's first name."""
 
     common: bool = False
     mentions: int = 0
@@ -95,7 +98,7 @@ def could_be_surname(name: str) -> bool:
 
 def _is_name_word(word: str) -> bool:
     """A capitalised word other than a title ("Then-President" is one)."""
-    return word[:1].isupper() and word.casefold().split("-")[-1] not in PERSON_TITLES | TITLE_MODIFIERS
+    return word[:1].isupper() and word.casefold().split("-")[-1] not in _TITLE_WORDS
 
 
 @dataclass(frozen=True)

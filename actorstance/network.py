@@ -24,7 +24,7 @@ import networkx as nx
 
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
-from .person_names import SurnameEvidence, bare_name, could_be_surname
+from .person_names import NodeName, SurnameEvidence, bare_name, could_be_surname, person_merges
 from .schema import AUTHOR, Article
 from .text import headline_spans
 
@@ -98,8 +98,7 @@ class _Edge:
 def _merge_person_names(nodes: dict[str, _Node], edges: dict[tuple[str, str, str], _Edge]) -> dict[str, str]:
     """Fold each name variant of a person into its node (`person_names.person_merges`), edges with it;
     a stance between two variants of one person is dropped. Returns variant key -> node key."""
-    from .actor_dictionary import ActorDictionary
-    from .person_names import NodeName, person_merges
+    from .actor_dictionary import ActorDictionary  # read only when names are folded
 
     merges = person_merges(
         (NodeName(key, node.names.most_common(1)[0][0], len(node.articles), ":" in (node.code or ""), node.surname if node.surname.mentions else None)

@@ -320,6 +320,8 @@ def test_default_dictionary_is_loaded_once():
         ("Trump", "USA", "person", "GOV"),
         ("Zelenskiy", "UKR", "person", "GOV"),  # supplement: Reuters' spelling
         ("Keir Starmer", "GBR", "person", "GOV"),  # a party leader before: a person still
+        ("the State Department", "USA", "country", "GOV"),  # supplement: seats of government
+        ("Downing Street", "GBR", "country", "GOV"),
     ],
 )
 def test_links_on_the_vendored_dictionary(surface, code, kind, agent):

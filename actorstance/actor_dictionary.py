@@ -400,7 +400,8 @@ class ActorDictionary:
         for entry in actors:
             if not entry.codes:
                 continue  # a name without codes codes nothing; a null code [---] blocks the phrase
-            if not _is_person(entry):
+            person = _is_person(entry)
+            if not person:
                 for code in entry.codes:
                     if code.code != "---" and _kind(code.code) == "country":
                         words = self._state_words.setdefault(_split_code(code.code)[0], set())
@@ -408,11 +409,11 @@ class ActorDictionary:
                         best = state_entries.get(code.code)
                         if len(code.code) == 3 and (best is None or len(entry.phrases) > len(best.phrases)):
                             state_entries[code.code] = entry  # the state's own entry has the most names (not its cities')
-            leader = _is_person(entry) or any(code.dated for code in entry.codes)
+            leader = person or any(code.dated for code in entry.codes)
             for phrase in entry.phrases:
                 if len(phrase.words) > 1:
                     first_words[phrase.words[0]] += 1 if leader else -1
-                    if _is_person(entry):
+                    if person:
                         surnames.setdefault(phrase.words[-1:], {})[id(entry)] = entry
                 for words in _with_and_without_determiner(phrase.words):
                     self._exact.setdefault(words, entry)

@@ -25,7 +25,7 @@ import networkx as nx
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
 from .person_names import NodeName, SurnameEvidence, bare_name, could_be_surname, person_merges
-from .schema import AUTHOR, Article
+from .schema import AUTHOR, Actor, Article
 from .text import headline_spans
 
 __all__ = ["build_network", "network_figures", "network_data", "write_network", "node_key", "time_slice", "EXPORT_FORMATS"]

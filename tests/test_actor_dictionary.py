@@ -201,6 +201,22 @@ def test_a_name_with_common_nouns_links_to_its_owner_but_a_name_of_its_own_does_
     assert dictionary.link("Putin’s troops") == Link("RUS", "country", "Vladimir Putin", "MIL", "putin troops")
 
 
+def test_a_states_forces_are_its_armed_forces_unless_other_words_say_whose():
+    dictionary = ActorDictionary.default()
+    forces = ("Russian forces", "Israel's forces", "Syrian regime forces", "Bashar al-Assad’s forces", "Syrian rebel forces")
+    assert {s: (link.code, link.agent) for s in forces for link in [dictionary.link(s)]} == {
+        "Russian forces": ("RUS", "MIL"),  # Phoenix lists "forces" only inside longer nouns: this was RUS itself
+        "Israel's forces": ("ISR", "MIL"),
+        "Syrian regime forces": ("SYR", "MIL"),  # the government's forces, not the government
+        "Bashar al-Assad’s forces": ("SYR", "MIL"),  # a leader owns the forces of their state
+        "Syrian rebel forces": ("SYR", "REB"),  # the words before "forces" say whose they are
+    }
+    assert dictionary.link("Syrian government forces").agent == "MIL"  # Phoenix's own phrase, as before
+    assert dictionary.link("Lebanese Forces") is None  # a name of its own (a party), written in capitals
+    assert dictionary.link("pro-Iranian forces") is None  # a sponsor names no owner
+    assert dictionary.link("the US-led forces") is None
+
+
 def test_a_leaders_government_is_their_state():
     dictionary = ActorDictionary.default()
     governments = ("the Obama administration", "Putin’s government", "the Biden administration", "Salva Kiir’s government")

@@ -246,8 +246,8 @@ class ActorsConfig(_Section):
     )
     nominal_constraints: bool = Field(
         default=True,
-        description="a nominal never joins what its own words rule out: its sponsor ('Iran-backed militias' is not Iran, nor "
-        "the actor that is 'a US-backed rebel group'), or for 'the kingdom', 'the sultanate', 'the emirate' a state "
+        description="a nominal never joins what its own words rule out: its sponsor or any state ('Iran-backed militias' is "
+        "not Iran, nor Jordan's army, nor the actor that is 'a US-backed rebel group'), or for 'the kingdom', 'the sultanate', 'the emirate' a state "
         "whose dictionary names lack that word (needs dictionary: true)",
     )
     dictionary_roles: bool = Field(

@@ -35,7 +35,7 @@ def test_state_form_reads_the_head_noun(surface, form):
     assert state_form(surface) == form
 
 
-def test_constraints_rule_out_the_sponsor_its_forces_another_sponsors_actor_and_a_republic_for_the_kingdom():
+def test_constraints_rule_out_the_sponsor_any_state_another_sponsors_actor_and_a_republic_for_the_kingdom():
     codes = {"Iran": "IRN", "Tehran": "IRN", "US": "USA"}
     words = {"JOR": frozenset({"hashemite", "kingdom", "jordan"}), "IRN": frozenset({"iran", "tehran"})}
     constraints = NominalConstraints(codes.get, lambda code: words.get(code, frozenset()))
@@ -46,6 +46,8 @@ def test_constraints_rule_out_the_sponsor_its_forces_another_sponsors_actor_and_
     assert not constraints.allows(backed, "IRN", "IRN", "country")  # the sponsor itself
     assert not constraints.allows(backed, "IRN_MIL", "IRN_MIL", "country_forces")  # its forces
     assert not constraints.allows(backed, "MAGAWIR", None, None)  # backed by another
+    assert not constraints.allows(backed, "JOR_MIL", "JOR_MIL", "country_forces")  # no state's forces: a proxy
+    assert not constraints.allows("the US-led forces", "SYR", "SYR", "country")  # nor any state
     assert constraints.allows(backed, "HEZBOLLAH", "LBNREB", "nonstate")
     assert constraints.allows("militias backed by Tehran", "PROXIES", None, None)
     constraints.note("PROXIES", backed)

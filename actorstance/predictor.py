@@ -658,22 +658,27 @@ class Predictor:
 
         ``stated_only`` pools only contexts whose most probable class is a stance (the rule of runs
         without a fitted decision)."""
+        contexts, probabilities = self.stance_distributions(articles, batch_size)
+        if stated_only:
+            kept = [(c, p) for c, p in zip(contexts, probabilities) if self.labels.stance_classes[int(p.argmax())] != NONE_LABEL]
+            contexts, probabilities = [c for c, _ in kept], [p for _, p in kept]
+        return pool_contexts(contexts, probabilities, self.labels.stance_classes) if contexts else {}
+
+    def stance_distributions(self, articles: Sequence[Article], batch_size: int = 32) -> tuple[list[StanceContext], list[np.ndarray]]:
+        """Every directed context of the candidate actor pairs of ``articles`` and its class distribution
+        (``labels.stance_classes``), the NONE prior of training's subsampling undone: what `pair_scores`
+        pools, for studies of other pooling rules (``benchmarks/decision_variants.py``)."""
         contexts, probabilities = (
             self._window_distributions(articles, batch_size)
             if self._stance_options.design == "windows"
             else self._context_distributions(articles, batch_size)
         )
-        if not contexts:
-            return {}
         correction = self._none_correction
-        if correction != 1.0:  # undo the NONE subsampling of training (prior shift)
+        if contexts and correction != 1.0:  # undo the NONE subsampling of training (prior shift)
             none = self.labels.stance_classes.index(NONE_LABEL)
             scale = np.where(np.arange(len(self.labels.stance_classes)) == none, correction, 1.0)
             probabilities = [p * scale / (p * scale).sum() for p in probabilities]
-        if stated_only:
-            kept = [(c, p) for c, p in zip(contexts, probabilities) if self.labels.stance_classes[int(p.argmax())] != NONE_LABEL]
-            contexts, probabilities = [c for c, _ in kept], [p for _, p in kept]
-        return pool_contexts(contexts, probabilities, self.labels.stance_classes)
+        return contexts, probabilities
 
     def context_probabilities(self, texts: dict[str, str], contexts: Sequence[StanceContext], batch_size: int = 32) -> list[np.ndarray]:
         """The stance head's distribution for each marked context (``texts``: article id -> text), encoded

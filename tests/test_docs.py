@@ -37,6 +37,7 @@ def _script(name: str):
         sys.path.insert(0, str(REPO / "scripts"))  # as when the script runs: its folder is on the path
     spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
 

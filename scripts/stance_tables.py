@@ -44,6 +44,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    run's mentions on SemEval-2025's 200 web news pages, with the span repair before and now)
   web-news-network web-news-network.json (benchmarks/web_news_network.py: the stance network over the same pages
                    with a person's name variants kept apart and folded into one node)
+  decision-variants  decision-variants-validation.json (scripts/decision_variants.py: other stance decision
+                   rules against the shipped one, cross-fitted on halves of the validation articles)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
 ``--check`` exits 1 if the README differs from what the result files say.
 """
@@ -352,6 +354,24 @@ def render_web_news_network(result: dict) -> str:
     return "\n".join(lines)
 
 
+def render_decision_variants(result: dict) -> str:
+    """Each decision rule's held-out stance macro-F1 and edge F1 per run (``scripts/decision_variants.py``),
+    and on how many held-out halves it beat the shipped rule or fell below it."""
+    runs = list(result["runs"])
+    names = list(result["runs"][runs[0]]["variants"])
+    header = " | ".join(Path(run).name for run in runs)
+    lines = [f"| decision rule | {header} |", "|---" * (len(runs) + 1) + "|"]
+    for name in names:
+        cells = []
+        for run in runs:
+            scores = result["runs"][run]["variants"][name]
+            cells.append(
+                f"{scores['macro_f1']:.3f} / {scores['edge_f1']:.3f} ({scores['halves_above_shipped']} / {scores['halves_below_shipped']})"
+            )
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def update(readme: str) -> str:
     def load(name: str) -> dict:
         return json.loads((RESULTS / name).read_text(encoding="utf-8"))
@@ -377,6 +397,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
     readme = replace_region(readme, "web-news-spans", render_web_news(load("web-news-spans-before.json"), load("web-news-spans.json")))
     readme = replace_region(readme, "web-news-network", render_web_news_network(load("web-news-network.json")))
+    readme = replace_region(readme, "decision-variants", render_decision_variants(load("decision-variants-validation.json")))
     return replace_region(readme, "seed", render_seed(load("seed-prediction.json")))
 
 

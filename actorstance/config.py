@@ -113,7 +113,7 @@ class RolesConfig(_Section):
         description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
         "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
         "'France 24') and one that starts with a capital over a 'the' right before it, except in a line written in title "
-        "case or capitals; cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web "
+        "case or capitals; grow a population noun over the place named after it ('Residents' -> 'Residents of Nyala'); cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web "
         "address, hashtag or @handle; English casing rules, so false for other languages (README, 'Span edges')",
     )
     outside_weight: float = Field(

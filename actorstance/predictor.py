@@ -41,7 +41,7 @@ from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .text import (
-    has_content_word, headline_spans, inside_any, join_hyphenated, name_end, name_start, sentence_spans, split_at_bracket,
+    has_content_word, headline_spans, inside_any, join_hyphenated, name_end, name_start, place_end, sentence_spans, split_at_bracket,
     text_problem, trim_edge_words, trim_span, web_token_spans,
 )  # fmt: skip
 
@@ -471,7 +471,7 @@ class Predictor:
         starts = [start if plain else name_start(text, start, floor) for (start, *_), floor, plain in zip(spans, floors, in_headline)]
         limits = starts[1:] + [len(text)]
         return [
-            (start, end if plain else name_end(text, start, end, limit), role, confidence)
+            (start, end if plain else place_end(text, start, name_end(text, start, end, limit), limit), role, confidence)
             for start, (_, end, role, confidence), limit, plain in zip(starts, spans, limits, in_headline)
         ]
 

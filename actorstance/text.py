@@ -12,7 +12,7 @@ import unicodedata
 
 __all__ = [
     "sentence_spans", "sentence_index", "undotted", "is_span_edge_ok", "trim_span", "trim_edge_words", "split_at_bracket", "name_start",
-    "name_end", "join_hyphenated", "is_headline_case", "headline_spans", "web_token_spans", "inside_any", "has_content_word",
+    "name_end", "place_end", "join_hyphenated", "is_headline_case", "headline_spans", "web_token_spans", "inside_any", "has_content_word",
     "text_problem",
 ]  # fmt: skip
 
@@ -189,6 +189,27 @@ def name_end(text: str, start: int, end: int, limit: int) -> int:
     while (match := _NEXT_WORD.match(text, end)) and match.end() <= limit and _is_name_word(match.group(1)):
         end = match.end()
     return end
+
+
+_POPULATION_NOUNS = frozenset("residents inhabitants villagers people citizens locals families civilians townspeople".split())
+_OF_PLACE = re.compile(r" of (?:the )?(?:(?:al|el)-)?[A-Z][\w’'-]*(?: (?:(?:al|el)-)?[A-Z][\w’'-]*)*")
+_POSSESSIVE_END = re.compile(r"[’']s$")
+
+
+def place_end(text: str, start: int, end: int, limit: int) -> int:
+    """The end of a population noun's span grown over the place named after it ("Residents" ->
+    "Residents of Nyala", "residents of the Jordan Valley", "Residents of al-Qaim"), never past
+    ``limit`` (the start of the next span, so a place tagged as an actor stays its own mention): the
+    noun alone does not say who they are, and the guidelines keep such a phrase whole ("[residents of
+    Kidal]", docs/annotation.md section 5.2), as 8 of the 9 in the training and validation splits are."""
+    words = text[start:end].split()
+    if not words or words[-1].lower() not in _POPULATION_NOUNS:
+        return end
+    match = _OF_PLACE.match(text, end)
+    if match is None or match.end() > limit:
+        return end
+    possessive = _POSSESSIVE_END.search(match.group())  # "residents of Kidal's old town": the place is Kidal's
+    return match.end() - (len(possessive.group()) if possessive else 0)
 
 
 def join_hyphenated(text: str, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.text import (
-    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, name_end, name_start, sentence_index,
-    sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
+    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, name_end, name_start, place_end,
+    sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
 )  # fmt: skip
 
 
@@ -146,6 +146,22 @@ def test_spans_that_only_a_hyphen_separates_become_one_in_the_role_of_the_second
         ("Iraq", "GOV", 0.9),
     ]
     assert join_hyphenated(text, []) == []
+
+
+def test_a_population_noun_grows_over_the_place_named_after_it():
+    text = "Residents of Nyala, residents of the Jordan Valley, people of al-Qaim, villagers of Kidal’s hills, the army of Mali and locals of the area fled."
+
+    def grown(words: str, limit: int = len(text)) -> str:
+        start = text.index(words)
+        return text[start : place_end(text, start, start + len(words.rsplit(" of", 1)[0]), limit)]
+
+    assert grown("Residents of") == "Residents of Nyala"
+    assert grown("residents of") == "residents of the Jordan Valley"
+    assert grown("people of") == "people of al-Qaim"
+    assert grown("villagers of") == "villagers of Kidal"  # the place, not what it owns
+    assert grown("the army of") == "the army"  # no population noun
+    assert grown("locals of") == "locals"  # "the area" names no place
+    assert grown("Residents of", limit=text.index("Nyala")) == "Residents"  # a place tagged as a mention stays its own
 
 
 def test_a_name_never_grows_over_a_sentence_end():

@@ -37,6 +37,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    higher learning rate, training.head_learning_rate)
   span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
                    roles.repair_spans, the same weights)
+  span-places      span-places-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
+                   after population nouns grew over the place named after them, the same weights)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
                    training over seeds) and train-speed{-fp32,}.json (benchmarks/train_speed.py --full)
   learning-curve   benchmarks/results/stance-learning-curve.json (scripts/learning_curve.py)
@@ -256,6 +258,7 @@ TRAINING_TABLES = (
     ("stance-training-park2021-test", "stance-training-test-park2021.json", TEST_COLUMNS),
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
+    ("span-places", "span-places-validation.json", SPAN_COLUMNS),
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
     ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
     ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),

@@ -37,6 +37,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    higher learning rate, training.head_learning_rate)
   span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
                    roles.repair_spans, the same weights)
+  grouping-test-retrains  grouping-session22-test.json (scripts/stance_runs.py --split test --reuse: three
+                   retrained default runs scored on test before and after three grouping rules)
   span-places      span-places-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
                    after population nouns grew over the place named after them, the same weights)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
@@ -259,6 +261,7 @@ TRAINING_TABLES = (
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
     ("span-places", "span-places-validation.json", SPAN_COLUMNS),
+    ("grouping-test-retrains", "grouping-session22-test.json", TEST_COLUMNS),
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
     ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
     ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),

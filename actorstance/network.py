@@ -25,7 +25,7 @@ import networkx as nx
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
 from .person_names import NodeName, SurnameEvidence, bare_name, could_be_surname, person_merges
-from .schema import AUTHOR, Actor, Article
+from .schema import AUTHOR, Actor, Article, Stance
 from .text import headline_spans
 
 __all__ = ["build_network", "network_figures", "network_data", "write_network", "node_key", "time_slice", "EXPORT_FORMATS"]
@@ -87,6 +87,17 @@ class _Edge:
     scores: list[float] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     evidence: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, stance: Stance, article: Article) -> None:
+        """Count one stance of ``article``: its label, score and article, and its evidence while there is room."""
+        self.counts[stance.label] += 1
+        if stance.score is not None:
+            self.scores.append(stance.score)
+        if article.id not in self.articles:
+            self.articles.append(article.id)
+        if len(self.evidence) < EVIDENCE_PER_EDGE and stance.evidence:
+            span = stance.evidence[0]
+            self.evidence.append({"article": article.id, "text": _snippet(article, span.start, span.end)})
 
     def absorb(self, other: _Edge) -> None:
         self.counts.update(other.counts)
@@ -160,15 +171,7 @@ def build_network(
                 continue  # AUTHOR (unless included) or an actor the article does not list
             if min_score is not None and (stance.score or 0.0) < min_score:
                 continue
-            edge = edges.setdefault((keys[stance.holder], keys[stance.target], period), _Edge())
-            edge.counts[stance.label] += 1
-            if stance.score is not None:
-                edge.scores.append(stance.score)
-            if article.id not in edge.articles:
-                edge.articles.append(article.id)
-            if len(edge.evidence) < EVIDENCE_PER_EDGE and stance.evidence:
-                span = stance.evidence[0]
-                edge.evidence.append({"article": article.id, "text": _snippet(article, span.start, span.end)})
+            edges.setdefault((keys[stance.holder], keys[stance.target], period), _Edge()).add(stance, article)
     merged = _merge_person_names(nodes, edges) if merge_person_names else {}
     graph = nx.MultiDiGraph(by=by or ALL_TIME, slices=sorted(slices), merged=dict(sorted(merged.items())))
     for (holder, target, period), edge in edges.items():

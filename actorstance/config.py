@@ -113,8 +113,9 @@ class RolesConfig(_Section):
         description="predicted mentions: drop lower-case prepositions and conjunctions from a span's edges ('of Foro Penal') and "
         "grow a span that ends in a capitalised word over the capitalised words and numbers right after it ('France' -> "
         "'France 24') and one that starts with a capital over a 'the' right before it, except in a line written in title "
-        "case or capitals; grow a population noun over the place named after it ('Residents' -> 'Residents of Nyala'); cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web "
-        "address, hashtag or @handle; English casing rules, so false for other languages (README, 'Span edges')",
+        "case or capitals; grow a population noun over the place named after it ('Residents' -> 'Residents of Nyala'); "
+        "cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web address, hashtag or "
+        "@handle; English casing rules, so false for other languages (README, 'Span edges')",
     )
     outside_weight: float = Field(
         default=RoleOptions.outside_weight, gt=0, le=1, json_schema_extra=PREDICT_TIME,
@@ -247,8 +248,8 @@ class ActorsConfig(_Section):
     nominal_constraints: bool = Field(
         default=True,
         description="a nominal never joins what its own words rule out: its sponsor or any state ('Iran-backed militias' is "
-        "not Iran, nor Jordan's army, nor the actor that is 'a US-backed rebel group'), or for 'the kingdom', 'the sultanate', 'the emirate' a state "
-        "whose dictionary names lack that word (needs dictionary: true)",
+        "not Iran, nor Jordan's army, nor the actor that is 'a US-backed rebel group'), or for 'the kingdom', 'the "
+        "sultanate', 'the emirate' a state whose dictionary names lack that word (needs dictionary: true)",
     )
     dictionary_roles: bool = Field(
         default=True,

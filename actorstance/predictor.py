@@ -667,7 +667,7 @@ class Predictor:
     def stance_distributions(self, articles: Sequence[Article], batch_size: int = 32) -> tuple[list[StanceContext], list[np.ndarray]]:
         """Every directed context of the candidate actor pairs of ``articles`` and its class distribution
         (``labels.stance_classes``), the NONE prior of training's subsampling undone: what `pair_scores`
-        pools, for studies of other pooling rules (``benchmarks/decision_variants.py``)."""
+        pools, for studies of other pooling rules (``scripts/decision_variants.py``)."""
         contexts, probabilities = (
             self._window_distributions(articles, batch_size)
             if self._stance_options.design == "windows"

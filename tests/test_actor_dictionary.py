@@ -192,7 +192,7 @@ def test_a_name_with_common_nouns_links_to_its_owner_but_a_name_of_its_own_does_
     dictionary = ActorDictionary.default()
     owned = {s: dictionary.link(s) for s in ("Azerbaijani units", "Mozambique’s representative", "a US general")}
     assert {s: (link.code, link.kind, link.agent) for s, link in owned.items()} == {
-        "Azerbaijani units": ("AZE", "country", None),
+        "Azerbaijani units": ("AZE", "country", "MIL"),  # units: one of `_ARMED_NOUNS`
         "Mozambique’s representative": ("MOZ", "country", None),
         "a US general": ("USA", "country", None),
     }
@@ -212,6 +212,8 @@ def test_a_states_forces_are_its_armed_forces_unless_other_words_say_whose():
         "Syrian rebel forces": ("SYR", "REB"),  # the words before "forces" say whose they are
     }
     assert dictionary.link("Syrian government forces").agent == "MIL"  # Phoenix's own phrase, as before
+    assert [dictionary.link(s).agent for s in ("Chinese vessels", "US aircraft", "Kenyan police units")] == ["MIL", "MIL", "COP"]
+    assert dictionary.link("the Jordanian delegation").agent is None  # a state's envoys are the state
     assert dictionary.link("Lebanese Forces") is None  # a name of its own (a party), written in capitals
     assert dictionary.link("pro-Iranian forces") is None  # a sponsor names no owner
     assert dictionary.link("the US-led forces") is None

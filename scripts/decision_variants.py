@@ -40,7 +40,7 @@ from actorstance.labels import NONE_LABEL
 from actorstance.machine import git_commit, git_dirty
 from actorstance.predict_io import load_predictor
 from actorstance.schema import Article, Stance
-from eval.metrics import stance_pairs
+from eval.metrics import stance_label_lists
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = "strongest context"
@@ -55,10 +55,14 @@ class Variant:
     label_biases: bool = False
 
 
+def _strongest(none: np.ndarray) -> float:
+    return float(np.max(1.0 - none))
+
+
 VARIANTS = (
-    Variant(SHIPPED, lambda none: float(np.max(1.0 - none))),
-    Variant("label biases", lambda none: float(np.max(1.0 - none)), label_biases=True),
-    Variant("weighted labels", lambda none: float(np.max(1.0 - none)), weighted_labels=True),
+    Variant(SHIPPED, _strongest),
+    Variant("label biases", _strongest, label_biases=True),
+    Variant("weighted labels", _strongest, weighted_labels=True),
     Variant("noisy-OR", lambda none: float(1.0 - np.prod(none))),
     Variant("mean score", lambda none: float(np.mean(1.0 - none))),
 )
@@ -102,23 +106,12 @@ def pool(
 
 
 def stance_scores(articles: Sequence[Article], edges: dict[str, list[Stance]], labels: Sequence[str]) -> tuple[float, float]:
-    """(stance macro-F1 over ``labels``, labelled edge F1) of ``edges`` against the gold ``articles``, as ``eval`` counts them."""
-    counts: dict[tuple[str, str], int] = {}
-    for article in articles:
-        for _, _, gold, predicted in stance_pairs(article, article.model_copy(update={"stances": edges.get(article.id, [])})):
-            counts[(gold, predicted)] = counts.get((gold, predicted), 0) + 1
+    """(stance macro-F1 over ``labels``, labelled edge F1) of ``edges`` against the gold ``articles``, over
+    ``eval``'s candidate pairs (`eval.metrics.stance_label_lists`); the edge F1 is the micro F1 over ``labels``."""
+    from sklearn.metrics import f1_score
 
-    def f1(correct: int, predicted: int, gold: int) -> float:
-        return 2 * correct / (predicted + gold) if predicted + gold else 0.0
-
-    per_label = [
-        f1(counts.get((label, label), 0), sum(n for (_, p), n in counts.items() if p == label), sum(n for (g, _), n in counts.items() if g == label))
-        for label in labels
-    ]
-    stated_right = sum(n for (g, p), n in counts.items() if g == p != NONE_LABEL)
-    stated_predicted = sum(n for (_, p), n in counts.items() if p != NONE_LABEL)
-    stated_gold = sum(n for (g, _), n in counts.items() if g != NONE_LABEL)
-    return float(np.mean(per_label)) if per_label else 0.0, f1(stated_right, stated_predicted, stated_gold)
+    y_true, y_pred = stance_label_lists([(article, article.model_copy(update={"stances": edges.get(article.id, [])})) for article in articles])
+    return tuple(float(f1_score(y_true, y_pred, labels=list(labels), average=average, zero_division=0)) for average in ("macro", "micro"))
 
 
 def stated_labels(classes: Sequence[str]) -> list[str]:

@@ -275,7 +275,8 @@ class ActorsConfig(_Section):
         ge=0,
         le=1,
         description="drop an actor with no name (no capitalised word, no dictionary code: 'villagers', 'a displaced mother') "
-        "whose most confident mention scores below this; 0 keeps all (chosen on validation, README 'The stance graph')",
+        "whose most confident mention scores below this, unless a mention names its sponsor ('Iran-backed militias'); "
+        "0 keeps all (chosen on validation, README 'The stance graph')",
     )
 
 

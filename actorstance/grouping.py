@@ -36,7 +36,8 @@
    and "the kingdom" is a state whose dictionary names say kingdom.
 6. **Unsure unnamed actors are dropped**: an actor with no name whose most confident mention is
    below ``actors.min_unnamed_confidence`` ("a displaced mother" at 0.6) is mostly a group the
-   guidelines do not annotate; the floor was chosen on the validation split (README, "Actors"). With
+   guidelines do not annotate; the floor was chosen on the validation split (README, "Actors"). One
+   that names its sponsor ("Iran-backed militias", "pro-Iranian forces") stays whatever its score. With
    ``unsure_link_threshold`` such a nominal first gets a second chance in step 5: it joins its
    likeliest named actor at that lower linker probability.
 """
@@ -52,7 +53,7 @@ from functools import cached_property
 
 from .aliases import normalize_surface, unique_actor_id
 from .linking import Candidate, LinkingExample, MentionLinker, candidate_kind, fit_linker, up_to_head
-from .nominals import NominalConstraints
+from .nominals import NominalConstraints, sponsor_phrase
 from .schema import Actor, Article, Mention
 from .text import sentence_index, sentence_spans
 
@@ -190,7 +191,7 @@ def resolve_actors(
     given, for a nominal scored below ``min_unnamed_confidence``: joined to a named actor at that lower
     probability rather than dropped in step 6 as an unsure actor of its own);
     ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
-    is dropped (step 6); ``nominal_constraints=False`` lets a nominal join what its own words rule out
+    is dropped, unless a mention names its sponsor (step 6); ``nominal_constraints=False`` lets a nominal join what its own words rule out
     (`nominals`: its sponsor, a republic for "the kingdom").
     """
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
@@ -213,8 +214,18 @@ def resolve_actors(
         anchor = _anchor(description, described)
         groups[assignment[anchor]].members.append(description)
         assignment[description] = assignment[anchor]
-    kept = [group for group in groups.values() if group.named or max(m.confidence for m in group.members) >= min_unnamed_confidence]
+    kept = [group for group in groups.values() if group.named or _sure_unnamed(text, group, min_unnamed_confidence)]
     return _records(text, kept)
+
+
+def _sure_unnamed(text: str, group: _Group, floor: float) -> bool:
+    """Whether an actor without a name stays (step 6): its most confident mention reaches ``floor``, or
+    one of its mentions names its sponsor ("Iran-backed militias", "the government-backed peace
+    committee"): such a phrase picks out one side of the conflict, and the annotation marks nearly
+    every one of them as an actor."""
+    if max(m.confidence for m in group.members) >= floor:
+        return True
+    return any(sponsor_phrase(text[m.start : m.end]) is not None for m in group.members)
 
 
 def linking_examples(

@@ -157,6 +157,15 @@ def test_unnamed_actors_below_the_confidence_floor_are_dropped_and_named_ones_ke
     assert len(actors) == 3 and len(mentions) == 3
 
 
+def test_an_unnamed_actor_that_names_its_sponsor_stays_below_the_confidence_floor():
+    text = "Iran-backed militias and villagers fled; the government-backed peace committee and the fighters stayed."
+    tagged = [TaggedSpan(0, 20, "MILITIA", 0.4), TaggedSpan(25, 34, "CIV", 0.4), TaggedSpan(41, 78, "MILITIA", 0.6),
+              TaggedSpan(83, 95, "MILITIA", 0.6)]  # fmt: skip
+    assert [text[s.start : s.end] for s in tagged] == ["Iran-backed militias", "villagers", "the government-backed peace committee", "the fighters"]
+    kept = {a.name for a in resolve_actors(text, tagged, {}, None, min_unnamed_confidence=0.9)[1]}
+    assert kept == {"Iran-backed militias", "government-backed peace committee"}  # the fighters and the villagers go
+
+
 def test_a_name_in_a_hyphenated_modifier_does_not_make_a_nominal_a_name(dictionary):
     text = "Magawir al-Thawra fought. Washington armed a US-backed rebel group. The Jordanian army watched."
     tagged = spans(text, ("Magawir al-Thawra", "TERROR", 0), ("Washington", "GOV", 0), ("a US-backed rebel group", "REB", 0),

@@ -41,8 +41,8 @@ from .modeling import ActorStanceModel
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .text import (
-    has_content_word, headline_spans, inside_any, join_hyphenated, name_end, name_start, place_end, sentence_spans, split_at_bracket,
-    text_problem, trim_edge_words, trim_span, web_token_spans,
+    has_content_word, headline_spans, inside_any, join_hyphenated, join_population_places, name_end, name_start, place_end,
+    sentence_spans, split_at_bracket, text_problem, trim_edge_words, trim_span, web_token_spans,
 )  # fmt: skip
 
 __all__ = ["Predictor", "pool_role_scores"]
@@ -464,7 +464,7 @@ class Predictor:
                     spans.append((start, end, role, confidence))
         if not repair:
             return spans
-        spans = join_hyphenated(text, spans)
+        spans = join_population_places(text, join_hyphenated(text, spans))
         headlines = headline_spans(text)
         in_headline = [inside_any(headlines, start, end) for start, end, _, _ in spans]  # casing rules stay out
         floors = [0] + [end for _, end, _, _ in spans[:-1]]

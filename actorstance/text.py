@@ -9,11 +9,12 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = [
     "sentence_spans", "sentence_index", "undotted", "is_span_edge_ok", "trim_span", "trim_edge_words", "split_at_bracket", "name_start",
-    "name_end", "place_end", "join_hyphenated", "is_headline_case", "headline_spans", "web_token_spans", "inside_any", "has_content_word",
-    "text_problem",
+    "name_end", "place_end", "join_hyphenated", "join_population_places", "is_headline_case", "headline_spans", "web_token_spans",
+    "inside_any", "has_content_word", "text_problem",
 ]  # fmt: skip
 
 _ABBREVIATIONS = {
@@ -194,12 +195,14 @@ def name_end(text: str, start: int, end: int, limit: int) -> int:
 _POPULATION_NOUNS = frozenset("residents inhabitants villagers people citizens locals families civilians townspeople".split())
 _OF_PLACE = re.compile(r" of (?:the )?(?:(?:al|el)-)?[A-Z][\w’'-]*(?: (?:(?:al|el)-)?[A-Z][\w’'-]*)*")
 _POSSESSIVE_END = re.compile(r"[’']s$")
+_OF_GAP = re.compile(r" of (?:the )?")
 
 
 def place_end(text: str, start: int, end: int, limit: int) -> int:
     """The end of a population noun's span grown over the place named after it ("Residents" ->
     "Residents of Nyala", "residents of the Jordan Valley", "Residents of al-Qaim"), never past
-    ``limit`` (the start of the next span, so a place tagged as an actor stays its own mention): the
+    ``limit`` (the start of the next span, so a place tagged as an actor stays its own mention; one
+    tagged in the people's role is joined to them first, `join_population_places`): the
     noun alone does not say who they are, and the guidelines keep such a phrase whole ("[residents of
     Kidal]", docs/annotation.md section 5.2), as 8 of the 9 in the training and validation splits are."""
     words = text[start:end].split()
@@ -212,19 +215,44 @@ def place_end(text: str, start: int, end: int, limit: int) -> int:
     return match.end() - (len(possessive.group()) if possessive else 0)
 
 
-def join_hyphenated(text: str, spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
-    """Spans ``(start, end, role, confidence)`` by start, with two that only a hyphen separates made one
-    ("pro" and "Iranian forces" -> "pro-Iranian forces"), in the role of the second, which holds the
-    phrase's head noun: the tagger reads the words on either side of a hyphen apart, and no mention of
-    the corpus (any split) ends right before a hyphen and a letter."""
-    joined: list[tuple[int, int, str, float]] = []
+Span = tuple[int, int, str, float]  # a tagged span: start, end, role, confidence
+
+
+def _join_adjacent(spans: list[Span], belong: Callable[[Span, Span], bool]) -> list[Span]:
+    """``spans`` by start, with each one that ``belong(previous, span)`` says is one phrase with the span
+    before it made one span with it, in its role (the second holds the head noun, or both have one
+    role) and the mean confidence."""
+    joined: list[Span] = []
     for span in spans:
-        if joined and span[0] == joined[-1][1] + 1 and text[joined[-1][1]] == "-":
+        if joined and belong(joined[-1], span):
             first = joined[-1]
             joined[-1] = (first[0], span[1], span[2], (first[3] + span[3]) / 2)
         else:
             joined.append(span)
     return joined
+
+
+def join_hyphenated(text: str, spans: list[Span]) -> list[Span]:
+    """Spans ``(start, end, role, confidence)`` by start, with two that only a hyphen separates made one
+    ("pro" and "Iranian forces" -> "pro-Iranian forces"), in the role of the second, which holds the
+    phrase's head noun: the tagger reads the words on either side of a hyphen apart, and no mention of
+    the corpus (any split) ends right before a hyphen and a letter."""
+    return _join_adjacent(spans, lambda first, second: second[0] == first[1] + 1 and text[first[1]] == "-")
+
+
+def join_population_places(text: str, spans: list[Span]) -> list[Span]:
+    """Spans by start, with a population noun's span and the place named after it made one when the
+    tagger gave both one role ("Residents" and "al-Qaim" -> "Residents of al-Qaim"): the phrase is one
+    mention (`place_end`), and a place the tagger calls what the people are is their place, not an actor."""
+
+    def belong(first: Span, second: Span) -> bool:
+        words = text[first[0] : first[1]].split()
+        if first[2] != second[2] or not words or words[-1].lower() not in _POPULATION_NOUNS:
+            return False
+        place = _OF_PLACE.match(text, first[1])
+        return place is not None and place.end() == second[1] and _OF_GAP.fullmatch(text, first[1], second[0]) is not None
+
+    return _join_adjacent(spans, belong)
 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "s"})

@@ -41,6 +41,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    retrained default runs scored on test before and after three grouping rules)
   span-places      span-places-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
                    after population nouns grew over the place named after them, the same weights)
+  span-population-join  span-population-join-validation.json (scripts/stance_runs.py --reuse: retrained default
+                   runs before and after a population noun was joined to its place tagged in its role)
   sponsor-floor    sponsor-floor-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
                    after unnamed actors naming a sponsor were kept below the floor, the same weights)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
@@ -263,6 +265,7 @@ TRAINING_TABLES = (
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
     ("span-places", "span-places-validation.json", SPAN_COLUMNS),
+    ("span-population-join", "span-population-join-validation.json", SPAN_COLUMNS),
     ("sponsor-floor", "sponsor-floor-validation.json", SPAN_COLUMNS),
     ("grouping-test-retrains", "grouping-session22-test.json", TEST_COLUMNS),
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),

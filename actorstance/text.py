@@ -218,41 +218,50 @@ def place_end(text: str, start: int, end: int, limit: int) -> int:
 Span = tuple[int, int, str, float]  # a tagged span: start, end, role, confidence
 
 
-def _join_adjacent(spans: list[Span], belong: Callable[[Span, Span], bool]) -> list[Span]:
-    """``spans`` by start, with each one that ``belong(previous, span)`` says is one phrase with the span
-    before it made one span with it, in its role (the second holds the head noun, or both have one
-    role) and the mean confidence."""
+def _join_adjacent(spans: list[Span], join: Callable[[Span, Span], Span | None]) -> list[Span]:
+    """``spans`` by start, with each one that ``join(previous, span)`` makes one span with the span before
+    it replaced, together with that one, by what ``join`` returns."""
     joined: list[Span] = []
     for span in spans:
-        if joined and belong(joined[-1], span):
-            first = joined[-1]
-            joined[-1] = (first[0], span[1], span[2], (first[3] + span[3]) / 2)
-        else:
+        merged = join(joined[-1], span) if joined else None
+        if merged is None:
             joined.append(span)
+        else:
+            joined[-1] = merged
     return joined
 
 
 def join_hyphenated(text: str, spans: list[Span]) -> list[Span]:
     """Spans ``(start, end, role, confidence)`` by start, with two that only a hyphen separates made one
     ("pro" and "Iranian forces" -> "pro-Iranian forces"), in the role of the second, which holds the
-    phrase's head noun: the tagger reads the words on either side of a hyphen apart, and no mention of
-    the corpus (any split) ends right before a hyphen and a letter."""
-    return _join_adjacent(spans, lambda first, second: second[0] == first[1] + 1 and text[first[1]] == "-")
+    phrase's head noun, and their mean confidence: the tagger reads the words on either side of a hyphen
+    apart, and no mention of the corpus (any split) ends right before a hyphen and a letter."""
+
+    def join(first: Span, second: Span) -> Span | None:
+        if second[0] != first[1] + 1 or text[first[1]] != "-":
+            return None
+        return (first[0], second[1], second[2], (first[3] + second[3]) / 2)
+
+    return _join_adjacent(spans, join)
 
 
 def join_population_places(text: str, spans: list[Span]) -> list[Span]:
     """Spans by start, with a population noun's span and the place named after it made one when the
     tagger gave both one role ("Residents" and "al-Qaim" -> "Residents of al-Qaim"): the phrase is one
-    mention (`place_end`), and a place the tagger calls what the people are is their place, not an actor."""
+    mention (`place_end`), and a place the tagger calls what the people are is their place, not an
+    actor. The noun is the phrase's head: the span keeps its confidence (the place's says how sure the
+    tagger is that the place is an actor of its own)."""
 
-    def belong(first: Span, second: Span) -> bool:
+    def join(first: Span, second: Span) -> Span | None:
         words = text[first[0] : first[1]].split()
         if first[2] != second[2] or not words or words[-1].lower() not in _POPULATION_NOUNS:
-            return False
+            return None
         place = _OF_PLACE.match(text, first[1])
-        return place is not None and place.end() == second[1] and _OF_GAP.fullmatch(text, first[1], second[0]) is not None
+        if place is None or place.end() != second[1] or _OF_GAP.fullmatch(text, first[1], second[0]) is None:
+            return None
+        return (first[0], second[1], first[2], first[3])
 
-    return _join_adjacent(spans, belong)
+    return _join_adjacent(spans, join)
 
 
 _FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "from", "s"})

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.text import (
-    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places, name_end, name_start, place_end,
-    sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
+    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places, name_end, name_start,
+    place_end, sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
 )  # fmt: skip
 
 
@@ -151,20 +151,21 @@ def test_spans_that_only_a_hyphen_separates_become_one_in_the_role_of_the_second
 def test_a_population_noun_and_its_place_in_the_same_role_become_one_span():
     text = "Residents of al-Qaim fled, villagers of the Nuba Mountains stayed, people of Gaza and residents in Kidal left."
 
-    def span(words: str, role: str) -> tuple[int, int, str, float]:
+    def span(words: str, role: str, confidence: float = 0.8) -> tuple[int, int, str, float]:
         start = text.index(words)
-        return (start, start + len(words), role, 0.8)
+        return (start, start + len(words), role, confidence)
 
-    spans = [span("Residents", "CIV"), span("al-Qaim", "CIV"), span("villagers", "CIV"), span("Nuba Mountains", "CIV"),
-             span("people", "CIV"), span("Gaza", "GOV"), span("residents", "CIV"), span("Kidal", "CIV")]  # fmt: skip
+    spans = [span("Residents", "CIV", 0.95), span("al-Qaim", "CIV", 0.5), span("villagers", "CIV"),
+             span("Nuba Mountains", "CIV"), span("people", "CIV"), span("Gaza", "GOV"), span("residents", "CIV"),
+             span("Kidal", "CIV")]  # fmt: skip
     joined = join_population_places(text, spans)
-    assert [(text[start:end], role) for start, end, role, _ in joined] == [
-        ("Residents of al-Qaim", "CIV"),
-        ("villagers of the Nuba Mountains", "CIV"),
-        ("people", "CIV"),  # a place tagged in another role is an actor of its own
-        ("Gaza", "GOV"),
-        ("residents", "CIV"),  # only "of" names their place
-        ("Kidal", "CIV"),
+    assert [(text[start:end], role, confidence) for start, end, role, confidence in joined] == [
+        ("Residents of al-Qaim", "CIV", 0.95),  # the head noun's confidence: the place's was that it is an actor
+        ("villagers of the Nuba Mountains", "CIV", 0.8),
+        ("people", "CIV", 0.8),  # a place tagged in another role is an actor of its own
+        ("Gaza", "GOV", 0.8),
+        ("residents", "CIV", 0.8),  # only "of" names their place
+        ("Kidal", "CIV", 0.8),
     ]
     assert join_population_places(text, []) == []
 

@@ -39,6 +39,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    roles.repair_spans, the same weights)
   grouping-test-retrains  grouping-session22-test.json (scripts/stance_runs.py --split test --reuse: three
                    retrained default runs scored on test before and after three grouping rules)
+  grouping-test-session23  grouping-session23-test.json (scripts/stance_runs.py --split test --reuse: the same
+                   retrains scored on test before and after the sponsor floor rule and the population join)
   span-places      span-places-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
                    after population nouns grew over the place named after them, the same weights)
   span-population-join  span-population-join-validation.json (scripts/stance_runs.py --reuse: retrained default
@@ -268,6 +270,7 @@ TRAINING_TABLES = (
     ("span-population-join", "span-population-join-validation.json", SPAN_COLUMNS),
     ("sponsor-floor", "sponsor-floor-validation.json", SPAN_COLUMNS),
     ("grouping-test-retrains", "grouping-session22-test.json", TEST_COLUMNS),
+    ("grouping-test-session23", "grouping-session23-test.json", TEST_COLUMNS),
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
     ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
     ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),

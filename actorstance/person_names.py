@@ -31,17 +31,18 @@ from .aliases import normalize_surface
 from .schema import Actor, Article
 from .text import inside_any
 
-__all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges"]
+__all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges", "title_start"]
 
 # Words that introduce a person's name ("Mr", "President"), and words that only come before one of
 # them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
 PERSON_TITLES = frozenset(
     "mr mrs ms miss mx dr sir dame lord lady prof professor president minister premier chancellor secretary "
     "senator sen rep representative congressman congresswoman governor gov mayor king queen prince princess emir "
-    "sheikh pope bishop archbishop cardinal rabbi imam general gen colonel col commander ambassador envoy "
+    "sheikh pope patriarch catholicos bishop archbishop cardinal rabbi imam ayatollah mufti general gen "
+    "colonel col commander ambassador envoy "
     "spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
 )
-TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt".split())
+TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt grand".split())
 _TITLE_WORDS = PERSON_TITLES | TITLE_MODIFIERS
 
 
@@ -129,6 +130,17 @@ def bare_name(name: str) -> tuple[str, bool]:
     if titles and len(rest) <= 3 and all(word[:1].isupper() for word in rest):
         return " ".join(rest), True
     return " ".join(words) or name, False
+
+
+def title_start(text: str, start: int, end: int) -> int:
+    """Where the name in ``text[start:end]`` starts after its leading titles when two or three words are
+    left ("President Joe Biden" -> "Joe Biden", "Colonel Assimi Goïta" -> "Assimi Goïta"; `bare_name`),
+    else ``start``: the annotation leaves titles out of the mention, royal and religious ones too
+    (docs/annotation.md, 5.2)."""
+    surface = text[start:end]
+    rest, titled = bare_name(surface)
+    # one word left may be an office's own name ("General Security", "the General Assembly")
+    return end - len(rest) if titled and " " in rest and surface.endswith(rest) else start
 
 
 def _words(name: str) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
+from .person_names import title_start
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .text import (
@@ -470,9 +471,13 @@ class Predictor:
         floors = [0] + [end for _, end, _, _ in spans[:-1]]
         starts = [start if plain else name_start(text, start, floor) for (start, *_), floor, plain in zip(spans, floors, in_headline)]
         limits = starts[1:] + [len(text)]
-        return [
+        grown = [
             (start, end if plain else place_end(text, start, name_end(text, start, end, limit), limit), role, confidence)
             for start, (_, end, role, confidence), limit, plain in zip(starts, spans, limits, in_headline)
+        ]
+        return [
+            (start if plain else title_start(text, start, end), end, role, confidence)
+            for (start, end, role, confidence), plain in zip(grown, in_headline)
         ]
 
     def _role_scores(self, words: list[_Word], start: int, end: int) -> np.ndarray:

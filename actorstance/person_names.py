@@ -29,20 +29,10 @@ from dataclasses import dataclass, field
 
 from .aliases import normalize_surface
 from .schema import Actor, Article
-from .text import inside_any
+from .text import PERSON_TITLES, TITLE_MODIFIERS, inside_any
 
 __all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges", "title_start"]
 
-# Words that introduce a person's name ("Mr", "President"), and words that only come before one of
-# them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
-PERSON_TITLES = frozenset(
-    "mr mrs ms miss mx dr sir dame lord lady prof professor president minister premier chancellor secretary "
-    "senator sen rep representative congressman congresswoman governor gov mayor king queen prince princess emir "
-    "sheikh pope patriarch catholicos bishop archbishop cardinal rabbi imam ayatollah mufti general gen "
-    "colonel col commander ambassador envoy "
-    "spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
-)
-TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt grand".split())
 _TITLE_WORDS = PERSON_TITLES | TITLE_MODIFIERS
 
 

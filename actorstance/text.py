@@ -14,7 +14,7 @@ from collections.abc import Callable
 __all__ = [
     "sentence_spans", "sentence_index", "undotted", "is_span_edge_ok", "trim_span", "trim_edge_words", "split_at_bracket", "name_start",
     "name_end", "place_end", "join_hyphenated", "join_population_places", "is_headline_case", "headline_spans", "web_token_spans",
-    "inside_any", "has_content_word", "text_problem",
+    "inside_any", "has_content_word", "text_problem", "PERSON_TITLES", "TITLE_MODIFIERS",
 ]  # fmt: skip
 
 _ABBREVIATIONS = {
@@ -158,6 +158,22 @@ def split_at_bracket(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(piece_start, piece_end) for piece_start, piece_end in pieces if piece_end > piece_start]
 
 
+# Words that introduce a person's name ("Mr", "President"), and words that only come before one of
+# them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
+PERSON_TITLES = frozenset(
+    "mr mrs ms miss mx dr sir dame lord lady prof professor president minister premier chancellor secretary "
+    "senator sen rep representative congressman congresswoman governor gov mayor king queen prince princess emir "
+    "sheikh pope patriarch catholicos bishop archbishop cardinal rabbi imam ayatollah mufti general gen "
+    "colonel col commander admiral commodore brigadier captain lieutenant sergeant marshal ambassador envoy "
+    "spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
+)
+TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt grand".split())
+_NOT_NAME_WORDS = frozenset(  # capitalised words before a name that are not part of it: dates and counts
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "one two three four five six seven eight nine ten eleven twelve dozens hundreds thousands".split()
+)
+
 _NAME_WORD = r"[^\W_][\w\-]*"
 _NEXT_WORD = re.compile(rf" ({_NAME_WORD})")
 _FINAL_WORD = re.compile(rf"{_NAME_WORD}$")
@@ -170,12 +186,34 @@ def _is_name_word(word: str) -> bool:
 _ARTICLE_BEFORE = re.compile(r"\b[Tt]he $")
 
 
+_PREVIOUS_WORD = re.compile(rf"(?<![\w’'.-])({_NAME_WORD}) $")
+_SENTENCE_BREAK_BEFORE = re.compile(r"(?:^|[.!?:;“\"(\n]\s*)$")
+
+
+def _leads_a_name(text: str, word_start: int, word: str) -> bool:
+    """Whether ``word`` (at ``word_start``) is part of the name after it: capitalised, and neither a title,
+    a date or a count ("President", "Vice-President", "Ministers", "September", "Eleven") nor a sentence's
+    first word, which is capitalised whatever it is."""
+    parts = word.casefold().split("-")
+    if not word[:1].isupper() or word.split("-")[-1][:1].islower():
+        return False  # "Houthi-run" describes the name
+    if any(part in _NOT_NAME_WORDS or part in TITLE_MODIFIERS or {part, part.removesuffix("s")} & PERSON_TITLES for part in parts):
+        return False
+    return _SENTENCE_BREAK_BEFORE.search(text, max(0, word_start - 3), word_start) is None
+
+
 def name_start(text: str, start: int, floor: int) -> int:
-    """The start of a span that begins with a capital, moved over a "the" right before it ("Kachin News
-    Group" -> "the Kachin News Group"), never before ``floor`` (the end of the span before). No mention of
-    the training split's 4,690 that starts with a capital leaves out a "the" before it."""
+    """The start of a span that begins with a capital, moved over the capitalised words right before it
+    ("Borders" -> "Reporters Without Borders", "Nasir" -> "Fadlallah Burma Nasir") and then a "the" ("Kachin
+    News Group" -> "the Kachin News Group"), never before ``floor`` (the end of the span before), nor over a
+    title, a date or a sentence's first word. No mention of the training split's 4,690 that starts with a
+    capital leaves out a "the" before it, and none a capitalised word other than those."""
+    if not text[start : start + 1].isupper():
+        return start
+    while (word := _PREVIOUS_WORD.search(text, max(floor, start - 60), start)) and _leads_a_name(text, word.start(1), word[1]):
+        start = word.start(1)
     article = _ARTICLE_BEFORE.search(text, max(floor, start - 4), start)
-    return article.start() if article and text[start : start + 1].isupper() else start
+    return article.start() if article else start
 
 
 def name_end(text: str, start: int, end: int, limit: int) -> int:

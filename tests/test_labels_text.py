@@ -4,11 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from actorstance.corpus import load_corpus
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
+from actorstance.person_names import title_start
 from actorstance.text import (
     has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places, name_end, name_start,
     place_end, sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
 )  # fmt: skip
+
+from .conftest import REPO
 
 
 def test_default_schema_comes_from_config_file():
@@ -146,6 +150,40 @@ def test_spans_that_only_a_hyphen_separates_become_one_in_the_role_of_the_second
         ("Iraq", "GOV", 0.9),
     ]
     assert join_hyphenated(text, []) == []
+
+
+def test_a_span_starts_at_the_first_word_of_the_name_it_ends():
+    text = (
+        "It cited Reporters Without Borders and the Houthi-run Saba agency. Rights groups and Vice-President JD Vance "
+        "met Fadlallah Burma Nasir in September. Eleven Ministers Narendra Modi saw the Kachin News Group."
+    )
+
+    def started(word: str, floor: int = 0) -> str:
+        start = text.index(word)
+        return text[name_start(text, start, floor) : start + len(word)]
+
+    assert started("Borders") == "Reporters Without Borders"  # the whole name, up to a lower-case word
+    assert started("Nasir") == "Fadlallah Burma Nasir"
+    assert started("Saba") == "Saba"  # "Houthi-run" describes the name
+    assert started("groups") == "groups"  # a lower-case span: nothing to grow
+    assert started("JD Vance") == "JD Vance"  # a title stays out
+    assert started("Narendra Modi") == "Narendra Modi"  # a plural title too
+    assert started("Rights") == "Rights"  # a sentence's first word is capitalised whatever it is
+    assert started("News Group") == "the Kachin News Group"  # the name's words, then its "the"
+    assert started("Nasir", floor=text.index("Burma")) == "Burma Nasir"  # never into the span before
+
+
+def test_the_start_rules_move_no_annotated_mention():
+    # what decoding does to a span's start (a name's first words and its "the" taken in, titles left out)
+    # leaves every mention the annotators marked in the training data where it is
+    articles = load_corpus([REPO / "data" / "corpus", REPO / "data" / "additions", REPO / "data" / "additions-2"])
+    moved = []
+    for article in (a for a in articles if a.split in ("train", "validation")):
+        mentions = sorted(article.mentions, key=lambda m: m.start)
+        for mention, floor in zip(mentions, [0] + [m.end for m in mentions[:-1]]):
+            if {name_start(article.text, mention.start, floor), title_start(article.text, mention.start, mention.end)} != {mention.start}:
+                moved.append(article.text[mention.start : mention.end])
+    assert moved == []
 
 
 def test_a_population_noun_and_its_place_in_the_same_role_become_one_span():

@@ -191,8 +191,8 @@ def resolve_actors(
     given, for a nominal scored below ``min_unnamed_confidence``: joined to a named actor at that lower
     probability rather than dropped in step 6 as an unsure actor of its own);
     ``min_unnamed_confidence``: an actor without a name whose most confident mention scores below it
-    is dropped, unless a mention names its sponsor (step 6); ``nominal_constraints=False`` lets a nominal join what its own words rule out
-    (`nominals`: its sponsor, a republic for "the kingdom").
+    is dropped, unless a mention names its sponsor (step 6); ``nominal_constraints=False`` lets a
+    nominal join what its own words rule out (`nominals`: its sponsor, a republic for "the kingdom").
     """
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     described = _appositions(text, ordered) if appositions else {}

@@ -253,13 +253,13 @@ def place_end(text: str, start: int, end: int, limit: int) -> int:
     return match.end() - (len(possessive.group()) if possessive else 0)
 
 
-Span = tuple[int, int, str, float]  # a tagged span: start, end, role, confidence
+_Span = tuple[int, int, str, float]  # a tagged span: start, end, role, confidence
 
 
-def _join_adjacent(spans: list[Span], join: Callable[[Span, Span], Span | None]) -> list[Span]:
+def _join_adjacent(spans: list[_Span], join: Callable[[_Span, _Span], _Span | None]) -> list[_Span]:
     """``spans`` by start, with each one that ``join(previous, span)`` makes one span with the span before
     it replaced, together with that one, by what ``join`` returns."""
-    joined: list[Span] = []
+    joined: list[_Span] = []
     for span in spans:
         merged = join(joined[-1], span) if joined else None
         if merged is None:
@@ -269,13 +269,13 @@ def _join_adjacent(spans: list[Span], join: Callable[[Span, Span], Span | None])
     return joined
 
 
-def join_hyphenated(text: str, spans: list[Span]) -> list[Span]:
+def join_hyphenated(text: str, spans: list[_Span]) -> list[_Span]:
     """Spans ``(start, end, role, confidence)`` by start, with two that only a hyphen separates made one
     ("pro" and "Iranian forces" -> "pro-Iranian forces"), in the role of the second, which holds the
     phrase's head noun, and their mean confidence: the tagger reads the words on either side of a hyphen
     apart, and no mention of the corpus (any split) ends right before a hyphen and a letter."""
 
-    def join(first: Span, second: Span) -> Span | None:
+    def join(first: _Span, second: _Span) -> _Span | None:
         if second[0] != first[1] + 1 or text[first[1]] != "-":
             return None
         return (first[0], second[1], second[2], (first[3] + second[3]) / 2)
@@ -283,14 +283,14 @@ def join_hyphenated(text: str, spans: list[Span]) -> list[Span]:
     return _join_adjacent(spans, join)
 
 
-def join_population_places(text: str, spans: list[Span]) -> list[Span]:
+def join_population_places(text: str, spans: list[_Span]) -> list[_Span]:
     """Spans by start, with a population noun's span and the place named after it made one when the
     tagger gave both one role ("Residents" and "al-Qaim" -> "Residents of al-Qaim"): the phrase is one
     mention (`place_end`), and a place the tagger calls what the people are is their place, not an
     actor. The noun is the phrase's head: the span keeps its confidence (the place's says how sure the
     tagger is that the place is an actor of its own)."""
 
-    def join(first: Span, second: Span) -> Span | None:
+    def join(first: _Span, second: _Span) -> _Span | None:
         words = text[first[0] : first[1]].split()
         if first[2] != second[2] or not words or words[-1].lower() not in _POPULATION_NOUNS:
             return None

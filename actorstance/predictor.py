@@ -42,8 +42,8 @@ from .person_names import title_start
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .text import (
-    has_content_word, headline_spans, inside_any, join_hyphenated, join_population_places, name_end, name_start, place_end,
-    sentence_spans, split_at_bracket, text_problem, trim_edge_words, trim_span, web_token_spans,
+    described_name_start, has_content_word, headline_spans, inside_any, join_hyphenated, join_population_places, name_end,
+    name_start, place_end, sentence_spans, split_at_bracket, text_problem, trim_edge_words, trim_span, web_token_spans,
 )  # fmt: skip
 
 __all__ = ["Predictor", "pool_role_scores"]
@@ -476,7 +476,7 @@ class Predictor:
             for start, (_, end, role, confidence), limit, plain in zip(starts, spans, limits, in_headline)
         ]
         return [
-            (start if plain else title_start(text, start, end), end, role, confidence)
+            (start if plain else title_start(text, described_name_start(text, start, end), end), end, role, confidence)
             for (start, end, role, confidence), plain in zip(grown, in_headline)
         ]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 __all__ = [
     "sentence_spans", "sentence_index", "undotted", "is_span_edge_ok", "trim_span", "trim_edge_words", "split_at_bracket", "name_start",
     "name_end", "place_end", "join_hyphenated", "join_population_places", "is_headline_case", "headline_spans", "web_token_spans",
-    "inside_any", "has_content_word", "text_problem", "PERSON_TITLES", "TITLE_MODIFIERS",
+    "inside_any", "has_content_word", "text_problem", "PERSON_TITLES", "TITLE_MODIFIERS", "described_name_start",
 ]  # fmt: skip
 
 _ABBREVIATIONS = {
@@ -228,6 +228,21 @@ def name_end(text: str, start: int, end: int, limit: int) -> int:
     while (match := _NEXT_WORD.match(text, end)) and match.end() <= limit and _is_name_word(match.group(1)):
         end = match.end()
     return end
+
+
+_DESCRIBED_NAME = re.compile(
+    r"(?:[Tt]he|[Aa]n?) (?:[a-z][\w-]* ){0,3}(?:charity|association|newspaper|paper|agency|broadcaster|outlet|site|station|"
+    r"mission|channel|daily|weekly|network|organi[sz]ation|group|movement|party|coalition|alliance|militia|union|syndicate|"
+    r"watchdog|regulator|council|committee|body|bloc|federation|institute|monitor) (?=[A-Z])"
+)
+
+
+def described_name_start(text: str, start: int, end: int) -> int:
+    """Where the name in ``text[start:end]`` starts after a description of what it is ("the student
+    association AEEM" -> "AEEM", "the state news agency Petra" -> "Petra"), else ``start``: the
+    annotation marks the name alone (every such phrase of the training and validation splits)."""
+    description = _DESCRIBED_NAME.match(text, start, end)
+    return description.end() if description else start
 
 
 _POPULATION_NOUNS = frozenset("residents inhabitants villagers people citizens locals families civilians townspeople".split())

@@ -8,8 +8,8 @@ from actorstance.corpus import load_corpus
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.person_names import title_start
 from actorstance.text import (
-    has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places, name_end, name_start,
-    place_end, sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
+    described_name_start, has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places,
+    name_end, name_start, place_end, sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
 )  # fmt: skip
 
 from .conftest import REPO
@@ -173,15 +173,34 @@ def test_a_span_starts_at_the_first_word_of_the_name_it_ends():
     assert started("Nasir", floor=text.index("Burma")) == "Burma Nasir"  # never into the span before
 
 
+def test_a_description_before_a_name_is_left_out_of_its_span():
+    text = "the student association AEEM, the state news agency Petra, the group Hezbollah, the Syrian opposition group X."
+
+    def started(words: str) -> str:
+        start = text.index(words)
+        return text[described_name_start(text, start, start + len(words)) : start + len(words)]
+
+    assert started("the student association AEEM") == "AEEM"
+    assert started("the state news agency Petra") == "Petra"
+    assert started("the group Hezbollah") == "Hezbollah"
+    assert started("the Syrian opposition group X") == "the Syrian opposition group X"  # a name inside the description
+    assert started("the student association") == "the student association"  # no name after it
+
+
 def test_the_start_rules_move_no_annotated_mention():
-    # what decoding does to a span's start (a name's first words and its "the" taken in, titles left out)
+    # what decoding does to a span's start (a name's first words and its "the" taken in, titles and descriptions left out)
     # leaves every mention the annotators marked in the training data where it is
     articles = load_corpus([REPO / "data" / "corpus", REPO / "data" / "additions", REPO / "data" / "additions-2"])
     moved = []
     for article in (a for a in articles if a.split in ("train", "validation")):
         mentions = sorted(article.mentions, key=lambda m: m.start)
         for mention, floor in zip(mentions, [0] + [m.end for m in mentions[:-1]]):
-            if {name_start(article.text, mention.start, floor), title_start(article.text, mention.start, mention.end)} != {mention.start}:
+            starts = {
+                name_start(article.text, mention.start, floor),
+                title_start(article.text, mention.start, mention.end),
+                described_name_start(article.text, mention.start, mention.end),
+            }
+            if starts != {mention.start}:
                 moved.append(article.text[mention.start : mention.end])
     assert moved == []
 

@@ -49,6 +49,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    after predicted spans started after the titles of the name they hold)
   span-name-start  span-name-start-validation.json (scripts/stance_runs.py --reuse: retrained default runs before
                    and after a capitalised span took in the capitalised words of its name before it)
+  span-described-name  span-described-name-validation.json (scripts/stance_runs.py --reuse: retrained default runs
+                   before and after a description before a name was left out of its span)
   sponsor-floor    sponsor-floor-validation.json (scripts/stance_runs.py --reuse: retrained default runs before and
                    after unnamed actors naming a sponsor were kept below the floor, the same weights)
   training-precision  stance-training-validation-precision.json (scripts/stance_runs.py: fp32 against bf16
@@ -274,6 +276,7 @@ TRAINING_TABLES = (
     ("span-population-join", "span-population-join-validation.json", SPAN_COLUMNS),
     ("span-titles", "span-titles-validation.json", SPAN_COLUMNS),
     ("span-name-start", "span-name-start-validation.json", SPAN_COLUMNS),
+    ("span-described-name", "span-described-name-validation.json", SPAN_COLUMNS),
     ("sponsor-floor", "sponsor-floor-validation.json", SPAN_COLUMNS),
     ("grouping-test-retrains", "grouping-session22-test.json", TEST_COLUMNS),
     ("grouping-test-session23", "grouping-session23-test.json", TEST_COLUMNS),

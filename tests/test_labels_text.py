@@ -173,18 +173,30 @@ def test_a_span_starts_at_the_first_word_of_the_name_it_ends():
     assert started("Nasir", floor=text.index("Burma")) == "Burma Nasir"  # never into the span before
 
 
+def _started(text: str, rule, words: str) -> str:
+    """What is left of the span ``words`` of ``text`` from the start ``rule(text, start, end)`` gives."""
+    start = text.index(words)
+    return text[rule(text, start, start + len(words)) : start + len(words)]
+
+
+def test_a_span_starts_after_the_titles_of_the_name_it_holds():
+    text = "Colonel Assimi Goïta met Grand Ayatollah Ali al-Sistani, General Security, President Macron and the Catholicos Karekin II."
+    assert _started(text, title_start, "Colonel Assimi Goïta") == "Assimi Goïta"
+    assert _started(text, title_start, "Grand Ayatollah Ali") == "Grand Ayatollah Ali"  # one word left: kept whole
+    assert _started(text, title_start, "General Security") == "General Security"  # an office's own name
+    assert _started(text, title_start, "President Macron") == "President Macron"
+    assert _started(text, title_start, "the Catholicos Karekin II") == "Karekin II"
+    assert _started(text, title_start, "Assimi Goïta") == "Assimi Goïta"
+
+
 def test_a_description_before_a_name_is_left_out_of_its_span():
     text = "the student association AEEM, the state news agency Petra, the group Hezbollah, the Syrian opposition group X."
-
-    def started(words: str) -> str:
-        start = text.index(words)
-        return text[described_name_start(text, start, start + len(words)) : start + len(words)]
-
-    assert started("the student association AEEM") == "AEEM"
-    assert started("the state news agency Petra") == "Petra"
-    assert started("the group Hezbollah") == "Hezbollah"
-    assert started("the Syrian opposition group X") == "the Syrian opposition group X"  # a name inside the description
-    assert started("the student association") == "the student association"  # no name after it
+    assert _started(text, described_name_start, "the student association AEEM") == "AEEM"
+    assert _started(text, described_name_start, "the state news agency Petra") == "Petra"
+    assert _started(text, described_name_start, "the group Hezbollah") == "Hezbollah"
+    # a name inside the description, and a description with no name after it, stay as they are
+    assert _started(text, described_name_start, "the Syrian opposition group X") == "the Syrian opposition group X"
+    assert _started(text, described_name_start, "the student association") == "the student association"
 
 
 def test_the_start_rules_move_no_annotated_mention():

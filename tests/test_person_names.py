@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from actorstance.actor_dictionary import ActorDictionary
 from actorstance.cli import app
 from actorstance.network import build_network
-from actorstance.person_names import NodeName, SurnameEvidence, bare_name, person_merges, title_start
+from actorstance.person_names import NodeName, SurnameEvidence, bare_name, person_merges
 from actorstance.schema import Actor, Article, Mention, Span, Stance
 
 
@@ -34,21 +34,6 @@ def dictionary():
 )
 def test_bare_name_takes_off_titles_only_before_a_name(name, bare):
     assert bare_name(name) == bare
-
-
-def test_a_span_starts_after_the_titles_of_the_name_it_holds():
-    text = "Colonel Assimi Goïta met Grand Ayatollah Ali al-Sistani, General Security, President Macron and the Catholicos Karekin II."
-
-    def trimmed(surface: str) -> str:
-        start = text.index(surface)
-        return text[title_start(text, start, start + len(surface)) : start + len(surface)]
-
-    assert trimmed("Colonel Assimi Goïta") == "Assimi Goïta"
-    assert trimmed("Grand Ayatollah Ali") == "Grand Ayatollah Ali"  # one word left: kept whole
-    assert trimmed("General Security") == "General Security"  # an office's own name
-    assert trimmed("President Macron") == "President Macron"
-    assert trimmed("the Catholicos Karekin II") == "Karekin II"
-    assert trimmed("Assimi Goïta") == "Assimi Goïta"
 
 
 def test_given_names_come_from_the_leaders_of_the_dictionary(dictionary):

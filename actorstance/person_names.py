@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 from .aliases import normalize_surface
 from .schema import Actor, Article
-from .text import PERSON_TITLES, TITLE_MODIFIERS, inside_any
+from .span_edges import PERSON_TITLES, TITLE_MODIFIERS
+from .text import inside_any
 
 __all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges", "title_start"]
 

@@ -41,10 +41,11 @@ from .modeling import ActorStanceModel
 from .person_names import title_start
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
-from .text import (
-    described_name_start, has_content_word, headline_spans, inside_any, join_hyphenated, join_population_places, name_end,
-    name_start, place_end, sentence_spans, split_at_bracket, text_problem, trim_edge_words, trim_span, web_token_spans,
+from .span_edges import (
+    described_name_start, join_hyphenated, join_population_places, name_end, name_start, place_end, split_at_bracket, trim_edge_words,
+    trim_span,
 )  # fmt: skip
+from .text import has_content_word, headline_spans, inside_any, sentence_spans, text_problem, web_token_spans
 
 __all__ = ["Predictor", "pool_role_scores"]
 

@@ -7,9 +7,11 @@ from hypothesis import strategies as st
 from actorstance.corpus import load_corpus
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
 from actorstance.person_names import title_start
+from actorstance.span_edges import (
+    described_name_start, join_hyphenated, join_population_places, name_end, name_start, place_end, split_at_bracket, trim_edge_words,
+)  # fmt: skip
 from actorstance.text import (
-    described_name_start, has_content_word, headline_spans, inside_any, is_headline_case, join_hyphenated, join_population_places,
-    name_end, name_start, place_end, sentence_index, sentence_spans, split_at_bracket, trim_edge_words, undotted, web_token_spans,
+    has_content_word, headline_spans, inside_any, is_headline_case, sentence_index, sentence_spans, undotted, web_token_spans,
 )  # fmt: skip
 
 from .conftest import REPO

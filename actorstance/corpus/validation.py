@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..labels import LabelSchema
 from ..schema import AUTHOR, Article
-from ..text import is_span_edge_ok
+from ..span_edges import is_span_edge_ok
 
 __all__ = ["CorpusIssue", "CorpusError", "check_article", "check_unique_ids"]
 

@@ -115,8 +115,8 @@ class RolesConfig(_Section):
         "'France 24') and one that starts with a capital over the capitalised words of its name and a 'the' right before it "
         "('Borders' -> 'Reporters Without Borders'), but not over a title, and start it after its titles ('Colonel Assimi "
         "Goïta' -> 'Assimi Goïta') or a description ('the student association AEEM' -> 'AEEM'), except in a line written "
-        "in title case or capitals; grow a population noun over the "
-        "place named after it ('Residents' -> 'Residents of Nyala', joining the place when it has the noun's role); "
+        "in title case or capitals; grow a population noun over the place named after it ('Residents' -> 'Residents of "
+        "Nyala', joining the place when it has the noun's role); "
         "cut a span at a round bracket ('the International Monetary Fund (IMF'); drop one in a web address, hashtag or "
         "@handle; English casing rules, so false for other languages (README, 'Span edges')",
     )

@@ -164,6 +164,11 @@ _POSSESSIVE_END = re.compile(r"[’']s$")
 _OF_GAP = re.compile(r" of (?:the )?")
 
 
+def _ends_in_population_noun(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    return bool(words) and words[-1].lower() in _POPULATION_NOUNS
+
+
 def place_end(text: str, start: int, end: int, limit: int) -> int:
     """The end of a population noun's span grown over the place named after it ("Residents" ->
     "Residents of Nyala", "residents of the Jordan Valley", "Residents of al-Qaim"), never past
@@ -171,8 +176,7 @@ def place_end(text: str, start: int, end: int, limit: int) -> int:
     tagged in the people's role is joined to them first, `join_population_places`): the
     noun alone does not say who they are, and the guidelines keep such a phrase whole ("[residents of
     Kidal]", docs/annotation.md section 5.2), as 8 of the 9 in the training and validation splits are."""
-    words = text[start:end].split()
-    if not words or words[-1].lower() not in _POPULATION_NOUNS:
+    if not _ends_in_population_noun(text, start, end):
         return end
     match = _OF_PLACE.match(text, end)
     if match is None or match.end() > limit:
@@ -219,8 +223,7 @@ def join_population_places(text: str, spans: list[_Span]) -> list[_Span]:
     tagger is that the place is an actor of its own)."""
 
     def join(first: _Span, second: _Span) -> _Span | None:
-        words = text[first[0] : first[1]].split()
-        if first[2] != second[2] or not words or words[-1].lower() not in _POPULATION_NOUNS:
+        if first[2] != second[2] or not _ends_in_population_noun(text, first[0], first[1]):
             return None
         place = _OF_PLACE.match(text, first[1])
         if place is None or place.end() != second[1] or _OF_GAP.fullmatch(text, first[1], second[0]) is None:

@@ -24,7 +24,8 @@ import networkx as nx
 
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
-from .person_names import NodeName, SurnameEvidence, bare_name, could_be_surname, person_merges
+from .person_names import NodeName, SurnameEvidence, could_be_surname, person_merges
+from .titles import bare_name
 from .schema import AUTHOR, Actor, Article, Stance
 from .text import headline_spans
 

@@ -6,7 +6,7 @@ that only writes "Biden", "Mr Sunak" or "Prime Minister Rishi Sunak" made a node
 "Joe Biden" (``USA:Joe Biden``) and "Rishi Sunak". `person_merges` finds those variants over the
 whole archive:
 
-1. A name less its leading titles (`bare_name`: "Prime Minister Rishi Sunak" -> "Rishi Sunak") that
+1. A name less its leading titles (`titles.bare_name`: "Prime Minister Rishi Sunak" -> "Rishi Sunak") that
    is another node's full name is that node.
 2. A lone surname ("Biden", "Mr Sunak") is the one person of the archive whose name of two or three
    capitalised words ends in it, when there is exactly one. A node is a person when the dictionary
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from .aliases import normalize_surface
 from .schema import Actor, Article
-from .span_edges import PERSON_TITLES, TITLE_MODIFIERS
+from .titles import PERSON_TITLES, TITLE_MODIFIERS, bare_name
 from .text import inside_any
 
-__all__ = ["NodeName", "SurnameEvidence", "bare_name", "could_be_surname", "person_merges", "title_start"]
+__all__ = ["NodeName", "SurnameEvidence", "could_be_surname", "person_merges"]
 
 _TITLE_WORDS = PERSON_TITLES | TITLE_MODIFIERS
 
@@ -102,36 +102,6 @@ class NodeName:
     articles: int
     linked_person: bool  # the dictionary links it to a leader (code "USA:Joe Biden")
     surname: SurnameEvidence | None = None  # for a one-word name less its titles
-
-
-def bare_name(name: str) -> tuple[str, bool]:
-    """``name`` less leading titles, when one to three capitalised words are left ("President Joe Biden"
-    -> "Joe Biden", "Mr. Sunak" -> "Sunak", not "former Soviet Union"), and whether a title was taken off."""
-    words = name.split()
-    if words and words[0].casefold() == "the":
-        words = words[1:]
-    titles = 0
-    for position, word in enumerate(words[:-1]):
-        word = word.casefold().rstrip(".")
-        if word in PERSON_TITLES:
-            titles = position + 1
-        elif word not in TITLE_MODIFIERS:
-            break
-    rest = words[titles:]
-    if titles and len(rest) <= 3 and all(word[:1].isupper() for word in rest):
-        return " ".join(rest), True
-    return " ".join(words) or name, False
-
-
-def title_start(text: str, start: int, end: int) -> int:
-    """Where the name in ``text[start:end]`` starts after its leading titles when two or three words are
-    left ("President Joe Biden" -> "Joe Biden", "Colonel Assimi Goïta" -> "Assimi Goïta"; `bare_name`),
-    else ``start``: the annotation leaves titles out of the mention, royal and religious ones too
-    (docs/annotation.md, 5.2)."""
-    surface = text[start:end]
-    rest, titled = bare_name(surface)
-    # one word left may be an office's own name ("General Security", "the General Assembly")
-    return end - len(rest) if titled and " " in rest and surface.endswith(rest) else start
 
 
 def _words(name: str) -> tuple[str, ...]:

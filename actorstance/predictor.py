@@ -38,7 +38,7 @@ from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
-from .person_names import title_start
+from .titles import title_start
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .span_edges import (

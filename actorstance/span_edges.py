@@ -2,8 +2,8 @@
 applied to the tagger's spans (`roles.repair_spans`).
 
 The tagger tags each word on its own, so it ends a name early ("Foro" for "Foro Penal"), starts one
-late ("Borders"), takes in a title ("Colonel Assimi Goïta") or a description ("the student association
-AEEM"), or splits a phrase the annotation keeps whole ("Residents" and "al-Qaim"). Each function moves
+late ("Borders"), takes in a title ("Colonel Assimi Goïta": `titles.title_start`) or a description ("the
+student association AEEM"), or splits a phrase the annotation keeps whole ("Residents" and "al-Qaim"). Each function moves
 one edge, never into a neighbouring span; each rule is checked against the corpus' own mentions
 (``tests/test_labels_text.py``).
 """
@@ -14,9 +14,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from .titles import PERSON_TITLES, TITLE_MODIFIERS
+
 __all__ = [
     "is_span_edge_ok", "trim_span", "trim_edge_words", "split_at_bracket", "name_start", "name_end", "described_name_start",
-    "place_end", "join_hyphenated", "join_population_places", "PERSON_TITLES", "TITLE_MODIFIERS",
+    "place_end", "join_hyphenated", "join_population_places",
 ]  # fmt: skip
 
 
@@ -71,16 +73,6 @@ def split_at_bracket(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(piece_start, piece_end) for piece_start, piece_end in pieces if piece_end > piece_start]
 
 
-# Words that introduce a person's name ("Mr", "President"), and words that only come before one of
-# them ("Former", "Prime", "Deputy Foreign"): "former Soviet Union" keeps its "former".
-PERSON_TITLES = frozenset(
-    "mr mrs ms miss mx dr sir dame lord lady prof professor president minister premier chancellor secretary "
-    "senator sen rep representative congressman congresswoman governor gov mayor king queen prince princess emir "
-    "sheikh pope patriarch catholicos bishop archbishop cardinal rabbi imam ayatollah mufti general gen "
-    "colonel col commander admiral commodore brigadier captain lieutenant sergeant marshal ambassador envoy "
-    "spokesman spokeswoman chairman chairwoman ceo judge speaker".split()
-)
-TITLE_MODIFIERS = frozenset("former acting deputy vice prime foreign defence defense interior finance home state lt grand".split())
 _NOT_NAME_WORDS = frozenset(  # capitalised words before a name that are not part of it: dates and counts
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday "

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from actorstance.actor_dictionary import ActorDictionary
 from actorstance.cli import app
 from actorstance.network import build_network
-from actorstance.person_names import NodeName, SurnameEvidence, bare_name, person_merges
+from actorstance.person_names import NodeName, SurnameEvidence, person_merges
+from actorstance.titles import bare_name
 from actorstance.schema import Actor, Article, Mention, Span, Stance
 
 

@@ -35,6 +35,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    stance-training-validation-lr-low.json (a later round: 1e-4 and 7e-5, and 1.5e-4 retrained)
   stance-training-head-lr  stance-training-validation-head-lr.json (the shipped default against its heads at a
                    higher learning rate, training.head_learning_rate)
+  stance-training-class-weights  stance-training-validation-class-weights.json (the shipped default against
+                   training.stance_class_weights: balanced, three seeds each)
   span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
                    roles.repair_spans, the same weights)
   grouping-test-retrains  grouping-session22-test.json (scripts/stance_runs.py --split test --reuse: three
@@ -271,6 +273,7 @@ TRAINING_TABLES = (
     ("stance-training-park2021", "stance-training-validation-park2021.json", TRAINING_COLUMNS),
     ("stance-training-park2021-test", "stance-training-test-park2021.json", TEST_COLUMNS),
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
+    ("stance-training-class-weights", "stance-training-validation-class-weights.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
     ("span-places", "span-places-validation.json", SPAN_COLUMNS),
     ("span-population-join", "span-population-join-validation.json", SPAN_COLUMNS),

@@ -25,9 +25,9 @@ import networkx as nx
 from .aliases import normalize_surface
 from .atomic import atomic_write_text
 from .person_names import NodeName, SurnameEvidence, could_be_surname, person_merges
-from .titles import bare_name
 from .schema import AUTHOR, Actor, Article, Stance
 from .text import headline_spans
+from .titles import bare_name
 
 __all__ = ["build_network", "network_figures", "network_data", "write_network", "node_key", "time_slice", "EXPORT_FORMATS"]
 

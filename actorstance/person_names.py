@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 from .aliases import normalize_surface
 from .schema import Actor, Article
-from .titles import PERSON_TITLES, TITLE_MODIFIERS, bare_name
 from .text import inside_any
+from .titles import PERSON_TITLES, TITLE_MODIFIERS, bare_name
 
 __all__ = ["NodeName", "SurnameEvidence", "could_be_surname", "person_merges"]
 

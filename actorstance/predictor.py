@@ -38,7 +38,6 @@ from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
-from .titles import title_start
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .span_edges import (
@@ -46,6 +45,7 @@ from .span_edges import (
     trim_span,
 )  # fmt: skip
 from .text import has_content_word, headline_spans, inside_any, sentence_spans, text_problem, web_token_spans
+from .titles import title_start
 
 __all__ = ["Predictor", "pool_role_scores"]
 

@@ -6,13 +6,13 @@ from hypothesis import strategies as st
 
 from actorstance.corpus import load_corpus
 from actorstance.labels import NONE_LABEL, LabelSchema, bio_tags, merged_spans
-from actorstance.titles import title_start
 from actorstance.span_edges import (
     described_name_start, join_hyphenated, join_population_places, name_end, name_start, place_end, split_at_bracket, trim_edge_words,
 )  # fmt: skip
 from actorstance.text import (
     has_content_word, headline_spans, inside_any, is_headline_case, sentence_index, sentence_spans, undotted, web_token_spans,
 )  # fmt: skip
+from actorstance.titles import title_start
 
 from .conftest import REPO
 

@@ -11,8 +11,8 @@ from actorstance.actor_dictionary import ActorDictionary
 from actorstance.cli import app
 from actorstance.network import build_network
 from actorstance.person_names import NodeName, SurnameEvidence, person_merges
-from actorstance.titles import bare_name
 from actorstance.schema import Actor, Article, Mention, Span, Stance
+from actorstance.titles import bare_name
 
 
 @pytest.fixture(scope="module")

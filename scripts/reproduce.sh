@@ -15,7 +15,7 @@ export PATH="$VENV/bin:$PATH" HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 HF_EVALUATE
 
 runs=()
 for config in default roles-only stance-only; do
-    python -m train "configs/$config.yaml" --overwrite
+    python -m train "configs/$config.yaml" --overwrite --set training.threads=1   # the README's runs: 1 thread each
     python -m eval "runs/$config" --split test
     runs+=("runs/$config")
 done
@@ -39,7 +39,7 @@ cp runs/compare/comparison.json benchmarks/results/comparison-test.json
 
 # The default config's spread over seeds (runs/default-seed42 is runs/default: same config, same seed).
 [ -e runs/default-seed42 ] || ln -s default runs/default-seed42
-python scripts/seed_spread.py configs/default.yaml --seeds 42 43 44 --split test
+python scripts/seed_spread.py configs/default.yaml --seeds 42 43 44 --split test --set training.threads=1
 
 if [ -n "${EXTERNAL:-}" ]; then
     python benchmarks/external.py park2021 --data "$EXTERNAL/park2021-directed-sentiment"

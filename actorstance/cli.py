@@ -454,7 +454,11 @@ def calibrate(
     device: DeviceOption = None,
 ) -> None:
     """Fit the run's stance decision (threshold, reverse margin) on gold articles and write decision.json."""
-    predictor = _load(run_dir, device, "torch")
+    _fit_decision(_load(run_dir, device, "torch"), run_dir, data, split)
+
+
+def _fit_decision(predictor, run_dir: Path, data: Path, split: str | None) -> None:
+    """Fit the predictor's stance decision on the gold articles of ``split`` in ``data``; write it into ``run_dir``."""
     articles = _gold_articles([data], predictor.labels, split)
     decision = predictor.fit_decision(articles, fitted_on={"data": str(data), "split": split, "articles": len(articles)})
     path = decision.save(run_dir)
@@ -463,6 +467,30 @@ def calibrate(
         f"(edge F1 {decision.fitted_on['edge_f1']:.3f} on {len(articles)} articles): wrote {escape(str(path))}",
         highlight=False,
     )
+
+
+@app.command()
+def ensemble(
+    members: Annotated[list[Path], typer.Argument(help="member run directories: retrains of one config (other seeds)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the ensemble's run directory")],
+    data: Annotated[Path, typer.Option("--data", help="gold JSONL file or folder to fit the stance decision on")] = Path("data/corpus"),
+    split: Annotated[Optional[str], typer.Option("--split", help="gold split to fit on (default: validation; 'all': every article)")] = "validation",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="replace an existing output folder")] = False,
+    device: DeviceOption = None,
+) -> None:
+    """Join retrains of one config into one run that averages their predictions, and fit its stance decision."""
+    from .atomic import atomic_directory
+    from .ensemble import write_ensemble
+
+    try:
+        with atomic_directory(output, overwrite) as staging:
+            write_ensemble(members, staging)
+            predictor = _load(staging, device, "torch")
+            if "stance" in predictor.tasks:
+                _fit_decision(predictor, staging, data, split)
+    except (FileExistsError, ValueError) as error:
+        _fail(str(error), 2)
+    console.print(f"ensemble of {len(members)} runs: wrote {escape(str(output))}", highlight=False)
 
 
 @app.command("fit-linker")
@@ -497,8 +525,12 @@ def refit_roles(
     from .given_roles import given_role_head_for
     from .run import model_dirs
 
+    from .ensemble import AveragedModel
+
     predictor = _load(run_dir, None, "torch")
     model = predictor.models.get("roles")
+    if isinstance(model, AveragedModel):
+        _fail(f"{run_dir} is an ensemble, with no model of its own: refit its members' heads, then run actorstance ensemble again", 2)
     if model is None or model.role_head is None:
         errors.print(f"[red]error:[/red] {escape(str(run_dir))} has no mention tagger to re-fit", highlight=False)
         raise typer.Exit(1)

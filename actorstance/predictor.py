@@ -32,6 +32,7 @@ from .dataset import (
     stance_windows,
     window_row,
 )
+from .ensemble import AveragedModel, check_members_agree, ensemble_members
 from .grouping import TaggedSpan, article_date, fit_mention_linker, resolve_actors
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
@@ -160,6 +161,20 @@ def _checked_inputs(
     return single, batch, given
 
 
+def _load_models(run_dir: Path, config: RunConfig, labels: LabelSchema, target: torch.device) -> tuple[dict[str, ActorStanceModel], Path]:
+    """Task -> model of a run directory (a model shared by two tasks is loaded once), and the first model's folder."""
+    directories = model_dirs(run_dir, list(config.tasks), config.model.architecture)
+    check_model_files(run_dir, labels, directories.values())
+    loaded: dict[Path, ActorStanceModel] = {}
+    for directory in directories.values():
+        if directory not in loaded:
+            try:
+                loaded[directory] = ActorStanceModel.from_pretrained(directory).to(target)
+            except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as error:
+                raise RunDirError(f"{directory}: cannot load model ({type(error).__name__}: {error})") from None
+    return {task: loaded[directory] for task, directory in directories.items()}, next(iter(loaded))
+
+
 class Predictor:
     """Load with `from_pretrained(run_dir)`; call `predict(text)` or `predict([texts])`."""
 
@@ -208,7 +223,8 @@ class Predictor:
     def from_pretrained(
         cls, run_dir: str | Path, device: str | torch.device | None = None, backend: str = "torch", overrides: Sequence[str] = ()
     ) -> Predictor:
-        """Load a run directory written by ``python -m train``; errors name the missing or corrupt file.
+        """Load a run directory written by ``python -m train`` or ``actorstance ensemble`` (its members'
+        distributions averaged, `actorstance.ensemble`); errors name the missing or corrupt file.
 
         ``backend`` runs the network with ``"torch"`` (default), ``"compile"`` (``torch.compile``),
         ``"onnx"`` (ONNX Runtime; results agree up to float rounding) or ``"onnx-int8"`` (int8
@@ -228,18 +244,16 @@ class Predictor:
             raise RunDirError(f"{run_dir}: {error}") from None
         aliases = json.loads((run_dir / "aliases.json").read_text(encoding="utf-8"))
         target = best_device(device)
-        models: dict[str, ActorStanceModel] = {}
-        loaded: dict[Path, ActorStanceModel] = {}
-        directories = model_dirs(run_dir, list(config.tasks), config.model.architecture)
-        check_model_files(run_dir, labels, directories.values())
-        for task, directory in directories.items():
-            if directory not in loaded:
-                try:
-                    loaded[directory] = ActorStanceModel.from_pretrained(directory).to(target)
-                except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as error:
-                    raise RunDirError(f"{directory}: cannot load model ({type(error).__name__}: {error})") from None
-            models[task] = loaded[directory]
-        first_model_dir = next(iter(loaded))
+        try:
+            members = ensemble_members(run_dir)
+            if members:
+                check_members_agree([run_dir, *map(check_run_dir, members)])
+        except ValueError as error:
+            raise RunDirError(str(error)) from None
+        loaded = [_load_models(source, config, labels, target) for source in members or [run_dir]]
+        runners = [prepare_backend(source_models, backend, target) for source_models, _ in loaded]
+        models = {task: AveragedModel([source[task] for source in runners]) for task in config.tasks} if members else runners[0]
+        first_model_dir = loaded[0][1]
         try:
             tokenizer = AutoTokenizer.from_pretrained(first_model_dir)
         except (OSError, ValueError) as error:
@@ -267,8 +281,7 @@ class Predictor:
                 stacklevel=2,
             )
         return cls(
-            config, labels, prepare_backend(models, backend, target), tokenizer, aliases, target, decision, backend,
-            legacy_correction, role_threshold, linker,
+            config, labels, models, tokenizer, aliases, target, decision, backend, legacy_correction, role_threshold, linker,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ public API

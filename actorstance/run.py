@@ -11,6 +11,8 @@
                       tagger; older runs without it link nominals by the nearest-before rule
       train.log       one JSON object per logged step
       README.md       model card
+      members.json    only in an ensemble (``actorstance ensemble``): the member runs whose models it
+                      averages, in place of model/ (actorstance.ensemble)
       model/          (shared encoder) or model-roles/ + model-stance/ (separate models)
                       each: encoder/ (HF save_pretrained), heads.safetensors, heads.json, tokenizer files
 """

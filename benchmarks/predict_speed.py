@@ -17,10 +17,13 @@ machine may be shared, so the minimum is the fairest estimate of each):
 * backends    ``Predictor.from_pretrained(..., backend=...)`` for each ``--backends`` entry other than
               torch (``onnx`` and ``onnx-int8`` need onnxruntime and onnx; ``compile`` needs a C++
               compiler and compiles for a while on first use, excluded from the timing by a warm-up),
-              with their agreement with the torch predictions (mention F1, identical articles).
+              with their agreement with the torch predictions (mention F1, identical articles);
+* also        with ``--also RUN_DIR``, another run's full prediction (an ensemble, ``actorstance ensemble``,
+              beside one of its members), for the ratio of its time to this run's.
 
     python benchmarks/predict_speed.py [RUN_DIR] [--limit N] [--rounds 2] [--batch-size 32]
                                        [--backends onnx,onnx-int8,compile] [--threads N] [--json PATH]
+                                       [--also OTHER_RUN_DIR]
 
 Without RUN_DIR a fresh run is trained from configs/smoke.yaml into a temporary folder (a minute).
 Prints articles/s, tokens/s (tokens = the articles' sub-word tokens, without specials or window
@@ -130,6 +133,10 @@ def main() -> None:
     parser.add_argument("--backends", default="onnx,onnx-int8", help="comma-separated extra backends to time: onnx, onnx-int8, compile ('' for none)")
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's choice)")
     parser.add_argument("--json", dest="json_path", help="also write the results here")
+    parser.add_argument(
+        "--also", action="append", default=[], metavar="RUN_DIR",
+        help="also time another run's full prediction in the same rounds (an ensemble beside one of its members); repeatable",
+    )  # fmt: skip
     args = parser.parse_args()
 
     import torch
@@ -193,6 +200,11 @@ def main() -> None:
         if "stance" in full.models:  # roles + stances, against the roles-only predictor above
             full.predict(texts[:4], batch_size=batch)
             contenders["full_prediction"] = lambda: run_predictor(full, "full_prediction")
+        for other_dir in args.also:
+            other_full = Predictor.from_pretrained(other_dir, device="cpu")
+            other_full.predict(texts[:4], batch_size=batch)
+            name = f"full_prediction[{Path(other_dir).name}]"
+            contenders[name] = lambda p=other_full, n=name: run_predictor(p, n)
         loaded_backends = {}
         for name in [b.strip() for b in args.backends.split(",") if b.strip() and b.strip() != "torch"]:
             try:
@@ -247,6 +259,8 @@ def main() -> None:
         "all_times_s": {name: [round(v, 3) for v in values] for name, values in times.items()},
     }
     for name in contenders:
+        if name.startswith("full_prediction[") and "full_prediction" in best:
+            result[f"{name}_time_over_full_prediction"] = round(best[name] / best["full_prediction"], 2)
         if name.startswith("predictor["):
             result[f"speedup_{name}_vs_pipeline"] = round(best["pipeline"] / best[name], 2)
             result[f"{name}_time_over_bare_forward_torch"] = round(best[name] / best["bare_forward"], 3)

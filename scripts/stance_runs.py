@@ -6,8 +6,9 @@
 Each run is evaluated as it ships (``eval.runner.evaluate_run``: its decision file, dictionary and
 nominal joining), and each variant gets the mean, sample deviation and range of every number over
 its runs (``seed_spread.spread``), beside each run's own value with its bootstrap interval and the
-edge F1 its decision was fitted to on validation. ``--reuse`` reads an evaluation already in
-RUN/eval/SPLIT instead of predicting again.
+edge F1 its decision was fitted to on validation. An ensemble (``actorstance ensemble``) is one run,
+its seed its members' ("42+43+44"). ``--reuse`` reads an evaluation already in RUN/eval/SPLIT instead
+of predicting again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from seed_spread import spread
 from stance_ablation import summarise
 
 from actorstance.atomic import atomic_write_text
+from actorstance.ensemble import ensemble_members
 from eval.runner import evaluate_run
 
 
@@ -30,8 +32,13 @@ def run_numbers(run_dir: Path, split: str, reuse: bool) -> dict:
     if not (reuse and (evaluation / "metrics.json").is_file()):
         evaluation = evaluate_run(run_dir, split=split)
     decision = json.loads((run_dir / "decision.json").read_text(encoding="utf-8"))
-    seed = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))["seed"]
+    members = ensemble_members(run_dir)
+    seed = "+".join(str(_seed(member)) for member in members) if members else _seed(run_dir)
     return {"run": str(run_dir), "seed": seed, "decision": decision, **summarise(evaluation)}
+
+
+def _seed(run_dir: Path) -> int:
+    return yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))["seed"]
 
 
 def flat_values(numbers: dict) -> dict[str, float]:

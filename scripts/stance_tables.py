@@ -37,6 +37,10 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    higher learning rate, training.head_learning_rate)
   stance-training-class-weights  stance-training-validation-class-weights.json (the shipped default against
                    training.stance_class_weights: balanced, three seeds each)
+  stance-ensemble, stance-ensemble-test  stance-ensemble-{validation,test}.json (the shipped default's three
+                   seeds against their ensemble, actorstance ensemble; the ensemble with bootstrap intervals)
+  stance-ensemble-p  stance-ensemble-compare-{validation,test}.json (python -m eval compare: paired bootstrap
+                   p-values of the ensemble against each member)
   span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
                    roles.repair_spans, the same weights)
   grouping-test-retrains  grouping-session22-test.json (scripts/stance_runs.py --split test --reuse: three
@@ -245,17 +249,58 @@ TEST_COLUMNS = (
 """The columns of a variant scored on the test split: its fitted edge F1 is a validation number, so it is left out."""
 
 
-def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINING_COLUMNS) -> str:
-    """One row per training variant: mean ± sample deviation over its runs (seeds)."""
+def render_training(results: dict, columns: tuple[tuple[str, str], ...] = TRAINING_COLUMNS, cell=lambda variant, key: _spread(variant["spread"][key])) -> str:
+    """One row per training variant: mean ± sample deviation over its runs (seeds), or what ``cell`` makes of a variant's metric."""
     lines = [
         "| variant | seeds | " + " | ".join(title for _, title in columns) + " |",
         "|---|---|" + "---|" * len(columns),
     ]
     for name, variant in results["variants"].items():
         seeds = ", ".join(str(run["seed"]) for run in variant["runs"])
-        cells = [_spread(variant["spread"][key]) for key, _ in columns]
+        cells = [cell(variant, key) for key, _ in columns]
         lines.append(f"| {name} | {seeds} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _with_interval(variant: dict, key: str) -> str:
+    """A one-run variant's value with its bootstrap interval where the metric has one; else `_spread`."""
+    entry = variant["runs"][0]["headline"].get(key) if len(variant["runs"]) == 1 else None
+    return value_with_interval(entry) if entry else _spread(variant["spread"][key])
+
+
+ENSEMBLE_P_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("actor_f1", "actor F1"),
+    ("mention_strict_f1", "strict mention F1"),
+    ("actor_role_accuracy", "actor role accuracy"),
+)
+
+
+def render_ensemble_p(comparisons: dict[str, dict]) -> str:
+    """Split -> ``python -m eval compare`` of an ensemble and its members: the one-sided paired bootstrap p-value of
+    the ensemble against each member, or which member scores higher than the ensemble."""
+    lines = ["| split | member | " + " | ".join(title for _, title in ENSEMBLE_P_COLUMNS) + " |", "|---|---|" + "---|" * len(ENSEMBLE_P_COLUMNS)]
+    for split, comparison in comparisons.items():
+        for row in comparison["rows"]:
+            if row["run"] == "ensemble":
+                continue
+            cells = []
+            for key, _ in ENSEMBLE_P_COLUMNS:
+                best, p_value = comparison["best"][key], row[f"{key}_p_vs_best"]
+                if best == "ensemble":
+                    cells.append("<0.001" if p_value < 0.001 else f"{p_value:.3f}")
+                else:
+                    cells.append("higher than the ensemble" if best == row["run"] else "–")
+            lines.append(f"| {split} | {row['run']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+ENSEMBLE_TABLES = (
+    ("stance-ensemble", "stance-ensemble-validation.json", TRAINING_COLUMNS),
+    ("stance-ensemble-test", "stance-ensemble-test.json", TEST_COLUMNS),
+)
+"""README region, result file (``scripts/stance_runs.py``: three seeds against their ensemble) and columns."""
 
 
 TRAINING_TABLES = (
@@ -415,6 +460,10 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "edge-losses", render_edge_losses(load("edge-losses-validation.json")))
     for region, name, columns in TRAINING_TABLES:
         readme = replace_region(readme, region, render_training(load(name), columns))
+    for region, name, columns in ENSEMBLE_TABLES:
+        readme = replace_region(readme, region, render_training(load(name), columns, _with_interval))
+    comparisons = {split: load(f"stance-ensemble-compare-{split}.json") for split in ("validation", "test")}
+    readme = replace_region(readme, "stance-ensemble-p", render_ensemble_p(comparisons))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
     readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]

@@ -154,7 +154,10 @@ def write_ensemble(members: Sequence[Path], folder: Path) -> None:
     run (`Predictor.from_pretrained`) but has no decision.json yet; members that disagree raise `ValueError`."""
     if len(members) < 2:
         raise ValueError(f"an ensemble needs at least two member runs, got {len(members)}")
-    check_members_agree([check_run_dir(member) for member in members])
+    for member in members:
+        if (check_run_dir(member) / MEMBERS_FILE).is_file():
+            raise ValueError(f"{member} is an ensemble itself; list its members instead")
+    check_members_agree(members)
     for name in _COPIED_FILES:
         source = members[0] / name
         if source.is_file():

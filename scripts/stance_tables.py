@@ -39,6 +39,7 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    training.stance_class_weights: balanced, three seeds each)
   stance-ensemble, stance-ensemble-test  stance-ensemble-{validation,test}.json (the shipped default's three
                    seeds against their ensemble, actorstance ensemble; the ensemble with bootstrap intervals)
+  stance-ensemble-size  stance-ensemble-size-validation.json (one run, ensembles of two, the ensemble of three)
   stance-ensemble-p  stance-ensemble-compare-{validation,test}.json (python -m eval compare: paired bootstrap
                    p-values of the ensemble against each member)
   span-repair      span-repair-validation.json (scripts/stance_runs.py: the shipped runs with and without
@@ -299,6 +300,7 @@ def render_ensemble_p(comparisons: dict[str, dict]) -> str:
 ENSEMBLE_TABLES = (
     ("stance-ensemble", "stance-ensemble-validation.json", TRAINING_COLUMNS),
     ("stance-ensemble-test", "stance-ensemble-test.json", TEST_COLUMNS),
+    ("stance-ensemble-size", "stance-ensemble-size-validation.json", TRAINING_COLUMNS),
 )
 """README region, result file (``scripts/stance_runs.py``: three seeds against their ensemble) and columns."""
 

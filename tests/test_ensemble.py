@@ -109,6 +109,11 @@ def test_members_must_be_retrains_of_one_config(run_dir, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_ensemble_is_not_a_member(ensemble_dir, run_dir, tmp_path):
+    result = CliRunner().invoke(app, ["ensemble", str(run_dir), str(ensemble_dir), "--output", str(tmp_path / "nested")])
+    assert result.exit_code == 2 and f"{ensemble_dir} is an ensemble itself; list its members instead" in " ".join(result.output.split())
+
+
 def test_an_existing_output_is_kept_unless_overwrite(ensemble_dir, run_dir, other_seed, small_corpus_file):
     before = (ensemble_dir / "decision.json").read_text()
     arguments = ["ensemble", str(run_dir), str(other_seed), "--output", str(ensemble_dir), "--data", str(small_corpus_file)]

@@ -522,10 +522,9 @@ def refit_roles(
     split: TrainingSplitOption = "train",
 ) -> None:
     """Re-fit a copy of the run's tagger head for the roles of given mentions and save it beside the others."""
+    from .ensemble import AveragedModel
     from .given_roles import given_role_head_for
     from .run import model_dirs
-
-    from .ensemble import AveragedModel
 
     predictor = _load(run_dir, None, "torch")
     model = predictor.models.get("roles")

@@ -45,18 +45,25 @@ head's, read per role group) are averaged as logits."""
 
 
 class AveragedModel:
-    """The members' mean prediction behind one model's call; other attributes are the first member's
-    (the heads each member has are the same: `check_members_agree`)."""
+    """The members' mean prediction behind one model's call, for the outputs every member gives; other
+    attributes are the first member's (members of one config have the same heads, `check_members_agree`,
+    except the given-mention role head, which ``actorstance refit-roles`` may have added to some)."""
 
     def __init__(self, members: Sequence):
         if not members:
             raise ValueError("an ensemble needs at least one member")
         self.members = list(members)
 
+    @property
+    def given_role_head(self):
+        """The first member's given-mention role head when every member has one (else the tagger's head serves)."""
+        heads = [getattr(member, "given_role_head", None) for member in self.members]
+        return heads[0] if all(head is not None for head in heads) else None
+
     def __call__(self, **batch: torch.Tensor) -> dict[str, torch.Tensor]:
         outputs = [member(**batch) for member in self.members]
         averaged = {}
-        for key in outputs[0]:
+        for key in [key for key in outputs[0] if all(key in output for output in outputs)]:
             if key in _AVERAGED_DISTRIBUTIONS:
                 averaged[key] = torch.stack([output[key].float().softmax(-1) for output in outputs]).mean(0).log()
             else:

@@ -59,6 +59,17 @@ def test_averaged_model_means_probabilities_of_distributions_and_logits_of_the_r
     assert AveragedModel([first, second]).outputs is first.outputs  # other attributes: the first member's
 
 
+def test_an_output_or_given_role_head_that_one_member_lacks_is_left_out():
+    head = torch.nn.Linear(2, 3)
+    refitted = _FixedOutputs(role_logits=torch.zeros(1, 3), given_role_logits=torch.zeros(1, 3))
+    refitted.given_role_head = head
+    plain = _FixedOutputs(role_logits=torch.zeros(1, 3))
+    plain.given_role_head = None
+    assert set(AveragedModel([refitted, plain])(input_ids=torch.zeros(1, 1))) == {"role_logits"}
+    assert AveragedModel([refitted, plain]).given_role_head is None
+    assert AveragedModel([refitted, refitted]).given_role_head is head
+
+
 def test_ensemble_dir_lists_its_members_and_fits_its_own_decision(ensemble_dir, run_dir, other_seed):
     members = json.loads((ensemble_dir / "members.json").read_text())["members"]
     assert [(ensemble_dir / member).resolve() for member in members] == [run_dir.resolve(), other_seed.resolve()]

@@ -148,7 +148,7 @@ BackendOption = Annotated[
     ),
 ]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="cpu, cuda, cuda:1, mps (default: best available)")]
-RunDirArgument = Annotated[Path, typer.Argument(help="run directory written by python -m train")]
+RunDirArgument = Annotated[Path, typer.Argument(help="run directory written by python -m train (or actorstance ensemble)")]
 TrainingDataOption = Annotated[
     Optional[list[Path]], typer.Option("--data", help="gold JSONL file or folder; repeat for several (default: the run's data.paths)")
 ]

@@ -148,3 +148,17 @@ def test_an_ensemble_has_no_head_of_its_own_to_refit(ensemble_dir):
     result = CliRunner().invoke(app, ["refit-roles", str(ensemble_dir)])
     assert result.exit_code == 2
     assert f"{ensemble_dir} is an ensemble, with no model of its own: refit its members' heads" in " ".join(result.output.split())
+
+
+def test_the_cli_and_the_harness_load_an_ensemble_as_a_run(ensemble_dir, run_dir, other_seed, small_corpus_file, tmp_path):
+    from eval.runner import evaluate_run
+
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT)
+    result = CliRunner().invoke(app, ["predict", str(ensemble_dir), str(article)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["text"] == TEXT
+    where = evaluate_run(ensemble_dir, data=small_corpus_file, split="test", output=tmp_path / "eval", n_bootstrap=20)
+    metrics = json.loads((where / "metrics.json").read_text())
+    trained = [json.loads((run / "metrics.json").read_text())["train_time_s"] for run in (run_dir, other_seed)]
+    assert metrics["run"]["train_time_s"] == sum(trained) and metrics["stance_decision"]["threshold"] == PairDecision.load(ensemble_dir).threshold

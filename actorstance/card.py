@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .config import RunConfig
 from .labels import LabelSchema
 
-__all__ = ["render_card"]
+__all__ = ["render_card", "render_ensemble_card"]
 
 _TEMPLATE = """\
 # actorstance run `{name}`
@@ -142,4 +143,45 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         metrics=_metric_rows(summary.get("validation", {})),
         distance=_distance(config.stance.max_sentence_distance),
         threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
+    )
+
+
+_ENSEMBLE_TEMPLATE = """\
+# actorstance ensemble `{name}`
+
+The mean prediction of {count} retrains of one config (`actorstance ensemble`): every input passes
+through each member, and their class distributions are averaged.
+
+| | |
+|---|---|
+| members | {members} (paths relative to this folder) |
+| stance decision | {decision} |
+| train time | {train_time} (the members' sum) |
+| parameters | {parameters} (the members' sum) |
+
+Each member's own `README.md` gives its training data, validation metrics and limits. Moving this
+folder without its members breaks it: the members are read from where `members.json` says.
+
+## Reproduce
+
+```
+actorstance ensemble {member_arguments} --output {name}
+```
+run in this folder's parent.
+"""
+
+
+def render_ensemble_card(name: str, metrics: dict[str, Any], decision: dict[str, Any] | None) -> str:
+    """README.md of an ensemble (`actorstance.ensemble`), from its metrics.json and fitted decision
+    (``PairDecision`` fields with its ``fitted_on`` spread in)."""
+    members = metrics["ensemble"]["members"]
+    train_time, parameters = metrics.get("train_time_s"), metrics.get("num_parameters")
+    return _ENSEMBLE_TEMPLATE.format(
+        name=name,
+        count=len(members),
+        members=", ".join(f"`{member}`" for member in members),
+        decision=_decision({"decision": decision}),
+        train_time="?" if train_time is None else f"{train_time:.0f} s",
+        parameters="?" if parameters is None else f"{parameters:,}",
+        member_arguments=" ".join(os.path.normpath(os.path.join(name, member)) for member in members),
     )

@@ -479,7 +479,11 @@ def ensemble(
     device: DeviceOption = None,
 ) -> None:
     """Join retrains of one config into one run that averages their predictions, and fit its stance decision."""
-    from .atomic import atomic_directory
+    from dataclasses import asdict
+
+    from .atomic import atomic_directory, atomic_write_text
+    from .card import render_ensemble_card
+    from .decision import PairDecision
     from .ensemble import write_ensemble
 
     try:
@@ -488,6 +492,10 @@ def ensemble(
             predictor = _load(staging, device, "torch")
             if "stance" in predictor.tasks:
                 _fit_decision(predictor, staging, data, split)
+            decision = PairDecision.load(staging) if "stance" in predictor.tasks else None
+            fitted = {**asdict(decision), **decision.fitted_on} if decision else None
+            metrics = json.loads((staging / "metrics.json").read_text(encoding="utf-8"))
+            atomic_write_text(staging / "README.md", render_ensemble_card(output.name, metrics, fitted))
     except (FileExistsError, ValueError) as error:
         _fail(str(error), 2)
     console.print(f"ensemble of {len(members)} runs: wrote {escape(str(output))}", highlight=False)

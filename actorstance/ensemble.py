@@ -11,6 +11,7 @@ so evaluation, the CLI and the server load it unchanged:
       labels.yaml, aliases.json, linker.json, actor_roles.json   the first member's
       metrics.json    the members, their summed training time and parameter count, their NONE prior
       decision.json   the stance decision fitted for the averaged distributions (`decision.fit_decision`)
+      README.md       its card: the members, the decision, how to rebuild it (`card.render_ensemble_card`)
 
 Fitted on the training split alone and read by the predictor without the network, linker.json is the
 same for every retrain of a config; actor_roles.json (the actor head's role threshold) is the first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -81,6 +82,11 @@ def test_ensemble_dir_lists_its_members_and_fits_its_own_decision(ensemble_dir, 
     decision = PairDecision.load(ensemble_dir)
     assert decision.fitted_on["split"] == "validation" and decision.fitted_on["articles"] == 2
     assert (ensemble_dir / "config.yaml").read_text() == (run_dir / "config.yaml").read_text()
+    card = (ensemble_dir / "README.md").read_text()
+    assert f"| stance decision | edges kept from score {decision.threshold:.2f}, reverse margin {decision.reverse_margin:.2f} " in card
+    assert f"| members | `{members[0]}`, `{members[1]}` (paths relative to this folder) |" in card
+    arguments = " ".join(os.path.normpath(os.path.join("ensemble", member)) for member in members)
+    assert f"actorstance ensemble {arguments} --output ensemble\n" in card
     assert not list(ensemble_dir.parent.glob(".*partial"))
 
 

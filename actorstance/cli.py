@@ -457,8 +457,8 @@ def calibrate(
     _fit_decision(_load(run_dir, device, "torch"), run_dir, data, split)
 
 
-def _fit_decision(predictor, run_dir: Path, data: Path, split: str | None) -> None:
-    """Fit the predictor's stance decision on the gold articles of ``split`` in ``data``; write it into ``run_dir``."""
+def _fit_decision(predictor, run_dir: Path, data: Path, split: str | None):
+    """Fit the predictor's stance decision on the gold articles of ``split`` in ``data``; write it into ``run_dir`` and return it."""
     articles = _gold_articles([data], predictor.labels, split)
     decision = predictor.fit_decision(articles, fitted_on={"data": str(data), "split": split, "articles": len(articles)})
     path = decision.save(run_dir)
@@ -467,6 +467,7 @@ def _fit_decision(predictor, run_dir: Path, data: Path, split: str | None) -> No
         f"(edge F1 {decision.fitted_on['edge_f1']:.3f} on {len(articles)} articles): wrote {escape(str(path))}",
         highlight=False,
     )
+    return decision
 
 
 @app.command()
@@ -483,16 +484,13 @@ def ensemble(
 
     from .atomic import atomic_directory, atomic_write_text
     from .card import render_ensemble_card
-    from .decision import PairDecision
     from .ensemble import write_ensemble
 
     try:
         with atomic_directory(output, overwrite) as staging:
             write_ensemble(members, staging)
             predictor = _load(staging, device, "torch")
-            if "stance" in predictor.tasks:
-                _fit_decision(predictor, staging, data, split)
-            decision = PairDecision.load(staging) if "stance" in predictor.tasks else None
+            decision = _fit_decision(predictor, staging, data, split) if "stance" in predictor.tasks else None
             fitted = {**asdict(decision), **decision.fitted_on} if decision else None
             metrics = json.loads((staging / "metrics.json").read_text(encoding="utf-8"))
             atomic_write_text(staging / "README.md", render_ensemble_card(output.name, metrics, fitted))

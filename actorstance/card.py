@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from .config import RunConfig
+from .decision import PairDecision
 from .labels import LabelSchema
 
 __all__ = ["render_card", "render_ensemble_card"]
@@ -171,16 +172,15 @@ run in this folder's parent.
 """
 
 
-def render_ensemble_card(name: str, metrics: dict[str, Any], decision: dict[str, Any] | None) -> str:
-    """README.md of an ensemble (`actorstance.ensemble`), from its metrics.json and fitted decision
-    (``PairDecision`` fields with its ``fitted_on`` spread in)."""
+def render_ensemble_card(name: str, metrics: dict[str, Any], decision: PairDecision | None) -> str:
+    """README.md of an ensemble (`actorstance.ensemble`), from its metrics.json and fitted decision."""
     members = metrics["ensemble"]["members"]
     train_time, parameters = metrics.get("train_time_s"), metrics.get("num_parameters")
     return _ENSEMBLE_TEMPLATE.format(
         name=name,
         count=len(members),
         members=", ".join(f"`{member}`" for member in members),
-        decision=_decision({"decision": decision}),
+        decision=_decision({"decision": decision.summary() if decision else None}),
         train_time="?" if train_time is None else f"{train_time:.0f} s",
         parameters="?" if parameters is None else f"{parameters:,}",
         member_arguments=" ".join(os.path.normpath(os.path.join(name, member)) for member in members),

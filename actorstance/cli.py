@@ -480,8 +480,6 @@ def ensemble(
     device: DeviceOption = None,
 ) -> None:
     """Join retrains of one config into one run that averages their predictions, and fit its stance decision."""
-    from dataclasses import asdict
-
     from .atomic import atomic_directory, atomic_write_text
     from .card import render_ensemble_card
     from .ensemble import write_ensemble
@@ -491,9 +489,8 @@ def ensemble(
             write_ensemble(members, staging)
             predictor = _load(staging, device, "torch")
             decision = _fit_decision(predictor, staging, data, split) if "stance" in predictor.tasks else None
-            fitted = {**asdict(decision), **decision.fitted_on} if decision else None
             metrics = json.loads((staging / "metrics.json").read_text(encoding="utf-8"))
-            atomic_write_text(staging / "README.md", render_ensemble_card(output.name, metrics, fitted))
+            atomic_write_text(staging / "README.md", render_ensemble_card(output.name, metrics, decision))
     except (FileExistsError, ValueError) as error:
         _fail(str(error), 2)
     console.print(f"ensemble of {len(members)} runs: wrote {escape(str(output))}", highlight=False)
@@ -528,14 +525,14 @@ def refit_roles(
     split: TrainingSplitOption = "train",
 ) -> None:
     """Re-fit a copy of the run's tagger head for the roles of given mentions and save it beside the others."""
-    from .ensemble import AveragedModel
+    from .ensemble import is_ensemble
     from .given_roles import given_role_head_for
     from .run import model_dirs
 
+    if is_ensemble(run_dir):  # before its members' models are loaded for nothing
+        _fail(f"{run_dir} is an ensemble, with no model of its own: refit its members' heads, then run actorstance ensemble again", 2)
     predictor = _load(run_dir, None, "torch")
     model = predictor.models.get("roles")
-    if isinstance(model, AveragedModel):
-        _fail(f"{run_dir} is an ensemble, with no model of its own: refit its members' heads, then run actorstance ensemble again", 2)
     if model is None or model.role_head is None:
         errors.print(f"[red]error:[/red] {escape(str(run_dir))} has no mention tagger to re-fit", highlight=False)
         raise typer.Exit(1)

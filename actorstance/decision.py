@@ -49,6 +49,10 @@ class PairDecision:
     none_odds_correction: float = 1.0
     fitted_on: dict = field(default_factory=dict)
 
+    def summary(self) -> dict:
+        """Threshold, reverse margin and what it was fitted on, in one flat dict (metrics.json, model cards)."""
+        return {"threshold": self.threshold, "reverse_margin": self.reverse_margin, **self.fitted_on}
+
     def save(self, run_dir: str | Path) -> Path:
         from .atomic import atomic_write_text
 

@@ -36,7 +36,7 @@ from .config import RunConfig, load_config, predict_time_keys
 from .labels import LabelSchema
 from .run import check_run_dir
 
-__all__ = ["MEMBERS_FILE", "AveragedModel", "ensemble_members", "check_members_agree", "ensemble_metrics", "write_ensemble"]
+__all__ = ["MEMBERS_FILE", "AveragedModel", "is_ensemble", "ensemble_members", "check_members_agree", "ensemble_metrics", "write_ensemble"]
 
 MEMBERS_FILE = "members.json"
 
@@ -77,12 +77,17 @@ class AveragedModel:
         return getattr(self.members[0], name)
 
 
+def is_ensemble(run_dir: Path) -> bool:
+    """Whether ``run_dir`` is an ensemble (it has ``members.json``), without reading it."""
+    return (Path(run_dir) / MEMBERS_FILE).is_file()
+
+
 def ensemble_members(run_dir: Path) -> list[Path] | None:
     """The member run directories that ``run_dir/members.json`` lists (resolved against ``run_dir``),
     or None for a plain run; a corrupt file or a listed folder that is not there is a `ValueError`."""
-    path = run_dir / MEMBERS_FILE
-    if not path.is_file():
+    if not is_ensemble(run_dir):
         return None
+    path = run_dir / MEMBERS_FILE
     try:
         members = json.loads(path.read_text(encoding="utf-8"))["members"]
         if not isinstance(members, list) or not members or not all(isinstance(member, str) for member in members):
@@ -116,10 +121,9 @@ def _differences(first: dict, other: dict, prefix: str = "") -> list[str]:
     return keys
 
 
-def check_members_agree(members: Sequence[Path]) -> tuple[RunConfig, LabelSchema]:
-    """The first member's config and labels, once every member is known to encode inputs the same way,
-    with the same encoder and the same labels (retrains of one config under other seeds do); else a
-    `ValueError` naming the member and the keys that differ."""
+def check_members_agree(members: Sequence[Path]) -> None:
+    """A `ValueError` naming the member and the keys that differ unless every member encodes inputs the
+    same way, with the same encoder and the same labels (retrains of one config under other seeds do)."""
     configs = [load_config(member / "config.yaml") for member in members]
     labels = [LabelSchema.load(member / "labels.yaml") for member in members]
     for member, config, label_schema in zip(members[1:], configs[1:], labels[1:]):
@@ -128,7 +132,6 @@ def check_members_agree(members: Sequence[Path]) -> tuple[RunConfig, LabelSchema
             raise ValueError(f"{member}: cannot join an ensemble with {members[0]}: its config differs in {', '.join(differing)}")
         if label_schema != labels[0]:
             raise ValueError(f"{member / 'labels.yaml'}: differs from {members[0] / 'labels.yaml'}; ensemble members share one label set")
-    return configs[0], labels[0]
 
 
 def ensemble_metrics(members: Sequence[Path], folder: Path) -> dict:
@@ -163,7 +166,7 @@ def write_ensemble(members: Sequence[Path], folder: Path) -> None:
     if len(members) < 2:
         raise ValueError(f"an ensemble needs at least two member runs, got {len(members)}")
     for member in members:
-        if (check_run_dir(member) / MEMBERS_FILE).is_file():
+        if is_ensemble(check_run_dir(member)):
             raise ValueError(f"{member} is an ensemble itself; list its members instead")
     check_members_agree(members)
     for name in _COPIED_FILES:

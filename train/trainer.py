@@ -590,8 +590,7 @@ def _fit_decision(config, labels, trained, tokenizer, aliases, validation, summa
     decision = predictor.fit_decision(
         validation, batch_size=config.training.eval_batch_size, fitted_on={"split": "validation", "articles": len(validation)}
     )
-    summary["decision"] = {"threshold": decision.threshold, "reverse_margin": decision.reverse_margin, **decision.fitted_on,
-                           "fit_time_s": round(time.perf_counter() - started, 2)}  # fmt: skip
+    summary["decision"] = {**decision.summary(), "fit_time_s": round(time.perf_counter() - started, 2)}
     return decision
 
 

@@ -212,6 +212,12 @@ class StanceConfig(_Section):
         "stance is stated (the pairs the classifier most often takes for the stated one), the rest at random as with 0 "
         "(pair_contexts design)",
     )
+    declared_neutrality: bool = Field(
+        default=False, json_schema_extra=PREDICT_TIME,
+        description="a sentence whose only actor declares itself neutral ('is not a party to the conflict', 'does not take "
+        "sides') gives that actor NEUTRAL edges toward the two sides of the article's main conflict, named in other "
+        "sentences (`actorstance.neutrality`)",
+    )
 
     @model_validator(mode="after")
     def _pair_context_options(self) -> StanceConfig:
@@ -225,7 +231,7 @@ class StanceConfig(_Section):
 
     def options(self, training: bool = False) -> StanceOptions:
         """The options of prediction, or with ``training`` those that build the training data."""
-        values = self.model_dump(exclude={"train_sentence_distance", "head", "pair_inputs"})  # the model's, not the data's
+        values = self.model_dump(exclude={"train_sentence_distance", "head", "pair_inputs", "declared_neutrality"})  # not the data's
         if training and self.train_sentence_distance is not None:
             values["max_sentence_distance"] = self.train_sentence_distance
         return StanceOptions(**values)

@@ -39,6 +39,7 @@ from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
+from .neutrality import LABELS_NEEDED, add_declared_neutrality
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .span_edges import (
@@ -192,6 +193,9 @@ class Predictor:
         role_threshold: RoleThreshold | None = None,
         linker: MentionLinker | None = None,
     ):
+        missing = [label for label in LABELS_NEEDED if label not in labels.stances]
+        if config.stance.declared_neutrality and missing:
+            raise ValueError(f"stance.declared_neutrality needs the stance labels {', '.join(LABELS_NEEDED)}; {labels.name} lacks {', '.join(missing)}")
         self.config = config
         self.linker = linker  # None: nominals link by the nearest-before rule (`grouping`, step 5)
         self.role_decision = config.roles.decision  # "token_vote" or "actor"; an actor run can be asked for its tagger's vote
@@ -764,3 +768,5 @@ class Predictor:
         edges = decide(pooled, decision, min_score)
         for article in articles:
             article.stances = edges.get(article.id, [])
+        if self.config.stance.declared_neutrality:
+            add_declared_neutrality(articles)

@@ -1,0 +1,124 @@
+"""Declared neutrality toward a conflict's sides named in other sentences (`actorstance.neutrality`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actorstance.decision import PairDecision, PairScore
+from actorstance.neutrality import declared_neutrality, read_cues, shipped_cues
+from actorstance.predictor import Predictor
+from actorstance.schema import Article, Mention, Stance
+
+from .conftest import make_article
+
+TEXT = (
+    "Sudan's army shelled RSF positions in Omdurman. "
+    "The RSF later attacked an army base. "
+    "Chad says it is not a party to the war."
+)
+MENTIONS = [("Sudan's army", "SAF"), ("RSF", "RSF"), ("The RSF", "RSF"), ("army", "SAF"), ("Chad", "TCD")]
+
+
+def _war(extra_mentions=(), text=TEXT, stances=None, codes=None) -> Article:
+    article = make_article("war", text, [*MENTIONS, *extra_mentions])
+    article.stances = stances if stances is not None else [
+        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9),
+        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.7),
+    ]
+    for actor in article.actors:
+        actor.code = (codes or {}).get(actor.id)
+    return article
+
+
+def test_a_lone_actor_declaring_neutrality_gets_neutral_edges_toward_both_sides():
+    found = declared_neutrality(_war())
+    sentence = TEXT.index("Chad says")
+    assert [(s.holder, s.target, s.label, s.score) for s in found] == [("TCD", "RSF", "NEUTRAL", 0.7), ("TCD", "SAF", "NEUTRAL", 0.7)]
+    assert [(e.start, e.end) for e in found[0].evidence] == [(sentence, len(TEXT))]
+
+
+def test_no_edge_when_the_sentence_names_another_actor_or_the_cue_comes_first():
+    named = TEXT.replace("Chad says it is not a party to the war.", "Chad says it is not a party to the war with the RSF.")
+    assert declared_neutrality(_war([("the RSF", "RSF")], text=named)) == []
+    first = TEXT.replace("Chad says it is not a party to the war.", "Not a party to the war, says Chad.")
+    assert declared_neutrality(_war(text=first)) == []
+
+
+def test_no_edge_without_a_conflict_fought_both_ways_or_a_cue():
+    assert declared_neutrality(_war(stances=[Stance(holder="SAF", target="RSF", label="SUPPORT", score=0.9)])) == []
+    assert declared_neutrality(_war(stances=[Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9)])) == []
+    calm = TEXT.replace("is not a party to the war", "neither confirmed nor denied the report")
+    assert declared_neutrality(_war(text=calm)) == []
+
+
+def test_a_pair_that_already_has_an_edge_keeps_it():
+    stances = [
+        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9),
+        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.8),
+        Stance(holder="TCD", target="RSF", label="SUPPORT", score=0.5),
+    ]
+    assert [(s.holder, s.target) for s in declared_neutrality(_war(stances=stances))] == [("TCD", "SAF")]
+
+
+def test_the_main_conflict_is_the_most_mentioned_pair_and_never_the_holders_own_state():
+    text = TEXT + " Chadian troops clashed with the RSF."
+    stances = [
+        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.6),
+        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.6),
+        Stance(holder="TCD_MIL", target="RSF", label="OPPOSE", score=0.95),
+        Stance(holder="RSF", target="TCD_MIL", label="OPPOSE", score=0.95),
+    ]
+    article = _war([("Chadian troops", "TCD_MIL"), ("the RSF", "RSF")], text=text, stances=stances)
+    assert [s.target for s in declared_neutrality(article)] == ["RSF", "SAF"]  # SAF-RSF: 5 mentions; TCD_MIL-RSF: 4
+    article.mentions += [Mention(start=text.index("Chadian"), end=text.index("Chadian") + 7, text="Chadian", actor="TCD_MIL")] * 2
+    assert [s.target for s in declared_neutrality(article)] == ["RSF", "TCD_MIL"]  # now the larger pair
+    linked = _war([("Chadian troops", "TCD_MIL"), ("the RSF", "RSF")], text=text, stances=stances, codes={"TCD": "TCD", "TCD_MIL": "TCD_MIL"})
+    linked.mentions = article.mentions
+    assert [s.target for s in declared_neutrality(linked)] == ["RSF", "SAF"]  # Chad's own forces are not a side it can stay out of
+
+
+def test_the_shipped_cues_read_the_guidelines_wording():
+    cues = shipped_cues()
+    for declared in ("is not a party to the conflict", "does not take sides", "takes no side", "backs neither army",
+                     "remained impartial", "was not aimed at Vietnam", "stays neutral", "has no hostility toward"):
+        assert cues.search(declared), declared
+    for other in ("neither confirmed nor denied", "the party said", "took part in the talks", "a partial ceasefire"):
+        assert not cues.search(other), other
+
+
+def test_a_cue_file_error_names_the_file_and_line(tmp_path):
+    path = tmp_path / "cues.txt"
+    path.write_text("# comment\nneutral # stays neutral\n\nnot (a party\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cues\.txt, line 4: not a regular expression .*'not \(a party'"):
+        read_cues(path)
+    path.write_text("# only a comment\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"cues\.txt: no cue patterns"):
+        read_cues(path)
+    path.write_text("neutral\nno side # said of a conflict\n", encoding="utf-8")
+    assert read_cues(path).search("It takes NO SIDE.") and not read_cues(path).search("neutrals")
+
+
+def test_the_predictor_adds_the_edges_after_its_pair_decision_when_asked(run_dir, monkeypatch):
+    article = _war(stances=[])
+    given = [{"start": m.start, "end": m.end, "actor": m.actor} for m in article.mentions]
+    decided = {
+        ("doc-0", "SAF", "RSF"): PairScore("doc-0", "SAF", "RSF", 0.9, "OPPOSE", (0, 47)),
+        ("doc-0", "RSF", "SAF"): PairScore("doc-0", "RSF", "SAF", 0.8, "OPPOSE", (48, 85)),
+    }
+    for option, expected in ((False, []), (True, [("TCD", "RSF", "NEUTRAL", 0.8), ("TCD", "SAF", "NEUTRAL", 0.8)])):
+        predictor = Predictor.from_pretrained(run_dir, device="cpu", overrides=[f"stance.declared_neutrality={str(option).lower()}"])
+        monkeypatch.setattr(predictor, "pair_scores", lambda articles, batch_size, stated_only=False: decided)
+        predictor.decision = PairDecision(threshold=0.5)  # no reverse margin: both directions stand
+        result = predictor.predict(TEXT, mentions=given)
+        assert [(s.holder, s.target, s.label, s.score) for s in result.stances if s.label == "NEUTRAL"] == expected
+        assert {(s.holder, s.target) for s in result.stances if s.label == "OPPOSE"} == {("SAF", "RSF"), ("RSF", "SAF")}
+
+
+def test_a_label_set_without_neutral_refuses_the_option(run_dir):
+    from actorstance.labels import LabelSchema
+
+    predictor = Predictor.from_pretrained(run_dir, device="cpu")
+    schema = LabelSchema(name="two-way", roles=predictor.labels.roles, stances=["SUPPORT", "OPPOSE"])
+    config = predictor.config.model_copy(update={"stance": predictor.config.stance.model_copy(update={"declared_neutrality": True})})
+    with pytest.raises(ValueError, match="stance.declared_neutrality needs the stance labels NEUTRAL, OPPOSE; two-way lacks NEUTRAL"):
+        Predictor(config, schema, predictor.models, predictor.tokenizer, predictor.aliases, predictor.device)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,7 @@ from pathlib import Path
 from .schema import AUTHOR, Actor, Article, Span, Stance
 from .text import sentence_index, sentence_spans
 
-__all__ = ["CUES_FILE", "LABELS_NEEDED", "read_cues", "shipped_cues", "declared_neutrality", "add_declared_neutrality"]
+__all__ = ["CUES_FILE", "LABELS_NEEDED", "NEUTRAL", "OPPOSE", "read_cues", "shipped_cues", "declared_neutrality"]
 
 CUES_FILE = "neutrality_cues.txt"
 NEUTRAL = "NEUTRAL"
@@ -61,23 +61,17 @@ def _state_code(actor: Actor | None) -> str | None:
     return actor.code.split("_", 1)[0] if actor is not None and actor.code else None
 
 
-def _conflict_sides(article: Article, excluded: str) -> tuple[tuple[str, str], float] | None:
-    """The article's main conflict leaving out ``excluded`` and its state: of the pairs whose decided edges
-    are OPPOSE both ways, the one whose actors are mentioned most (ties: the stronger, then by name), and
-    its weaker direction's score. One-way OPPOSE (a condemnation, an accusation) is not taken for a
-    conflict: on the training split's gold edges the mutual pairs give 21 right NEUTRAL edges of 22, all
-    OPPOSE pairs 38 of 67."""
+def _conflict_sides(article: Article, opposed: Mapping[tuple[str, str], float], excluded: str) -> tuple[tuple[str, str], float] | None:
+    """The article's main conflict leaving out ``excluded`` and its state: of the pairs ``opposed`` holds
+    both ways, the one whose actors are mentioned most (ties: the stronger, then by name), and its weaker
+    direction's score. One-way OPPOSE (a condemnation, an accusation) is not taken for a conflict: on the
+    training split's gold edges the mutual pairs give 21 right NEUTRAL edges of 22, all OPPOSE pairs 38 of 67."""
     actors = {actor.id: actor for actor in article.actors}
     mentions = Counter(mention.actor for mention in article.mentions)
     state = _state_code(actors.get(excluded))
-    opposed = {
-        (stance.holder, stance.target): stance.score if stance.score is not None else 1.0
-        for stance in article.stances
-        if stance.label == OPPOSE and AUTHOR not in (stance.holder, stance.target) and stance.holder != stance.target
-    }
     sides: dict[tuple[str, str], float] = {}
     for (holder, target), score in opposed.items():
-        if holder < target and (target, holder) in opposed and excluded not in (holder, target):
+        if holder < target and (target, holder) in opposed and excluded not in (holder, target) and AUTHOR not in (holder, target):
             if state is None or state not in (_state_code(actors.get(holder)), _state_code(actors.get(target))):
                 sides[(holder, target)] = min(score, opposed[(target, holder)])
     if not sides:
@@ -86,29 +80,35 @@ def _conflict_sides(article: Article, excluded: str) -> tuple[tuple[str, str], f
     return pair, sides[pair]
 
 
-def declared_neutrality(article: Article, cues: re.Pattern | None = None) -> list[Stance]:
+def declared_neutrality(
+    article: Article,
+    opposed: Mapping[tuple[str, str], float],
+    scored_pairs: Collection[tuple[str, str]] = (),
+    cues: re.Pattern | None = None,
+) -> list[Stance]:
     """NEUTRAL edges from ``article``'s sentences that declare one actor neutral without naming the sides.
 
-    ``article`` carries its mentions, actors and decided stances; the edges returned are new ones (a pair
-    that already has an edge keeps it), each scored as the conflict's weaker OPPOSE edge and with the
-    declaring sentence as evidence."""
+    ``opposed``: the article's OPPOSE edges that the run's decision keeps, ``(holder, target) -> score``;
+    ``scored_pairs``: the ordered pairs the classifier scored (actors mentioned together), which keep
+    its decision whatever it was. Each edge is scored as the conflict's weaker OPPOSE edge, with the
+    declaring sentence as evidence. Neither depends on a ``min_score`` below the decision's threshold,
+    so filtering the edges by score gives what predicting at that score gives."""
     cues = cues or shipped_cues()
     sentences = sentence_spans(article.text)
     by_sentence: dict[int, list] = {}
     for mention in sorted(article.mentions, key=lambda m: m.start):
         by_sentence.setdefault(sentence_index(sentences, mention.start), []).append(mention)
-    stated = {(stance.holder, stance.target) for stance in article.stances}
+    scored = set(scored_pairs)
     found: list[Stance] = []
     declared: set[str] = set()
     for index, mentions in sorted(by_sentence.items()):
         holder = mentions[0].actor
-        if holder in declared or any(mention.actor != holder for mention in mentions):
+        if holder in declared or holder == AUTHOR or any(mention.actor != holder for mention in mentions):
             continue
         start, end = sentences[index]
-        cue = cues.search(article.text, mentions[0].end, end)
-        if cue is None:
+        if cues.search(article.text, mentions[0].end, end) is None:
             continue
-        conflict = _conflict_sides(article, holder)
+        conflict = _conflict_sides(article, opposed, holder)
         if conflict is None:
             continue
         sides, score = conflict
@@ -116,12 +116,6 @@ def declared_neutrality(article: Article, cues: re.Pattern | None = None) -> lis
         found += [
             Stance(holder=holder, target=side, label=NEUTRAL, evidence=[Span(start=start, end=end)], score=round(score, 4))
             for side in sides
-            if (holder, side) not in stated
+            if (holder, side) not in scored
         ]
     return found
-
-
-def add_declared_neutrality(articles: Sequence[Article], cues: re.Pattern | None = None) -> None:
-    """Append `declared_neutrality`'s edges to each article's stances."""
-    for article in articles:
-        article.stances = article.stances + declared_neutrality(article, cues)

@@ -39,7 +39,7 @@ from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
-from .neutrality import LABELS_NEEDED, add_declared_neutrality
+from .neutrality import LABELS_NEEDED, OPPOSE, declared_neutrality
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .span_edges import (
@@ -769,4 +769,18 @@ class Predictor:
         for article in articles:
             article.stances = edges.get(article.id, [])
         if self.config.stance.declared_neutrality:
-            add_declared_neutrality(articles)
+            self._add_declared_neutrality(articles, pooled, decision, min_score)
+
+    @staticmethod
+    def _add_declared_neutrality(articles: list[Article], pooled: dict, decision: PairDecision, min_score: float | None) -> None:
+        """`neutrality.declared_neutrality`'s edges, its conflicts read from the edges the decision keeps at its
+        own threshold (``min_score`` filters the new edges as it does the others)."""
+        kept = decide(pooled, decision)
+        threshold = decision.threshold if min_score is None else min_score
+        scored: dict[str, set[tuple[str, str]]] = {}
+        for article_id, holder, target in pooled:
+            scored.setdefault(article_id, set()).add((holder, target))
+        for article in articles:
+            opposed = {(s.holder, s.target): s.score or 0.0 for s in kept.get(article.id, []) if s.label == OPPOSE}
+            found = declared_neutrality(article, opposed, scored.get(article.id, set()))
+            article.stances += [stance for stance in found if (stance.score or 0.0) >= threshold]

@@ -72,6 +72,7 @@ def summarise(evaluation: Path) -> dict:
         "predicted_per_gold_edges": e2e["stances"]["predicted"] / max(e2e["stances"]["gold"], 1),
         "predicted_per_gold_actors": e2e["actors"]["predicted_per_gold"],
         "none_recall_gold_actors": metrics["gold_mentions"]["stances"]["per_label"]["NONE"]["recall"],
+        "label_f1_gold_actors": {label: entry["f1"] for label, entry in metrics["gold_mentions"]["stances"]["per_label"].items()},
         "edges": {"predicted": e2e["stances"]["predicted"], "gold": e2e["stances"]["gold"]},
     }
 

@@ -45,6 +45,7 @@ def flat_values(numbers: dict) -> dict[str, float]:
     """The numbers a variant's spread is taken over."""
     values = {name: entry["value"] for name, entry in numbers["headline"].items()}
     values |= {key: numbers[key] for key in ("predicted_per_gold_edges", "predicted_per_gold_actors", "none_recall_gold_actors")}
+    values |= {f"{label.lower()}_f1_gold_actors": f1 for label, f1 in numbers.get("label_f1_gold_actors", {}).items()}
     values["fitted_edge_f1_validation"] = numbers["decision"]["fitted_on"]["edge_f1"]
     return values
 

@@ -67,6 +67,10 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    run's mentions on SemEval-2025's 200 web news pages, with the span repair before and now)
   web-news-network web-news-network.json (benchmarks/web_news_network.py: the stance network over the same pages
                    with a person's name variants kept apart and folded into one node)
+  declared-neutrality  declared-neutrality-validation.json (scripts/stance_runs.py --reuse: the shipped runs with and
+                   without stance.declared_neutrality, the same weights)
+  declared-neutrality-p  declared-neutrality-compare-seed{42,43,44}.json (python -m eval compare of each run without and
+                   with it: paired bootstrap p-values)
   decision-variants  decision-variants-validation.json (scripts/decision_variants.py: other stance decision
                    rules against the shipped one, cross-fitted on halves of the validation articles)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
@@ -239,6 +243,17 @@ SPAN_COLUMNS = (
 )
 """The columns of a change to the tagger's spans or the actor grouping: the stance classifier given gold actors does not move."""
 
+NEUTRALITY_P_COLUMNS = (("e2e_stance_f1", "end-to-end stance F1"), ("stance_macro_f1", "stance macro-F1 (gold actors)"))
+
+NEUTRALITY_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("neutral_f1_gold_actors", "NEUTRAL F1 (gold actors)"),
+    ("none_recall_gold_actors", "NONE recall (gold actors)"),
+    ("predicted_per_gold_edges", "predicted / gold edges"),
+)
+"""The columns of a change to the stance decision that adds NEUTRAL edges: the tagger and the actors do not move."""
+
 TEST_COLUMNS = (
     ("e2e_stance_f1", "end-to-end stance F1"),
     ("stance_macro_f1", "stance macro-F1 (gold actors)"),
@@ -269,7 +284,7 @@ def _with_interval(variant: dict, key: str) -> str:
     return value_with_interval(entry) if entry else _spread(variant["spread"][key])
 
 
-ENSEMBLE_P_COLUMNS = (
+PAIRED_P_COLUMNS = (
     ("e2e_stance_f1", "end-to-end stance F1"),
     ("stance_macro_f1", "stance macro-F1 (gold actors)"),
     ("actor_f1", "actor F1"),
@@ -278,22 +293,24 @@ ENSEMBLE_P_COLUMNS = (
 )
 
 
-def render_ensemble_p(comparisons: dict[str, dict]) -> str:
-    """Split -> ``python -m eval compare`` of an ensemble and its members: the one-sided paired bootstrap p-value of
-    the ensemble against each member, or which member scores higher than the ensemble."""
-    lines = ["| split | member | " + " | ".join(title for _, title in ENSEMBLE_P_COLUMNS) + " |", "|---|---|" + "---|" * len(ENSEMBLE_P_COLUMNS)]
-    for split, comparison in comparisons.items():
+def render_paired_p(comparisons: dict[str, dict], candidate: str, row_titles: tuple[str, str], higher: str, columns=PAIRED_P_COLUMNS) -> str:
+    """Label -> ``python -m eval compare`` of a candidate run and others: the one-sided paired bootstrap p-value of the
+    candidate (the row whose run name starts with ``candidate``) against each other run, or ``higher`` where that run
+    scores higher."""
+    lines = [f"| {row_titles[0]} | {row_titles[1]} | " + " | ".join(title for _, title in columns) + " |", "|---|---|" + "---|" * len(columns)]
+    for label, comparison in comparisons.items():
+        name = next(row["run"] for row in comparison["rows"] if row["run"].startswith(candidate))
         for row in comparison["rows"]:
-            if row["run"] == "ensemble":
+            if row["run"] == name:
                 continue
             cells = []
-            for key, _ in ENSEMBLE_P_COLUMNS:
+            for key, _ in columns:
                 best, p_value = comparison["best"][key], row[f"{key}_p_vs_best"]
-                if best == "ensemble":
+                if best == name:
                     cells.append("<0.001" if p_value < 0.001 else f"{p_value:.3f}")
                 else:
-                    cells.append("higher than the ensemble" if best == row["run"] else "–")
-            lines.append(f"| {split} | {row['run']} | " + " | ".join(cells) + " |")
+                    cells.append(higher if best == row["run"] else "–")
+            lines.append(f"| {label} | {row['run']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -336,6 +353,7 @@ TRAINING_TABLES = (
     ("unsure-link-other-runs", "unsure-link-validation-other-runs.json", SPAN_COLUMNS),
     ("floor-unsure-link", "floor-unsure-link-validation.json", SPAN_COLUMNS),
     ("outside-weight", "outside-weight-validation.json", SPAN_COLUMNS),
+    ("declared-neutrality", "declared-neutrality-validation.json", NEUTRALITY_COLUMNS),
 )
 """README region, result file (``scripts/stance_runs.py``) and columns of each table of variants over seeds."""
 
@@ -465,7 +483,9 @@ def update(readme: str) -> str:
     for region, name, columns in ENSEMBLE_TABLES:
         readme = replace_region(readme, region, render_training(load(name), columns, _with_interval))
     comparisons = {split: load(f"stance-ensemble-compare-{split}.json") for split in ("validation", "test")}
-    readme = replace_region(readme, "stance-ensemble-p", render_ensemble_p(comparisons))
+    readme = replace_region(readme, "stance-ensemble-p", render_paired_p(comparisons, "ensemble", ("split", "member"), "higher than the ensemble"))
+    seeds = {seed: load(f"declared-neutrality-compare-seed{seed}.json") for seed in (42, 43, 44)}
+    readme = replace_region(readme, "declared-neutrality-p", render_paired_p(seeds, "neutrality", ("seed", "before"), "higher before", NEUTRALITY_P_COLUMNS))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}
     readme = replace_region(readme, "stance-directions", render_directions(load("stance-training-validation-directions.json"), speeds))
     rounds = [load("stance-training-validation-lr.json"), load("stance-training-validation-lr-low.json")]

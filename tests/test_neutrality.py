@@ -19,62 +19,56 @@ TEXT = (
 MENTIONS = [("Sudan's army", "SAF"), ("RSF", "RSF"), ("The RSF", "RSF"), ("army", "SAF"), ("Chad", "TCD")]
 
 
-def _war(extra_mentions=(), text=TEXT, stances=None, codes=None) -> Article:
+def _war(extra_mentions=(), text=TEXT, codes=None) -> Article:
     article = make_article("war", text, [*MENTIONS, *extra_mentions])
-    article.stances = stances if stances is not None else [
-        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9),
-        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.7),
-    ]
     for actor in article.actors:
         actor.code = (codes or {}).get(actor.id)
     return article
 
 
+WAR = {("SAF", "RSF"): 0.9, ("RSF", "SAF"): 0.7}
+
+
+def _edges(found) -> list[tuple]:
+    return [(s.holder, s.target, s.label, s.score) for s in found]
+
+
 def test_a_lone_actor_declaring_neutrality_gets_neutral_edges_toward_both_sides():
-    found = declared_neutrality(_war())
+    found = declared_neutrality(_war(), WAR)
     sentence = TEXT.index("Chad says")
-    assert [(s.holder, s.target, s.label, s.score) for s in found] == [("TCD", "RSF", "NEUTRAL", 0.7), ("TCD", "SAF", "NEUTRAL", 0.7)]
+    assert _edges(found) == [("TCD", "RSF", "NEUTRAL", 0.7), ("TCD", "SAF", "NEUTRAL", 0.7)]
     assert [(e.start, e.end) for e in found[0].evidence] == [(sentence, len(TEXT))]
 
 
 def test_no_edge_when_the_sentence_names_another_actor_or_the_cue_comes_first():
     named = TEXT.replace("Chad says it is not a party to the war.", "Chad says it is not a party to the war with the RSF.")
-    assert declared_neutrality(_war([("the RSF", "RSF")], text=named)) == []
+    assert declared_neutrality(_war([("the RSF", "RSF")], text=named), WAR) == []
     first = TEXT.replace("Chad says it is not a party to the war.", "Not a party to the war, says Chad.")
-    assert declared_neutrality(_war(text=first)) == []
+    assert declared_neutrality(_war(text=first), WAR) == []
 
 
 def test_no_edge_without_a_conflict_fought_both_ways_or_a_cue():
-    assert declared_neutrality(_war(stances=[Stance(holder="SAF", target="RSF", label="SUPPORT", score=0.9)])) == []
-    assert declared_neutrality(_war(stances=[Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9)])) == []
+    assert declared_neutrality(_war(), {}) == []
+    assert declared_neutrality(_war(), {("SAF", "RSF"): 0.9}) == []
     calm = TEXT.replace("is not a party to the war", "neither confirmed nor denied the report")
-    assert declared_neutrality(_war(text=calm)) == []
+    assert declared_neutrality(_war(text=calm), WAR) == []
 
 
-def test_a_pair_that_already_has_an_edge_keeps_it():
-    stances = [
-        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.9),
-        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.8),
-        Stance(holder="TCD", target="RSF", label="SUPPORT", score=0.5),
-    ]
-    assert [(s.holder, s.target) for s in declared_neutrality(_war(stances=stances))] == [("TCD", "SAF")]
+def test_a_pair_the_classifier_scored_keeps_its_decision():
+    assert _edges(declared_neutrality(_war(), WAR, scored_pairs={("TCD", "RSF")})) == [("TCD", "SAF", "NEUTRAL", 0.7)]
 
 
 def test_the_main_conflict_is_the_most_mentioned_pair_and_never_the_holders_own_state():
     text = TEXT + " Chadian troops clashed with the RSF."
-    stances = [
-        Stance(holder="SAF", target="RSF", label="OPPOSE", score=0.6),
-        Stance(holder="RSF", target="SAF", label="OPPOSE", score=0.6),
-        Stance(holder="TCD_MIL", target="RSF", label="OPPOSE", score=0.95),
-        Stance(holder="RSF", target="TCD_MIL", label="OPPOSE", score=0.95),
-    ]
-    article = _war([("Chadian troops", "TCD_MIL"), ("the RSF", "RSF")], text=text, stances=stances)
-    assert [s.target for s in declared_neutrality(article)] == ["RSF", "SAF"]  # SAF-RSF: 5 mentions; TCD_MIL-RSF: 4
+    extra = [("Chadian troops", "TCD_MIL"), ("the RSF", "RSF")]
+    opposed = {("SAF", "RSF"): 0.6, ("RSF", "SAF"): 0.6, ("TCD_MIL", "RSF"): 0.95, ("RSF", "TCD_MIL"): 0.95}
+    article = _war(extra, text=text)
+    assert [s.target for s in declared_neutrality(article, opposed)] == ["RSF", "SAF"]  # SAF-RSF: 5 mentions; TCD_MIL-RSF: 4
     article.mentions += [Mention(start=text.index("Chadian"), end=text.index("Chadian") + 7, text="Chadian", actor="TCD_MIL")] * 2
-    assert [s.target for s in declared_neutrality(article)] == ["RSF", "TCD_MIL"]  # now the larger pair
-    linked = _war([("Chadian troops", "TCD_MIL"), ("the RSF", "RSF")], text=text, stances=stances, codes={"TCD": "TCD", "TCD_MIL": "TCD_MIL"})
+    assert [s.target for s in declared_neutrality(article, opposed)] == ["RSF", "TCD_MIL"]  # now the larger pair
+    linked = _war(extra, text=text, codes={"TCD": "TCD", "TCD_MIL": "TCD_MIL"})
     linked.mentions = article.mentions
-    assert [s.target for s in declared_neutrality(linked)] == ["RSF", "SAF"]  # Chad's own forces are not a side it can stay out of
+    assert [s.target for s in declared_neutrality(linked, opposed)] == ["RSF", "SAF"]  # Chad's own forces are not a side it can stay out of
 
 
 def test_the_shipped_cues_read_the_guidelines_wording():
@@ -98,20 +92,21 @@ def test_a_cue_file_error_names_the_file_and_line(tmp_path):
     assert read_cues(path).search("It takes NO SIDE.") and not read_cues(path).search("neutrals")
 
 
-def test_the_predictor_adds_the_edges_after_its_pair_decision_when_asked(run_dir, monkeypatch):
-    article = _war(stances=[])
-    given = [{"start": m.start, "end": m.end, "actor": m.actor} for m in article.mentions]
-    decided = {
+def test_the_predictor_reads_the_conflict_at_its_own_threshold_and_filters_by_min_score(run_dir, monkeypatch):
+    given = [{"start": m.start, "end": m.end, "actor": m.actor} for m in _war().mentions]
+    pooled = {
         ("doc-0", "SAF", "RSF"): PairScore("doc-0", "SAF", "RSF", 0.9, "OPPOSE", (0, 47)),
         ("doc-0", "RSF", "SAF"): PairScore("doc-0", "RSF", "SAF", 0.8, "OPPOSE", (48, 85)),
+        ("doc-0", "SAF", "TCD"): PairScore("doc-0", "SAF", "TCD", 0.3, "OPPOSE", (0, 47)),  # below the threshold
+        ("doc-0", "TCD", "SAF"): PairScore("doc-0", "TCD", "SAF", 0.3, "OPPOSE", (0, 47)),
     }
-    for option, expected in ((False, []), (True, [("TCD", "RSF", "NEUTRAL", 0.8), ("TCD", "SAF", "NEUTRAL", 0.8)])):
+    neutral = [("TCD", "RSF", "NEUTRAL", 0.8)]  # TCD -> SAF was scored: the classifier's decision stands
+    for option, min_score, expected in ((False, None, []), (True, None, neutral), (True, 0.0, neutral), (True, 0.85, [])):
         predictor = Predictor.from_pretrained(run_dir, device="cpu", overrides=[f"stance.declared_neutrality={str(option).lower()}"])
-        monkeypatch.setattr(predictor, "pair_scores", lambda articles, batch_size, stated_only=False: decided)
+        monkeypatch.setattr(predictor, "pair_scores", lambda articles, batch_size, stated_only=False: pooled)
         predictor.decision = PairDecision(threshold=0.5)  # no reverse margin: both directions stand
-        result = predictor.predict(TEXT, mentions=given)
-        assert [(s.holder, s.target, s.label, s.score) for s in result.stances if s.label == "NEUTRAL"] == expected
-        assert {(s.holder, s.target) for s in result.stances if s.label == "OPPOSE"} == {("SAF", "RSF"), ("RSF", "SAF")}
+        result = predictor.predict(TEXT, mentions=given, min_score=min_score)
+        assert _edges(s for s in result.stances if s.label == "NEUTRAL") == expected, (option, min_score)
 
 
 def test_a_label_set_without_neutral_refuses_the_option(run_dir):

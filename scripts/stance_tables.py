@@ -69,6 +69,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    with a person's name variants kept apart and folded into one node)
   declared-neutrality  declared-neutrality-validation.json (scripts/stance_runs.py --reuse: the shipped runs with and
                    without stance.declared_neutrality, the same weights)
+  declared-neutrality-test  stance-ensemble-test.json's one-run rows (before) and declared-neutrality-test.json
+                   (scripts/stance_runs.py --split test --reuse: the same runs with it); test split, scored once
   declared-neutrality-p  declared-neutrality-compare-seed{42,43,44}.json (python -m eval compare of each run without and
                    with it: paired bootstrap p-values)
   decision-variants  decision-variants-validation.json (scripts/decision_variants.py: other stance decision
@@ -242,6 +244,14 @@ SPAN_COLUMNS = (
     ("predicted_per_gold_actors", "predicted / gold actors"),
 )
 """The columns of a change to the tagger's spans or the actor grouping: the stance classifier given gold actors does not move."""
+
+NEUTRALITY_TEST_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("none_recall_gold_actors", "NONE recall (gold actors)"),
+    ("predicted_per_gold_edges", "predicted / gold edges"),
+)
+"""The test split's columns: the runs before it were scored on test before per-label F1 was kept."""
 
 NEUTRALITY_P_COLUMNS = (("e2e_stance_f1", "end-to-end stance F1"), ("stance_macro_f1", "stance macro-F1 (gold actors)"))
 
@@ -484,6 +494,9 @@ def update(readme: str) -> str:
         readme = replace_region(readme, region, render_training(load(name), columns, _with_interval))
     comparisons = {split: load(f"stance-ensemble-compare-{split}.json") for split in ("validation", "test")}
     readme = replace_region(readme, "stance-ensemble-p", render_paired_p(comparisons, "ensemble", ("split", "member"), "higher than the ensemble"))
+    before = {"pair decision alone (before)": load("stance-ensemble-test.json")["variants"]["one run (the shipped default)"]}
+    neutrality_test = {"variants": before | load("declared-neutrality-test.json")["variants"]}
+    readme = replace_region(readme, "declared-neutrality-test", render_training(neutrality_test, NEUTRALITY_TEST_COLUMNS))
     seeds = {seed: load(f"declared-neutrality-compare-seed{seed}.json") for seed in (42, 43, 44)}
     readme = replace_region(readme, "declared-neutrality-p", render_paired_p(seeds, "neutrality", ("seed", "before"), "higher before", NEUTRALITY_P_COLUMNS))
     speeds = {setting: load(name) for setting, name in DIRECTION_SPEED.items()}

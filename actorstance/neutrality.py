@@ -4,10 +4,10 @@
 the declaring actor a NEUTRAL edge toward each side of the conflict (docs/annotation.md, H20), but the
 sides are named in other sentences, so no context of the pair classifier holds both actors (in the
 default config's training articles, 105 of 277 NEUTRAL edges are between actors no sentence mentions
-together, against one in seven of the other stances held by an actor). Here a sentence whose only actor is followed by wording of declared
-neutrality (``resources/neutrality_cues.txt``) gives that actor NEUTRAL edges toward the two actors of
-the article's main conflict: of the pairs the decision found opposing each other, the one whose actors
-are mentioned most.
+together, against one in seven of the other stances held by an actor). Here a sentence whose only
+actor is followed by wording of declared neutrality (``resources/neutrality_cues.txt``) gives that
+actor NEUTRAL edges toward the two actors of the article's main conflict: of the pairs the decision
+found opposing each other, the one whose actors are mentioned most.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def _state_code(actor: Actor | None) -> str | None:
 def _conflict_sides(article: Article, opposed: Mapping[tuple[str, str], float], excluded: str) -> tuple[tuple[str, str], float] | None:
     """The article's main conflict leaving out ``excluded`` and its state: of the pairs ``opposed`` holds
     both ways, the one whose actors are mentioned most (ties: the stronger, then by name), and its weaker
-    direction's score. One-way OPPOSE (a condemnation, an accusation) is not taken for a conflict: on the
-    training split's gold edges the mutual pairs give 21 right NEUTRAL edges of 22, all OPPOSE pairs 38 of 67."""
+    direction's score. One-way OPPOSE (a condemnation, an accusation) is not taken for a conflict: with the
+    training articles' gold edges, mutual pairs give 21 right NEUTRAL edges of 22, any OPPOSE pair 38 of 67."""
     actors = {actor.id: actor for actor in article.actors}
     mentions = Counter(mention.actor for mention in article.mentions)
     state = _state_code(actors.get(excluded))

@@ -772,7 +772,9 @@ class Predictor:
             self._add_declared_neutrality(articles, pooled, decision, min_score)
 
     @staticmethod
-    def _add_declared_neutrality(articles: list[Article], pooled: dict, decision: PairDecision, min_score: float | None) -> None:
+    def _add_declared_neutrality(
+        articles: list[Article], pooled: dict[tuple[str, str, str], PairScore], decision: PairDecision, min_score: float | None
+    ) -> None:
         """`neutrality.declared_neutrality`'s edges, its conflicts read from the edges the decision keeps at its
         own threshold (``min_score`` filters the new edges as it does the others)."""
         kept = decide(pooled, decision)

@@ -74,9 +74,11 @@ def test_the_main_conflict_is_the_most_mentioned_pair_and_never_the_holders_own_
 def test_the_shipped_cues_read_the_guidelines_wording():
     cues = shipped_cues()
     for declared in ("is not a party to the conflict", "does not take sides", "takes no side", "backs neither army",
-                     "remained impartial", "was not aimed at Vietnam", "stays neutral", "has no hostility toward"):
+                     "remained impartial", "was not aimed at Vietnam", "stays neutral", "has no hostility toward",
+                     "has taken no side", "declined to take sides", "We don’t take sides", "does not amount to taking sides"):
         assert cues.search(declared), declared
-    for other in ("neither confirmed nor denied", "the party said", "took part in the talks", "a partial ceasefire"):
+    for other in ("neither confirmed nor denied", "the party said", "took part in the talks", "a partial ceasefire",
+                  "accused the mission of taking sides", "has taken sides with the army"):
         assert not cues.search(other), other
 
 

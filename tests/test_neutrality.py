@@ -78,7 +78,8 @@ def test_the_shipped_cues_read_the_guidelines_wording():
                      "has taken no side", "declined to take sides", "We don’t take sides", "does not amount to taking sides"):
         assert cues.search(declared), declared
     for other in ("neither confirmed nor denied", "the party said", "took part in the talks", "a partial ceasefire",
-                  "accused the mission of taking sides", "has taken sides with the army"):
+                  "accused the mission of taking sides", "has taken sides with the army", "it is not impartial",
+                  "called for an independent and impartial investigation", "talks at a neutral venue"):
         assert not cues.search(other), other
 
 

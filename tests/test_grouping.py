@@ -229,3 +229,20 @@ def test_a_name_built_on_an_actor_the_article_lacks_a_person_or_an_institution_s
     mentions, actors = resolve_actors(text, tagged, {}, dictionary)
     groups = sorted(texts for _, _, texts in grouping(mentions, actors).values())
     assert groups == [["Maduro"], ["Yemen"], ["Yemen’s Houthi movement"], ["the Central Bank of Yemen"], ["the Maduro government"]]
+
+
+def test_a_groups_role_follows_members_that_join_after_it_was_asked():
+    """`_role` keeps its sums between calls (linear in an article's mentions), so it must add the members
+    that joined since: by appending or by a merge."""
+    from actorstance.grouping import _Group, _merge_group, _role
+
+    groups = {"A": _Group("A", "A", None, True, members=[TaggedSpan(0, 1, "GOV", 0.5), TaggedSpan(2, 3, "MIL", 0.4)])}
+    assert _role(groups["A"]) == "GOV"  # GOV 0.5, MIL 0.4
+    groups["A"].members.append(TaggedSpan(4, 5, "MIL", 0.3))
+    assert _role(groups["A"]) == "MIL"  # MIL 0.7
+    groups["A"].members.append(TaggedSpan(6, 7, "GOV", 0.3))
+    assert _role(groups["A"]) == "GOV"  # GOV 0.8
+    groups["B"] = _Group("B", "B", None, False, members=[TaggedSpan(8, 9, "MIL", 0.2)])
+    assignment = {member: key for key, group in groups.items() for member in group.members}
+    _merge_group(groups, assignment, "B", "A")
+    assert _role(groups["A"]) == "MIL" and set(groups) == {"A"} and assignment[TaggedSpan(8, 9, "MIL", 0.2)] == "A"  # MIL 0.9

@@ -49,7 +49,7 @@ a first pass for annotators (predictions convert to brat, Label Studio and docca
 
 - Trained on {train_articles} articles written for this project; other genres, languages and
   annotation conventions will score lower.
-- Stances are predicted only between actors mentioned {distance};
+- Stances are predicted only between actors mentioned {reach};
   pronoun-only references are not resolved.
 - Roles follow the label schema above; an actor's role is what the article says it is, not a fact.
 
@@ -98,8 +98,13 @@ def _metric_rows(validation: dict[str, Any]) -> str:
     return "| metric | value |\n|---|---|\n" + rows
 
 
-def _distance(sentences: int) -> str:
-    return "in one sentence" if sentences == 0 else f"within {sentences} sentence(s) of each other"
+def _reach(sentences: int, declared_neutrality: bool) -> str:
+    """Which actor pairs get stances: those mentioned close enough, and the sides of a declared neutrality."""
+    reach = "in one sentence" if sentences == 0 else f"within {sentences} sentence(s) of each other"
+    if declared_neutrality:
+        reach += (", and NEUTRAL edges from an actor that declares itself neutral toward the two sides of the "
+                  "article's main conflict (`stance.declared_neutrality`)")  # fmt: skip
+    return reach
 
 
 def _kept(summary: dict[str, Any], metric: str) -> str:
@@ -142,7 +147,7 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),
-        distance=_distance(config.stance.max_sentence_distance),
+        reach=_reach(config.stance.max_sentence_distance, config.stance.declared_neutrality),
         threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
     )
 

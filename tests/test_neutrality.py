@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from actorstance.decision import PairDecision, PairScore
@@ -120,3 +122,18 @@ def test_a_label_set_without_neutral_refuses_the_option(run_dir):
     config = predictor.config.model_copy(update={"stance": predictor.config.stance.model_copy(update={"declared_neutrality": True})})
     with pytest.raises(ValueError, match="stance.declared_neutrality needs the stance labels NEUTRAL, OPPOSE; two-way lacks NEUTRAL"):
         Predictor(config, schema, predictor.models, predictor.tokenizer, predictor.aliases, predictor.device)
+
+
+def test_the_model_card_says_which_pairs_get_stances():
+    from actorstance.card import render_card
+    from actorstance.config import load_config
+    from actorstance.labels import LabelSchema
+
+    counts = {"articles": 1, "mentions": 2, "stances": 1}
+    for option, expected in (
+        ("false", "- Stances are predicted only between actors mentioned in one sentence;\n"),
+        ("true", "- Stances are predicted only between actors mentioned in one sentence, and NEUTRAL edges from an actor "
+                 "that declares itself neutral toward the two sides of the article's main conflict (`stance.declared_neutrality`);\n"),
+    ):
+        config = load_config(Path(__file__).parents[1] / "configs" / "default.yaml", [f"stance.declared_neutrality={option}"])
+        assert expected in render_card(config, LabelSchema.default(), {}, counts)

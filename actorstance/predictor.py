@@ -769,20 +769,19 @@ class Predictor:
         for article in articles:
             article.stances = edges.get(article.id, [])
         if self.config.stance.declared_neutrality:
-            self._add_declared_neutrality(articles, pooled, decision, min_score)
+            kept = edges if min_score is None else decide(pooled, decision)  # the conflicts: at the decision's own threshold
+            self._add_declared_neutrality(articles, pooled, kept, decision.threshold if min_score is None else min_score)
 
     @staticmethod
     def _add_declared_neutrality(
-        articles: list[Article], pooled: dict[tuple[str, str, str], PairScore], decision: PairDecision, min_score: float | None
+        articles: list[Article], pooled: dict[tuple[str, str, str], PairScore], kept: dict[str, list[Stance]], threshold: float
     ) -> None:
-        """`neutrality.declared_neutrality`'s edges, its conflicts read from the edges the decision keeps at its
-        own threshold (``min_score`` filters the new edges as it does the others)."""
-        kept = decide(pooled, decision)
-        threshold = decision.threshold if min_score is None else min_score
+        """`neutrality.declared_neutrality`'s edges that reach ``threshold``, its conflicts read from ``kept``
+        (the edges the decision keeps at its own threshold)."""
         scored: dict[str, set[tuple[str, str]]] = {}
         for article_id, holder, target in pooled:
             scored.setdefault(article_id, set()).add((holder, target))
         for article in articles:
             opposed = {(s.holder, s.target): s.score or 0.0 for s in kept.get(article.id, []) if s.label == OPPOSE}
             found = declared_neutrality(article, opposed, scored.get(article.id, set()))
-            article.stances += [stance for stance in found if (stance.score or 0.0) >= threshold]
+            article.stances = article.stances + [stance for stance in found if (stance.score or 0.0) >= threshold]

@@ -57,8 +57,9 @@ def shipped_cues() -> re.Pattern:
 
 
 def _state_code(actor: Actor | None) -> str | None:
-    """A linked actor's state part ("JOR" of "JOR_MIL"): a state and its forces are one side."""
-    return actor.code.split("_", 1)[0] if actor is not None and actor.code else None
+    """A linked actor's state part ("JOR" of "JOR_MIL" and of its king's "JOR:Abdullah II"): a state,
+    its forces and its leaders are one side."""
+    return re.split("[_:]", actor.code, maxsplit=1)[0] if actor is not None and actor.code else None
 
 
 def _conflict_sides(article: Article, opposed: Mapping[tuple[str, str], float], excluded: str) -> tuple[tuple[str, str], float] | None:

@@ -71,6 +71,9 @@ def test_the_main_conflict_is_the_most_mentioned_pair_and_never_the_holders_own_
     linked = _war(extra, text=text, codes={"TCD": "TCD", "TCD_MIL": "TCD_MIL"})
     linked.mentions = article.mentions
     assert [s.target for s in declared_neutrality(linked, opposed)] == ["RSF", "SAF"]  # Chad's own forces are not a side it can stay out of
+    leader = _war(extra, text=text, codes={"TCD": "TCD:Mahamat Deby", "TCD_MIL": "TCD_MIL"})  # a leader's code
+    leader.mentions = article.mentions
+    assert [s.target for s in declared_neutrality(leader, opposed)] == ["RSF", "SAF"]  # nor are his state's forces
 
 
 def test_the_shipped_cues_read_the_guidelines_wording():

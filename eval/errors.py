@@ -19,7 +19,10 @@ from actorstance.text import sentence_index, sentence_spans
 
 from .metrics import align_actors, match_mentions, mention_spans, stance_pairs
 
-__all__ = ["sentence_around", "gold_edge_distances", "EDGE_STEPS", "edge_losses", "mention_errors", "stance_errors", "error_analysis"]
+__all__ = [
+    "sentence_around", "gold_edge_distances", "EDGE_STEPS", "edge_losses", "EDGE_SOURCES", "edge_sources", "mention_errors",
+    "stance_errors", "error_analysis",
+]  # fmt: skip
 
 DEFAULT_LIMIT = 20
 
@@ -91,6 +94,50 @@ def edge_losses(gold: Article, scored: Article, threshold: float) -> Counter:
         else:
             step = "below threshold"
         counts[step] += 1
+    return counts
+
+
+EDGE_SOURCES = (
+    "right", "wrong label", "reverse of a gold edge", "pair without a stance", "actor split off a gold actor",
+    "actor with other boundaries", "actor not annotated",
+)  # fmt: skip
+"""What each end-to-end edge is, against the gold graph (`edge_sources`): the precision side of `EDGE_STEPS`."""
+
+
+def edge_sources(gold: Article, scored: Article, threshold: float) -> Counter:
+    """Each edge of ``scored`` kept at ``threshold`` by what it is in ``gold``: between the actors
+    aligned to a gold pair (`metrics.align_actors`), right, a wrong label, the reverse of a gold edge
+    (the gold graph has only the other direction) or a pair the gold graph has no stance for; else
+    from an actor no gold actor aligns to, by what its mentions are, the first that holds of the
+    edge's two actors in `EDGE_SOURCES` order: a gold mention's exact span (a piece of a gold actor
+    that was split, whose larger piece took the alignment), only an overlap with gold mentions
+    (other boundaries), or no gold mention at all (an actor the annotation does not have)."""
+    alignment = align_actors(gold, scored)
+    gold_edges = {(s.holder, s.target): s.label for s in gold.stances}
+    gold_spans = [(m.start, m.end) for m in gold.mentions]
+    exact = set(gold_spans)
+
+    def unaligned(actor: str) -> str:
+        spans = [(m.start, m.end) for m in scored.mentions if m.actor == actor]
+        if any(span in exact for span in spans):
+            return "actor split off a gold actor"
+        if any(start < gold_end and gold_start < end for start, end in spans for gold_start, gold_end in gold_spans):
+            return "actor with other boundaries"
+        return "actor not annotated"
+
+    counts: Counter = Counter()
+    for edge in scored.stances:
+        if (edge.score or 0.0) < threshold:
+            continue
+        holder, target = alignment.get(edge.holder), alignment.get(edge.target)
+        if holder is None or target is None:
+            found = {unaligned(actor) for actor, aligned in ((edge.holder, holder), (edge.target, target)) if aligned is None}
+            source = min(found, key=EDGE_SOURCES.index)
+        elif (holder, target) in gold_edges:
+            source = "right" if gold_edges[(holder, target)] == edge.label else "wrong label"
+        else:
+            source = "reverse of a gold edge" if (target, holder) in gold_edges else "pair without a stance"
+        counts[source] += 1
     return counts
 
 

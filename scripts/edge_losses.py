@@ -1,6 +1,8 @@
 """Where the end-to-end stance graph loses the gold edges of a split, per run: actors never mentioned
 together, actors not found, found actors never proposed as a pair, pairs below the threshold, wrong
-labels (`eval.errors.edge_losses`).
+labels (`eval.errors.edge_losses`); and what its kept edges are in the gold graph: right, a wrong
+label, a reversed edge, a pair without a stance, or an edge of an actor no gold actor aligns to
+(`eval.errors.edge_sources`).
 
     python scripts/edge_losses.py RUN_DIR [RUN_DIR ...] [--split validation]
                                   [--output benchmarks/results/edge-losses-validation.json]
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from actorstance.atomic import atomic_write_text
 from actorstance.predict_io import load_predictor
-from eval.errors import EDGE_STEPS, edge_losses
+from eval.errors import EDGE_SOURCES, EDGE_STEPS, edge_losses, edge_sources
 from eval.runner import load_gold
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,11 +31,15 @@ def run_losses(run_dir: Path, split: str) -> dict:
     gold, _ = load_gold(None, split, predictor.labels)
     plain = [article.model_copy(update={"actors": [], "mentions": [], "stances": []}, deep=True) for article in gold]
     scored = predictor.predict_articles(plain, min_score=0.0)  # every candidate pair, with its score
+    threshold = predictor.decision.threshold
     counts: Counter = Counter()
+    sources: Counter = Counter()
     for gold_article, scored_article in zip(gold, scored):
-        counts += edge_losses(gold_article, scored_article, predictor.decision.threshold)
-    return {"run": str(run_dir), "threshold": predictor.decision.threshold, "gold_edges": sum(counts.values()),
-            "steps": {step: counts[step] for step in EDGE_STEPS}}  # fmt: skip
+        counts += edge_losses(gold_article, scored_article, threshold)
+        sources += edge_sources(gold_article, scored_article, threshold)
+    return {"run": str(run_dir), "threshold": threshold, "gold_edges": sum(counts.values()),
+            "steps": {step: counts[step] for step in EDGE_STEPS},
+            "kept_edges": sum(sources.values()), "sources": {source: sources[source] for source in EDGE_SOURCES}}  # fmt: skip
 
 
 def main() -> None:
@@ -43,9 +49,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "edge-losses-validation.json")
     args = parser.parse_args()
     runs = [run_losses(run_dir, args.split) for run_dir in args.run_dirs]
-    atomic_write_text(args.output, json.dumps({"split": args.split, "steps": list(EDGE_STEPS), "runs": runs}, indent=2) + "\n")
+    result = {"split": args.split, "steps": list(EDGE_STEPS), "sources": list(EDGE_SOURCES), "runs": runs}
+    atomic_write_text(args.output, json.dumps(result, indent=2) + "\n")
     for run in runs:
-        print(run["run"], run["steps"])
+        print(run["run"], run["steps"], run["sources"])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   actor-floor      benchmarks/results/actor-floor-validation.json (scripts/actor_floor.py, validation split)
   edge-losses      benchmarks/results/edge-losses-validation.json (scripts/edge_losses.py: the shipped runs' gold
                    validation edges by what became of them end to end)
+  edge-sources     the same file: the runs' kept end-to-end edges by what they are in the gold graph
   stance-training  benchmarks/results/stance-training-validation.json (scripts/stance_runs.py: training
                    variants over seeds, validation split, scored with the nearest-before rule for nominals)
   stance-training-linker  stance-training-validation-linker.json (the same, scored with the learned linker)
@@ -175,16 +176,27 @@ def render_reach(results: dict) -> str:
     return "\n".join(lines)
 
 
-def render_edge_losses(results: dict) -> str:
-    """Gold edges by what became of them end to end, one column per run (``scripts/edge_losses.py``)."""
+def _render_edge_counts(results: dict, rows: str, counts: str, total: str, title: str) -> str:
+    """One row per category of ``results[rows]``, one column per run (its ``counts``), and the
+    category's share of all the runs' ``total`` together."""
     runs = results["runs"]
     seeds = [Path(run["run"]).name for run in runs]
-    lines = ["| gold edges (" + results["split"] + ") | " + " | ".join(seeds) + " | mean share |", "|---|" + "---|" * (len(runs) + 1)]
-    for step in results["steps"]:
-        counts = [run["steps"][step] for run in runs]
-        share = sum(counts) / sum(run["gold_edges"] for run in runs)
-        lines.append(f"| {step} | " + " | ".join(map(str, counts)) + f" | {share:.0%} |")
+    lines = [f"| {title} ({results['split']}) | " + " | ".join(seeds) + " | mean share |", "|---|" + "---|" * (len(runs) + 1)]
+    for row in results[rows]:
+        cells = [run[counts][row] for run in runs]
+        share = sum(cells) / sum(run[total] for run in runs)
+        lines.append(f"| {row} | " + " | ".join(map(str, cells)) + f" | {share:.0%} |")
     return "\n".join(lines)
+
+
+def render_edge_losses(results: dict) -> str:
+    """Gold edges by what became of them end to end, one column per run (``scripts/edge_losses.py``)."""
+    return _render_edge_counts(results, "steps", "steps", "gold_edges", "gold edges")
+
+
+def render_edge_sources(results: dict) -> str:
+    """Kept end-to-end edges by what they are in the gold graph, one column per run (``scripts/edge_losses.py``)."""
+    return _render_edge_counts(results, "sources", "sources", "kept_edges", "predicted edges")
 
 
 DESIGN_RUNS = (
@@ -487,7 +499,9 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-reach", render_reach(load("stance-reach.json")))
-    readme = replace_region(readme, "edge-losses", render_edge_losses(load("edge-losses-validation.json")))
+    edge_losses = load("edge-losses-validation.json")
+    readme = replace_region(readme, "edge-losses", render_edge_losses(edge_losses))
+    readme = replace_region(readme, "edge-sources", render_edge_sources(edge_losses))
     for region, name, columns in TRAINING_TABLES:
         readme = replace_region(readme, region, render_training(load(name), columns))
     for region, name, columns in ENSEMBLE_TABLES:

@@ -140,3 +140,43 @@ def test_edge_losses_put_each_gold_edge_at_the_first_step_that_loses_it():
     predicted.stances.append(edge("p1", "p9", "OPPOSE", 0.6))
     assert edge_losses(gold, predicted, threshold=0.5)["right"] == 3
     assert edge_losses(gold, predicted, threshold=0.5)["apart"] == 0
+
+
+def test_edge_sources_say_what_each_kept_edge_is_in_the_gold_graph():
+    from actorstance.schema import Span, Stance
+    from eval.errors import EDGE_SOURCES, edge_sources
+
+    from .conftest import make_article
+
+    text = "Iran backs Hezbollah, Tehran said. Oman and Qatar met. Israel struck Gaza. The UN and Egypt talked. Syria refused."
+    gold = make_article(
+        "sources", text,
+        [("Iran", "IRN"), ("Hezbollah", "HEZ"), ("Tehran", "IRN"), ("Oman", "OMN"), ("Qatar", "QAT"), ("Israel", "ISR"),
+         ("Gaza", "GAZ"), ("The UN", "UN"), ("Egypt", "EGY")],
+        [("IRN", "HEZ", "SUPPORT", "Iran backs"), ("OMN", "QAT", "SUPPORT", "Oman"), ("GAZ", "ISR", "OPPOSE", "Israel"),
+         ("UN", "EGY", "NEUTRAL", "The UN")],
+    )  # fmt: skip
+    # predicted: "Tehran" an actor of its own, "UN" without its "The", "Syria" an actor the annotation lacks
+    predicted = make_article(
+        "sources", text,
+        [("Iran", "p1"), ("Hezbollah", "p2"), ("Tehran", "p10"), ("Oman", "p3"), ("Qatar", "p4"), ("Israel", "p5"),
+         ("Gaza", "p6"), ("UN", "p7"), ("Egypt", "p8"), ("Syria", "p9")],
+    )  # fmt: skip
+
+    def edge(holder, target, label, score):
+        return Stance(holder=holder, target=target, label=label, evidence=[Span(start=0, end=4)], score=score)
+
+    predicted.stances = [
+        edge("p1", "p2", "SUPPORT", 0.9), edge("p3", "p4", "OPPOSE", 0.8), edge("p5", "p6", "OPPOSE", 0.7),
+        edge("p3", "p6", "OPPOSE", 0.6), edge("p7", "p8", "NEUTRAL", 0.9), edge("p10", "p2", "SUPPORT", 0.9),
+        edge("p9", "p7", "OPPOSE", 0.9), edge("p9", "p8", "OPPOSE", 0.95), edge("p1", "p6", "OPPOSE", 0.3),
+    ]  # fmt: skip
+    counts = edge_sources(gold, predicted, threshold=0.5)
+    assert dict(counts) == {
+        "right": 1, "wrong label": 1, "reverse of a gold edge": 1, "pair without a stance": 1,
+        "actor split off a gold actor": 1, "actor with other boundaries": 2, "actor not annotated": 1,
+    }  # fmt: skip
+    assert set(counts) == set(EDGE_SOURCES)
+    # at threshold 0.2 Iran -> Gaza is kept too: a pair the gold graph has no stance for
+    assert edge_sources(gold, predicted, threshold=0.2)["pair without a stance"] == 2
+    assert sum(edge_sources(gold, predicted, threshold=0.96).values()) == 0

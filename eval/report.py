@@ -95,6 +95,12 @@ def _decision_section(decision: dict) -> _Section:
     )
 
 
+def _shares(counts: dict[str, int]) -> list[list]:
+    """``[name, count, share of the total]`` rows, in the order of ``counts``."""
+    total = sum(counts.values())
+    return [[name, count, f"{count / total:.0%}" if total else "–"] for name, count in counts.items()]
+
+
 def format_number(value, digits: int = 3) -> str:
     if value is None:
         return "–"
@@ -240,14 +246,27 @@ def _sections(metrics: dict) -> list[_Section]:
     edge_rows.append(["micro", format_number(edges["precision"]), format_number(edges["recall"]), format_number(edges["f1"]), edges["gold"], edges["predicted"], edges["correct"]])
     unlabeled = edges["unlabeled"]
     edge_rows.append(["unlabeled", format_number(unlabeled["precision"]), format_number(unlabeled["recall"]), format_number(unlabeled["f1"]), edges["gold"], edges["predicted"], unlabeled["correct"]])
+    text = [
+        "A predicted edge is correct when its holder and target align to the gold edge's actors (AUTHOR to "
+        f"AUTHOR) and the label is equal. Macro F1 over the stance labels: {format_number(edges['macro_f1'])}."
+    ]
+    tables = [_Table(["label", "P", "R", "F1", "gold", "predicted", "correct"], edge_rows)]
+    analysis = metrics.get("edge_analysis")
+    if analysis:
+        text.append(
+            "Where the errors come from: each gold edge at the first step that loses it (an actor without mentions "
+            "such as AUTHOR; actors no sentence mentions together; an actor not found with an exact span; found actors "
+            "never proposed as a pair; a proposed pair not kept), and each predicted edge at what it is in the gold graph "
+            "(between aligned actors: right, a wrong label, the reverse of a gold edge, a pair without a stance; else "
+            "an actor no gold actor aligns to: split off one, other boundaries, or not annotated)."
+        )
+        tables += [_Table(["gold edges", "count", "share"], _shares(analysis["gold_edges"]), "Gold edges by what became of them"),
+                   _Table(["predicted edges", "count", "share"], _shares(analysis["predicted_edges"]), "Predicted edges by what they are")]  # fmt: skip
     sections.append(
         _Section(
             "End-to-end stances",
-            text=[
-                "A predicted edge is correct when its holder and target align to the gold edge's actors (AUTHOR to "
-                f"AUTHOR) and the label is equal. Macro F1 over the stance labels: {format_number(edges['macro_f1'])}."
-            ],
-            tables=[_Table(["label", "P", "R", "F1", "gold", "predicted", "correct"], edge_rows)],
+            text=text,
+            tables=tables,
             plots=[bar_chart([(label, s["f1"]) for label, s in edges["per_label"].items()], "End-to-end stance F1 per label")],
         )
     )

@@ -19,6 +19,7 @@ import datetime as _datetime
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from actorstance.schema import Article
 
 from .bootstrap import DEFAULT_RESAMPLES, CountTable, confidence_intervals
 from .calibration import reliability, scored_edges, threshold_curve
-from .errors import error_analysis
+from .errors import EDGE_SOURCES, EDGE_STEPS, edge_losses, edge_sources, error_analysis
 from .metrics import HEADLINES, LENGTH_METRICS, TASKS, article_counts, headline, headlines_for, pair_articles, summarize
 
 __all__ = [
@@ -221,8 +222,21 @@ def evaluate_predictions(
         "errors": error_analysis(
             pair_articles(gold, end_to_end), pair_articles(gold, gold_mentions) if has_gold_mentions else None, error_limit
         ),
+        "edge_analysis": edge_analysis(pair_articles(gold, end_to_end)) if set(TASKS) <= set(tasks) else None,  # end to end: both
         "notes": notes,
     }
+
+
+def edge_analysis(pairs: Sequence[tuple[Article, Article]]) -> dict:
+    """The end-to-end stance graph's errors by cause: each gold edge at the step that loses it
+    (`errors.edge_losses`) and each predicted edge at what it is in the gold graph (`errors.edge_sources`).
+    The predictions are the kept edges, so an unkept pair the prediction proposes counts as below the threshold."""
+    losses: Counter = Counter()
+    sources: Counter = Counter()
+    for gold, predicted in pairs:
+        losses += edge_losses(gold, predicted, threshold=0.0)
+        sources += edge_sources(gold, predicted, threshold=0.0)
+    return {"gold_edges": {step: losses[step] for step in EDGE_STEPS}, "predicted_edges": {source: sources[source] for source in EDGE_SOURCES}}
 
 
 # --------------------------------------------------------------------------- predictors

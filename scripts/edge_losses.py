@@ -12,34 +12,29 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 from pathlib import Path
 
 from actorstance.atomic import atomic_write_text
 from actorstance.predict_io import load_predictor
-from eval.errors import EDGE_SOURCES, EDGE_STEPS, edge_losses, edge_sources
-from eval.runner import load_gold
+from eval.errors import EDGE_SOURCES, EDGE_STEPS
+from eval.metrics import pair_articles
+from eval.runner import edge_analysis, load_gold
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def run_losses(run_dir: Path, split: str) -> dict:
-    """Gold edges of ``split`` by the step that loses them, with the run's own threshold."""
+    """Gold edges of ``split`` by the step that loses them and kept edges by what they are, with the
+    run's own threshold (`eval.runner.edge_analysis`, the harness's numbers)."""
     predictor = load_predictor(run_dir)
     if predictor.decision is None:
         raise SystemExit(f"{run_dir}: no decision.json, so no threshold to score against (actorstance calibrate {run_dir})")
     gold, _ = load_gold(None, split, predictor.labels)
     plain = [article.model_copy(update={"actors": [], "mentions": [], "stances": []}, deep=True) for article in gold]
-    scored = predictor.predict_articles(plain, min_score=0.0)  # every candidate pair, with its score
-    threshold = predictor.decision.threshold
-    counts: Counter = Counter()
-    sources: Counter = Counter()
-    for gold_article, scored_article in zip(gold, scored):
-        counts += edge_losses(gold_article, scored_article, threshold)
-        sources += edge_sources(gold_article, scored_article, threshold)
-    return {"run": str(run_dir), "threshold": threshold, "gold_edges": sum(counts.values()),
-            "steps": {step: counts[step] for step in EDGE_STEPS},
-            "kept_edges": sum(sources.values()), "sources": {source: sources[source] for source in EDGE_SOURCES}}  # fmt: skip
+    analysis = edge_analysis(pair_articles(gold, predictor.predict_articles(plain)))
+    steps, sources = analysis["gold_edges"], analysis["predicted_edges"]
+    return {"run": str(run_dir), "threshold": predictor.decision.threshold, "gold_edges": sum(steps.values()), "steps": steps,
+            "kept_edges": sum(sources.values()), "sources": sources}  # fmt: skip
 
 
 def main() -> None:

@@ -95,3 +95,16 @@ def test_length_groups_carry_intervals_into_the_report():
     assert bucket["mention_strict_f1_ci_low"] <= bucket["mention_strict_f1"] <= bucket["mention_strict_f1_ci_high"]
     html = render_html(_metrics())
     assert "Headline metrics by article length (95% bootstrap intervals)" in html and "F1 by article length" not in html
+
+
+def test_the_end_to_end_section_says_where_each_gold_and_predicted_edge_went():
+    metrics = _metrics()
+    analysis = metrics["edge_analysis"]
+    # gold Bangkok -> the army is proposed (one sentence holds both) but not kept; the prediction has it the other way round
+    assert {step: n for step, n in analysis["gold_edges"].items() if n} == {"below threshold": 1}
+    assert {source: n for source, n in analysis["predicted_edges"].items() if n} == {"reverse of a gold edge": 1}
+    markdown = render_markdown(metrics)
+    assert "| below threshold | 1 | 100% |" in markdown and "| reverse of a gold edge | 1 | 100% |" in markdown
+    assert '<td>reverse of a gold edge</td><td class="num">1</td><td>100%</td>' in render_html(metrics)
+    roles_only = evaluate_predictions([GOLD], [PREDICTED], [GOLD], LABELS, n_bootstrap=0, tasks=("roles",))
+    assert roles_only["edge_analysis"] is None and "Predicted edges by what they are" not in render_markdown(roles_only)

@@ -123,6 +123,7 @@ def compare_evaluations(evaluations: Sequence[Evaluation], n_bootstrap: int = DE
     return {
         "metrics": metrics,
         "rows": rows,
+        "edge_analysis": {name: evaluation.metrics.get("edge_analysis") for name, evaluation in zip(names, evaluations)},
         "best": {column: rows[index]["run"] for column, index in best.items()},
         "bootstrap": {"resamples": n_bootstrap, "seed": seed, "test": "one-sided paired bootstrap, best run vs this run"},
         "notes": notes,
@@ -153,6 +154,24 @@ def cell_texts(row: dict, column: str) -> tuple[str, str, str]:
     return _fmt(row[column]), interval, _p(row.get(f"{column}_p_vs_best"))
 
 
+def _edge_rows(result: dict) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The runs with an edge analysis and, per cause (gold edges lost, then predicted edges), each run's
+    count: where the end-to-end stance errors of each run come from. Empty for evaluations without one."""
+    analyses = {run: analysis for run, analysis in result.get("edge_analysis", {}).items() if analysis}
+    if not analyses:
+        return [], []
+    runs = list(analyses)
+    rows = []
+    for part, title in (("gold_edges", "gold edge"), ("predicted_edges", "predicted edge")):
+        for cause in next(iter(analyses.values()))[part]:
+            rows.append((f"{title}: {cause}", [str(analyses[run][part].get(cause, 0)) for run in runs]))
+    return runs, rows
+
+
+_EDGE_NOTE = ("Where the end-to-end stance errors come from (edge_analysis in each metrics.json, docs/evaluation.md): each gold edge at the "
+              "step that loses it, each predicted edge at what it is in the gold graph.")  # fmt: skip
+
+
 def _markdown(result: dict) -> str:
     columns = [*result["metrics"], *_LOWER_IS_BETTER]
     lines = ["# Run comparison", "", "Values with 95% bootstrap intervals; **bold** = best in the column; "
@@ -167,6 +186,11 @@ def _markdown(result: dict) -> str:
             cells.append(" ".join(part for part in (value, interval, p_value and f"({p_value})") if part))
         lines.append(f"| {row['run']} | " + " | ".join(cells) + " |")
     lines.append("")
+    runs, edge_rows = _edge_rows(result)
+    if edge_rows:
+        lines += [_EDGE_NOTE, "", "| edges | " + " | ".join(runs) + " |", "| --- |" + " ---: |" * len(runs)]
+        lines += [f"| {cause} | " + " | ".join(counts) + " |" for cause, counts in edge_rows]
+        lines.append("")
     lines += [f"- {note}" for note in result["notes"]]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -208,6 +232,14 @@ def _html(result: dict) -> str:
         "Headline metrics with 95% bootstrap intervals",
         note="A run that does not do a task has no bar for its metrics.",
     ) if charted else ""  # fmt: skip
+    runs, edge_rows = _edge_rows(result)
+    edges = (
+        f"<h2>Where the stance errors come from</h2><p>{escape(_EDGE_NOTE)}</p><table><thead><tr><th>edges</th>"
+        + "".join(f"<th>{escape(run)}</th>" for run in runs) + "</tr></thead><tbody>"
+        + "".join(f'<tr><th scope="row">{escape(cause)}</th>' + "".join(f"<td>{count}</td>" for count in counts) + "</tr>"
+                  for cause, counts in edge_rows)
+        + "</tbody></table>"
+    ) if edge_rows else ""  # fmt: skip
     notes = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
     style = (
         "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1340px;padding:0 1rem;color:#1f2933}"
@@ -221,7 +253,7 @@ def _html(result: dict) -> str:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Run comparison</title><style>{style}</style></head>'
         "<body><h1>Run comparison</h1><p>Values with 95% bootstrap intervals; ★ = best in the row; p = one-sided "
         "paired bootstrap p-value of the row's best run against this run.</p>"
-        f"{chart}<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"{chart}<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{edges}"
         + (f"<ul>{notes}</ul>" if notes else "")
         + "</body></html>\n"
     )

@@ -142,6 +142,11 @@ def test_compare_two_runs_evaluates_the_unevaluated_one(tmp_path, tiny, monkeypa
         table = list(csv.DictReader(handle))
     assert [row["run"] for row in table] == ["run-a", "run-b"] and "e2e_stance_f1_ci_low" in table[0]
     assert "★" in (where / "comparison.html").read_text() and "**" in (where / "comparison.md").read_text()
+    # where each run's end-to-end stance errors come from: run-b's two missing edges were proposed but not kept
+    assert result["edge_analysis"]["run-b"]["gold_edges"]["below threshold"] == 2
+    markdown = (where / "comparison.md").read_text()
+    assert "| gold edge: right | 5 | 3 |" in markdown and "| gold edge: below threshold | 0 | 2 |" in markdown
+    assert '<th scope="row">predicted edge: right</th><td>5</td><td>3</td>' in (where / "comparison.html").read_text()
     cli_result = CliRunner().invoke(cli.app, ["compare", str(run_a / "eval" / "tiny-test"), str(run_b / "eval" / "tiny-test"),
                                               "--output", str(tmp_path / "cmp2"), "--bootstrap", "20"])  # fmt: skip
     assert cli_result.exit_code == 0, cli_result.output

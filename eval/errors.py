@@ -10,7 +10,7 @@ position in the corpus.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache, partial
 
 from actorstance.labels import NONE_LABEL
@@ -66,16 +66,17 @@ EDGE_STEPS = ("actor without mentions", "apart", "actor not found", "not togethe
 """Where the end-to-end stance graph loses a gold edge, in pipeline order (`edge_losses`)."""
 
 
-def edge_losses(gold: Article, scored: Article, threshold: float) -> Counter:
+def edge_losses(gold: Article, scored: Article, threshold: float, alignment: Mapping[str, str] | None = None) -> Counter:
     """Each gold stance of ``gold`` by what became of it in ``scored``, an end-to-end prediction of
     the same text that holds every candidate pair with its score (``min_score=0``). An edge kept at
     ``threshold`` between the actors aligned to the gold pair (`metrics.align_actors`) is right or
     has the wrong label; any other is counted at the first step of `EDGE_STEPS` that loses it: an
     actor without mentions (AUTHOR), actors no sentence mentions together, an actor no predicted
     actor aligns to, aligned actors whose predicted mentions share no sentence (no pair proposed),
-    a pair scored below the threshold."""
+    a pair scored below the threshold. ``alignment``: `metrics.align_actors` of the two, if already made."""
     sentences = _actor_sentences(scored)
-    found = {gold_id: predicted_id for predicted_id, gold_id in align_actors(gold, scored).items()}
+    alignment = align_actors(gold, scored) if alignment is None else alignment
+    found = {gold_id: predicted_id for predicted_id, gold_id in alignment.items()}
     edges = {(s.holder, s.target): s for s in scored.stances}
     counts: Counter = Counter()
     for stance, distance in zip(gold.stances, gold_edge_distances(gold)):
@@ -104,21 +105,25 @@ EDGE_SOURCES = (
 """What each end-to-end edge is, against the gold graph (`edge_sources`): the precision side of `EDGE_STEPS`."""
 
 
-def edge_sources(gold: Article, scored: Article, threshold: float) -> Counter:
+def edge_sources(gold: Article, scored: Article, threshold: float, alignment: Mapping[str, str] | None = None) -> Counter:
     """Each edge of ``scored`` kept at ``threshold`` by what it is in ``gold``: between the actors
     aligned to a gold pair (`metrics.align_actors`), right, a wrong label, the reverse of a gold edge
     (the gold graph has only the other direction) or a pair the gold graph has no stance for; else
     from an actor no gold actor aligns to, by what its mentions are, the first that holds of the
     edge's two actors in `EDGE_SOURCES` order: a gold mention's exact span (a piece of a gold actor
     that was split, whose larger piece took the alignment), only an overlap with gold mentions
-    (other boundaries), or no gold mention at all (an actor the annotation does not have)."""
-    alignment = align_actors(gold, scored)
+    (other boundaries), or no gold mention at all (an actor the annotation does not have).
+    ``alignment``: `metrics.align_actors` of the two, if already made."""
+    alignment = align_actors(gold, scored) if alignment is None else alignment
     gold_edges = {(s.holder, s.target): s.label for s in gold.stances}
     gold_spans = [(m.start, m.end) for m in gold.mentions]
     exact = set(gold_spans)
+    spans_of: dict[str, list[tuple[int, int]]] = {}
+    for mention in scored.mentions:
+        spans_of.setdefault(mention.actor, []).append((mention.start, mention.end))
 
     def unaligned(actor: str) -> str:
-        spans = [(m.start, m.end) for m in scored.mentions if m.actor == actor]
+        spans = spans_of.get(actor, [])
         if any(span in exact for span in spans):
             return "actor split off a gold actor"
         if any(start < gold_end and gold_start < end for start, end in spans for gold_start, gold_end in gold_spans):

@@ -35,7 +35,7 @@ from actorstance.schema import Article
 from .bootstrap import DEFAULT_RESAMPLES, CountTable, confidence_intervals
 from .calibration import reliability, scored_edges, threshold_curve
 from .errors import EDGE_SOURCES, EDGE_STEPS, edge_losses, edge_sources, error_analysis
-from .metrics import HEADLINES, LENGTH_METRICS, TASKS, article_counts, headline, headlines_for, pair_articles, summarize
+from .metrics import HEADLINES, LENGTH_METRICS, TASKS, align_actors, article_counts, headline, headlines_for, pair_articles, summarize
 
 __all__ = [
     "REPO_ROOT",
@@ -234,8 +234,9 @@ def edge_analysis(pairs: Sequence[tuple[Article, Article]]) -> dict:
     losses: Counter = Counter()
     sources: Counter = Counter()
     for gold, predicted in pairs:
-        losses += edge_losses(gold, predicted, threshold=0.0)
-        sources += edge_sources(gold, predicted, threshold=0.0)
+        alignment = align_actors(gold, predicted)
+        losses += edge_losses(gold, predicted, threshold=0.0, alignment=alignment)
+        sources += edge_sources(gold, predicted, threshold=0.0, alignment=alignment)
     return {"gold_edges": {step: losses[step] for step in EDGE_STEPS}, "predicted_edges": {source: sources[source] for source in EDGE_SOURCES}}
 
 

@@ -176,14 +176,14 @@ def render_reach(results: dict) -> str:
     return "\n".join(lines)
 
 
-def _render_edge_counts(results: dict, rows: str, counts: str, total: str, title: str) -> str:
-    """One row per category of ``results[rows]``, one column per run (its ``counts``), and the
+def _render_edge_counts(results: dict, key: str, total: str, title: str) -> str:
+    """One row per category of ``results[key]``, one column per run (its ``key`` counts), and the
     category's share of all the runs' ``total`` together."""
     runs = results["runs"]
     seeds = [Path(run["run"]).name for run in runs]
     lines = [f"| {title} ({results['split']}) | " + " | ".join(seeds) + " | mean share |", "|---|" + "---|" * (len(runs) + 1)]
-    for row in results[rows]:
-        cells = [run[counts][row] for run in runs]
+    for row in results[key]:
+        cells = [run[key][row] for run in runs]
         share = sum(cells) / sum(run[total] for run in runs)
         lines.append(f"| {row} | " + " | ".join(map(str, cells)) + f" | {share:.0%} |")
     return "\n".join(lines)
@@ -191,12 +191,12 @@ def _render_edge_counts(results: dict, rows: str, counts: str, total: str, title
 
 def render_edge_losses(results: dict) -> str:
     """Gold edges by what became of them end to end, one column per run (``scripts/edge_losses.py``)."""
-    return _render_edge_counts(results, "steps", "steps", "gold_edges", "gold edges")
+    return _render_edge_counts(results, "steps", "gold_edges", "gold edges")
 
 
 def render_edge_sources(results: dict) -> str:
     """Kept end-to-end edges by what they are in the gold graph, one column per run (``scripts/edge_losses.py``)."""
-    return _render_edge_counts(results, "sources", "sources", "kept_edges", "predicted edges")
+    return _render_edge_counts(results, "sources", "kept_edges", "predicted edges")
 
 
 DESIGN_RUNS = (

@@ -14,8 +14,9 @@ asks whether cheap features that generalise from few examples carry more of the 
 * ``window``: TF-IDF of the ``--window`` words either side of each mention inside its sentence, the
   mention itself left out ("... shelling killed [X] civilians ...");
 * ``sentence``: TF-IDF of the mention's sentence, the mention left out;
-* ``embedding``: the packaged MiniLM sentence-transformer (frozen, mean-pooled, L2-normalised: its
-  intended use) on the mention's sentence, averaged over the entity's mentions;
+* ``embedding``: a sentence-transformer (``--model``: the packaged MiniLM unless told; frozen,
+  mean-pooled, L2-normalised: its intended use) on the mention's sentence, averaged over the entity's
+  mentions;
 * ``name``: TF-IDF of the entity's own words ("Putin", "civilians", "Ukraine");
 * ``article``: TF-IDF of the whole article;
 * ``directed`` (with ``--directed PARK_RUN``): who does what to whom in the entity's sentences, from a
@@ -83,7 +84,7 @@ GROUPS = {
     "sentiment": "mean log P(SUPPORT / OPPOSE / NEUTRAL) of AUTHOR -> entity from the NewsMTSC run",
     "window": "TF-IDF of the --window words either side of each mention inside its sentence, mention left out",
     "sentence": "TF-IDF of each mention's sentence, mention left out",
-    "embedding": "packaged MiniLM, mean-pooled and L2-normalised, of each mention's sentence, averaged per entity",
+    "embedding": "the frozen sentence encoder --model, mean-pooled and L2-normalised, of each mention's sentence, averaged per entity",
     "name": "TF-IDF of the entity's own words",
     "article": "TF-IDF of the whole article",
     "directed": "mean and max P(OPPOSE) and P(SUPPORT) of the entity as holder and as target against the other actors of its "
@@ -182,8 +183,8 @@ def entity_rows(articles, window: int = WINDOW, embed=None, sentiment=None, dire
     return rows
 
 
-def minilm_embedder(model_name: str = PACKAGED, batch_size: int = 32, max_length: int = 256):
-    """``texts -> (len(texts), 384)`` unit vectors: the frozen sentence-transformer's mean pooling."""
+def sentence_embedder(model_name: str = PACKAGED, batch_size: int = 32, max_length: int = 256):
+    """``texts -> (len(texts), hidden size)`` unit vectors: the frozen sentence-transformer's mean pooling."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -478,7 +479,7 @@ def run(
         directed = directed_features(load_predictor(directed_run), load_predictor(tagger_run), articles)
         sets = FEATURE_SETS + DIRECTED_SETS
     read_seconds = time.perf_counter() - started
-    rows = entity_rows(articles, window, minilm_embedder(model_name), sentiment, directed)
+    rows = entity_rows(articles, window, sentence_embedder(model_name), sentiment, directed)
     by_article: dict[str, list[EntityRow]] = {}
     for row in rows:
         by_article.setdefault(row.article, []).append(row)
@@ -531,7 +532,7 @@ def run(
         "directed_run": str(directed_run) if directed_run else None,
         "tagger_run": str(tagger_run) if directed_run else None,
         "model": model_name,
-        "features": {name: (description.replace("--window", f"{window}") if name == "window" else description) for name, description in GROUPS.items()},
+        "features": {name: description.replace("--window", str(window)).replace("--model", model_name) for name, description in GROUPS.items()},
         "metrics": {"cv": scores},
         "intervals": paired_intervals(gold_all, predicted, majority_main, main_of),
         "folds": per_fold,

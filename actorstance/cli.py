@@ -518,6 +518,37 @@ def fit_linker(
     )
 
 
+@app.command("fit-role-prior")
+def fit_role_prior_command(
+    run_dir: RunDirArgument,
+    encoder: Annotated[
+        str, typer.Option("--encoder", help="frozen sentence encoder: a folder (scripts/fetch_mpnet.py), Hub name or package:MODULE")
+    ] = "models/all-mpnet-base-v2",
+    weight: Annotated[
+        float, typer.Option("--weight", min=0.0, help="the prior's weight against the token vote (0.4: chosen on validation, benchmarks/role_prior.py)")
+    ] = 0.4,
+    data: TrainingDataOption = None,
+    split: TrainingSplitOption = "train",
+) -> None:
+    """Fit a role prior from a frozen sentence encoder on gold actors and write role_prior.json (given mentions' roles)."""
+    from .role_prior import fit_role_prior
+
+    predictor = _load(run_dir, None, "torch")
+    if "roles" not in predictor.models or predictor.role_decision == "actor":
+        _fail(f"{run_dir} has no token-vote roles for a prior to weigh against", 1)
+    paths, articles = _run_gold_articles(predictor, data, split)
+    try:
+        prior = fit_role_prior(articles, encoder, weight, fitted_on={"data": [str(path) for path in paths], "split": split})
+    except (ValueError, OSError) as error:
+        _fail(str(error), 1)
+    path = prior.save(run_dir)
+    console.print(
+        f"{prior.fitted_on['actors']} actors of {len(articles)} articles, C {prior.fitted_on['C']:g} "
+        f"(cross-validated accuracy {prior.fitted_on['cv_accuracy'][prior.fitted_on['C']]:.3f}): wrote {escape(str(path))}",
+        highlight=False,
+    )
+
+
 @app.command("refit-roles")
 def refit_roles(
     run_dir: RunDirArgument,

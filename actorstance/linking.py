@@ -12,7 +12,6 @@ mentions and roles) and saved in the run directory as ``linker.json``.
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .run import read_versioned, write_versioned
 
 __all__ = ["LINKER_FILE", "Candidate", "LinkingExample", "MentionLinker", "candidate_kind", "head_noun", "up_to_head", "pair_features", "fit_linker"]
 
@@ -131,27 +132,18 @@ class MentionLinker:
         return best
 
     def save(self, run_dir: str | Path) -> Path:
-        from .atomic import atomic_write_text
-
-        path = Path(run_dir) / LINKER_FILE
-        payload = {"format": _FORMAT, "bias": self.bias, "weights": self.weights, "fitted_on": self.fitted_on}
-        atomic_write_text(path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
-        return path
+        payload = {"bias": self.bias, "weights": self.weights, "fitted_on": self.fitted_on}
+        return write_versioned(run_dir, LINKER_FILE, _FORMAT, payload, indent=1, sort_keys=True)
 
     @classmethod
     def load(cls, run_dir: str | Path) -> MentionLinker | None:
         """The run's linker, or None for a run trained before linkers were saved."""
-        path = Path(run_dir) / LINKER_FILE
-        if not path.is_file():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data["format"] != _FORMAT:
-                raise ValueError(f"format {data['format']!r}, this version reads {_FORMAT}")
+
+        def parse(data: dict) -> MentionLinker:
             weights = {str(name): float(weight) for name, weight in data["weights"].items()}
             return cls(weights, float(data["bias"]), dict(data.get("fitted_on") or {}))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise ValueError(f"{path}: corrupt linker file ({type(error).__name__}: {error})") from None
+
+        return read_versioned(run_dir, LINKER_FILE, _FORMAT, parse, "linker")
 
 
 def _recency_ranks(start: int, candidates: Sequence[Candidate]) -> dict[str, int]:

@@ -40,6 +40,7 @@ from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .neutrality import LABELS_NEEDED, OPPOSE, declared_neutrality
+from .role_prior import RolePrior, combine as combine_role_prior
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
 from .span_edges import (
@@ -192,12 +193,14 @@ class Predictor:
         legacy_none_correction: float = 1.0,
         role_threshold: RoleThreshold | None = None,
         linker: MentionLinker | None = None,
+        role_prior: RolePrior | None = None,
     ):
         missing = [label for label in LABELS_NEEDED if label not in labels.stances]
         if config.stance.declared_neutrality and missing:
             raise ValueError(f"stance.declared_neutrality needs the stance labels {', '.join(LABELS_NEEDED)}; {labels.name} lacks {', '.join(missing)}")
         self.config = config
         self.linker = linker  # None: nominals link by the nearest-before rule (`grouping`, step 5)
+        self.role_prior = role_prior  # None: given mentions' roles are the token vote's alone (`role_prior`)
         self.role_decision = config.roles.decision  # "token_vote" or "actor"; an actor run can be asked for its tagger's vote
         self.role_vote = config.roles.vote  # how the token vote pools an actor's mentions (`pool_role_scores`)
         self.role_threshold = role_threshold or RoleThreshold()
@@ -266,6 +269,7 @@ class Predictor:
             decision = PairDecision.load(run_dir)
             role_threshold = RoleThreshold.load(run_dir)
             linker = MentionLinker.load(run_dir)
+            role_prior = RolePrior.load(run_dir)
         except ValueError as error:
             raise RunDirError(str(error)) from None
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))  # valid JSON: check_run_dir read it
@@ -286,6 +290,7 @@ class Predictor:
             )
         return cls(
             config, labels, models, tokenizer, aliases, target, decision, backend, legacy_correction, role_threshold, linker,
+            role_prior,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ public API
@@ -343,14 +348,13 @@ class Predictor:
         if by_actor and not gold_mentions and self.models["roles"].role_head is None:
             raise ValueError("this run has no mention tagger (roles.tagger: false): it decides roles of given mentions only; pass mentions=...")
         tag = "roles" in self.models and not (by_actor and gold_mentions)
-        given_head = getattr(self.models.get("roles"), "given_role_head", None)  # `given_roles`: re-fitted for given mentions
-        output = "given_role_logits" if gold_mentions and self._role_options.given_role_head and given_head is not None else "role_logits"
-        words = self._tag_words(texts, batch_size, output) if tag else [[] for _ in texts]
+        words = self._tag_words(texts, batch_size, self._role_output(gold_mentions)) if tag else [[] for _ in texts]
+        prior = self._role_priors(articles) if gold_mentions and not by_actor else {}
         results = []
         for article, document_words in zip(articles, words):
             if gold_mentions:
                 mentions = [m.model_copy(update={"score": None}) for m in article.mentions]
-                actors = self._given_actors(article) if by_actor else self._roles_for_given(article, document_words)
+                actors = self._given_actors(article) if by_actor else self._roles_for_given(article, document_words, prior)
             else:
                 mentions, actors = self._group(article, self._decode(article.text, document_words))
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
@@ -534,18 +538,24 @@ class Predictor:
         best = ranked[0]
         return best, [p for p in ranked[1:] if share[p] > 0 and share[p] >= self.FINE_ROLE_RATIO * share[best]]
 
-    def _roles_for_given(self, article: Article, words: list[_Word]) -> list[Actor]:
+    def _role_priors(self, articles: Sequence[Article]) -> dict[tuple[str, str], np.ndarray]:
+        """(article id, actor id) -> the run's role prior of each given actor (`role_prior`); empty without one."""
+        if self.role_prior is None or "roles" not in self.models:
+            return {}
+        return self.role_prior.probabilities(articles, self.labels.roles)
+
+    def _roles_for_given(
+        self, article: Article, words: list[_Word], priors: dict[tuple[str, str], np.ndarray] | None = None
+    ) -> list[Actor]:
         """Predicted roles; without a role head the actors' own, which `predict` leaves unset (no role is
         invented, so a stance-only run never returns one as if predicted)."""
         known = article.actor_by_id()
         if "roles" not in self.models:
             return [actor.model_copy() for actor in article.actors]
-        per_actor: dict[str, list[np.ndarray]] = defaultdict(list)
-        for mention in article.mentions:
-            per_actor[mention.actor].append(self._role_scores(words, mention.start, mention.end))
         actors = []
-        for actor_id, scores in per_actor.items():
-            share = pool_role_scores(scores, self.role_vote)
+        for actor_id, share in self._pooled_role_scores(article, words).items():
+            if priors and (article.id, actor_id) in priors:
+                share = combine_role_prior(share, priors[(article.id, actor_id)], self.role_prior.weight)
             name = known[actor_id].name if actor_id in known else actor_id
             if self.labels.role_groups:
                 best, further = self._grouped_roles(share)
@@ -559,6 +569,19 @@ class Predictor:
                 )  # fmt: skip
             )
         return actors
+
+    def _role_output(self, gold_mentions: bool) -> str:
+        """The tagger output roles are read off: given mentions' own re-fitted head where the run has one and
+        ``roles.given_role_head`` asks for it (`given_roles`), else the joint head."""
+        given_head = getattr(self.models.get("roles"), "given_role_head", None)
+        return "given_role_logits" if gold_mentions and self._role_options.given_role_head and given_head is not None else "role_logits"
+
+    def _pooled_role_scores(self, article: Article, words: list[_Word]) -> dict[str, np.ndarray]:
+        """Actor id -> its mentions' role scores pooled by the token vote (``roles.vote``)."""
+        per_actor: dict[str, list[np.ndarray]] = defaultdict(list)
+        for mention in article.mentions:
+            per_actor[mention.actor].append(self._role_scores(words, mention.start, mention.end))
+        return {actor_id: pool_role_scores(scores, self.role_vote) for actor_id, scores in per_actor.items()}
 
     def _dictionary_roles(self, article: Article) -> list[Actor]:
         """The actors, each whose dictionary-linked mentions all imply one role of the label set's

@@ -20,8 +20,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from .labels import LabelSchema
 
@@ -32,6 +33,33 @@ RUN_FILES = ("config.yaml", "labels.yaml", "aliases.json", "metrics.json")
 
 class RunDirError(ValueError):
     """A run directory that is missing something or holds a corrupt file."""
+
+
+Parsed = TypeVar("Parsed")
+
+
+def write_versioned(run_dir: str | Path, name: str, version: int, payload: dict, **dump_options) -> Path:
+    """Write ``payload`` with its ``format`` version as the run's JSON file ``name``, atomically."""
+    from .atomic import atomic_write_text
+
+    path = Path(run_dir) / name
+    atomic_write_text(path, json.dumps({"format": version, **payload}, **dump_options) + "\n")
+    return path
+
+
+def read_versioned(run_dir: str | Path, name: str, version: int, parse: Callable[[dict], Parsed], what: str) -> Parsed | None:
+    """The run's JSON file ``name`` read by ``parse``, or None where the run has none (one from before it
+    existed); a file of another ``format`` version, or one ``parse`` cannot read, is a ValueError naming it."""
+    path = Path(run_dir) / name
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["format"] != version:
+            raise ValueError(f"format {data['format']!r}, this version reads {version}")
+        return parse(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"{path}: corrupt {what} file ({type(error).__name__}: {error})") from None
 
 
 def model_dirs(run_dir: Path, tasks: list[str], architecture: str) -> dict[str, Path]:

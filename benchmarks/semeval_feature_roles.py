@@ -60,6 +60,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from actorstance.sentence_embeddings import sentence_embedder  # noqa: E402
 from benchmarks import external  # noqa: E402
 from benchmarks.semeval_sentiment_transfer import predict_fold as transfer_predict_fold  # noqa: E402
 from benchmarks.semeval_directed import directed_features  # noqa: E402
@@ -181,31 +182,6 @@ def entity_rows(articles, window: int = WINDOW, embed=None, sentiment=None, dire
         for row, per_entity in zip(rows, sentences):
             row.dense["embedding"] = np.mean([vectors[s] for s in per_entity], axis=0)
     return rows
-
-
-def sentence_embedder(model_name: str = PACKAGED, batch_size: int = 32, max_length: int = 256):
-    """``texts -> (len(texts), hidden size)`` unit vectors: the frozen sentence-transformer's mean pooling."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    from actorstance.config import resolve_model_name
-
-    path = resolve_model_name(model_name)
-    tokenizer, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
-
-    def embed(texts: list[str]) -> np.ndarray:
-        out = []
-        with torch.inference_mode():
-            for start in range(0, len(texts), batch_size):
-                batch = tokenizer(texts[start : start + batch_size], padding=True, truncation=True,
-                                  max_length=max_length, return_tensors="pt")  # fmt: skip
-                hidden = model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-        return np.concatenate(out) if out else np.zeros((0, model.config.hidden_size))
-
-    return embed
 
 
 class RoleFeatures(BaseEstimator, TransformerMixin):

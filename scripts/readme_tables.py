@@ -7,7 +7,7 @@ default config's mean and spread over seeds (``scripts/seed_spread.py``'s
 benchmarks/results/seed-spread-default-test.json) between ``<!-- table:seed-spread -->`` markers,
 the actor-role decisions (``roles-actor-validation.json``) and the token vote's pooling
 (``role-vote-{validation,test}.json``, ``scripts/role_vote.py``: pooling, dictionary roles and the re-fitted
-head) between theirs;
+head) and the role prior (``role-prior.json``, ``benchmarks/role_prior.py``) between theirs;
 everything else is left as it is. Rows in the comparison's order, values with their 95% bootstrap intervals,
 the best value of each metric column in bold, "–" for a task a run does not do. A row of the
 README table whose run is not in the comparison (e.g. the spaCy baseline when spaCy was not run)
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 from pathlib import Path
 
 from generated_file import write_or_check
@@ -150,6 +151,30 @@ def render_role_vote(by_split: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+ROLE_PRIOR = REPO / "benchmarks" / "results" / "role-prior.json"
+
+
+def render_role_prior(result: dict) -> str:
+    """Actor role accuracy with and without the role prior (benchmarks/role_prior.py): mean ± sd over the runs, per-run gains."""
+    chosen = result["chosen_weight"]
+    lines = [
+        f"| split | runs | token vote (shipped) | + role prior, weight {chosen:g} | gain, paired per run | the prior alone |",
+        "|---|---|---|---|---|---|",
+    ]
+    for split in ("validation", "test"):
+        entry = result[split]
+        runs = list(entry["runs"].values())
+        cells = []
+        for weight in ("0.0", str(float(chosen))):
+            values = [run[weight] for run in runs]
+            cells.append(f"{statistics.fmean(values):.3f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.3f}")
+        gains = ", ".join(f"{value:+.3f}" for value in entry["gain"])
+        cells.append(f"{statistics.fmean(entry['gain']):+.3f} ({gains})")
+        cells.append(f"{entry['prior_alone_accuracy']:.3f}")
+        lines.append(f"| {split} | {len(runs)} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -167,7 +192,11 @@ def main() -> int:
     updated = replace_region(updated, "roles-actor", render_roles_actor(json.loads(ROLES_ACTOR.read_text(encoding="utf-8"))))
     role_vote = {split: json.loads(path.read_text(encoding="utf-8")) for split, path in ROLE_VOTE.items() if path.is_file()}
     updated = replace_region(updated, "role-vote", render_role_vote(role_vote))
-    stale = f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name}, {ROLES_ACTOR.name} and role-vote-*.json"
+    updated = replace_region(updated, "role-prior", render_role_prior(json.loads(ROLE_PRIOR.read_text(encoding="utf-8"))))
+    stale = (
+        f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name}, {ROLES_ACTOR.name}, "
+        f"{ROLE_PRIOR.name} and role-vote-*.json"
+    )
     return write_or_check(args.readme, updated, args.check, stale)
 
 

@@ -1,0 +1,155 @@
+"""A role prior per actor from a frozen sentence encoder, weighed against the tagger's token vote.
+
+The tagger reads one sentence at a time, and many of its wrong actor roles are knowledge that a
+pre-trained sentence encoder holds ("Hezbollah" is a militia, "the Southern Transitional Council" a
+party). The prior is a logistic regression over the encoder's embeddings of an actor's mention
+sentences and of its mention surfaces (each averaged over the actor), fitted on a training split's
+gold actors; an actor's role is then ``argmax(log token vote + weight * log prior)``. Saved in the
+run as ``role_prior.json`` (`actorstance fit-role-prior RUN`); the Predictor reads it for given
+mentions. ``benchmarks/role_prior.py`` chose the encoder and the weight on the validation split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .run import read_versioned, write_versioned
+from .schema import Article
+from .sentence_embeddings import Embedder, sentence_embedder
+from .text import sentence_index, sentence_spans
+
+ROLE_PRIOR_FILE = "role_prior.json"
+_FORMAT = 1
+C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
+FLOOR = 1e-6
+"""Probabilities are floored before the log, so a role one side rules out stays reachable for the other."""
+
+
+def actor_texts(article: Article) -> dict[str, tuple[list[str], list[str]]]:
+    """Actor id -> (the sentences its mentions stand in, its mentions' surfaces), each once, in text order."""
+    spans = sentence_spans(article.text)
+    texts: dict[str, tuple[list[str], list[str]]] = {}
+    for mention in sorted(article.mentions, key=lambda m: m.start):
+        start, end = spans[sentence_index(spans, mention.start)]
+        sentences, surfaces = texts.setdefault(mention.actor, ([], []))
+        for values, text in ((sentences, article.text[start:end]), (surfaces, mention.text)):
+            if text not in values:
+                values.append(text)
+    return texts
+
+
+def actor_features(articles: Sequence[Article], embed: Embedder) -> dict[tuple[str, str], np.ndarray]:
+    """(article id, actor id) -> the mean embedding of its sentences joined to the mean embedding of its surfaces."""
+    per_actor = {(article.id, actor): texts for article in articles for actor, texts in actor_texts(article).items()}
+    unique = sorted({text for sentences, surfaces in per_actor.values() for text in sentences + surfaces})
+    vectors = dict(zip(unique, embed(unique)))
+    return {
+        key: np.concatenate([np.mean([vectors[t] for t in sentences], axis=0), np.mean([vectors[t] for t in surfaces], axis=0)])
+        for key, (sentences, surfaces) in per_actor.items()
+    }
+
+
+def combine(token_vote: np.ndarray, prior: np.ndarray, weight: float) -> np.ndarray:
+    """``token_vote * prior ** weight``, normalised (both in the label set's role order, floored at `FLOOR`)."""
+    log = np.log(np.maximum(token_vote, FLOOR)) + weight * np.log(np.maximum(prior, FLOOR))
+    combined = np.exp(log - log.max())
+    return combined / combined.sum()
+
+
+@dataclass
+class RolePrior:
+    """Logistic regression weights over an encoder's actor features; ``weight`` is the prior's in the decision."""
+
+    encoder: str
+    roles: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+    weight: float
+    fitted_on: dict = field(default_factory=dict)
+    embed: Embedder | None = field(default=None, repr=False, compare=False)
+    """The frozen encoder as a function; None: ``encoder`` is loaded on first use (a run never given mentions never loads it)."""
+
+    def embedder(self) -> Embedder:
+        if self.embed is None:
+            self.embed = sentence_embedder(self.encoder)
+        return self.embed
+
+    def probabilities(self, articles: Sequence[Article], roles: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
+        """(article id, actor id) -> the prior over ``roles`` (a role it was not fitted on gets 0)."""
+        return self.from_features(actor_features(articles, self.embedder()), roles)
+
+    def from_features(self, features: dict[tuple[str, str], np.ndarray], roles: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
+        """`probabilities` of actors whose `actor_features` are at hand."""
+        if not features:
+            return {}
+        scores = np.array(list(features.values())) @ self.coef.T + self.intercept
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        scores /= scores.sum(axis=1, keepdims=True)
+        column = {role: index for index, role in enumerate(self.roles)}
+        return {
+            key: np.array([row[column[role]] if role in column else 0.0 for role in roles]) for key, row in zip(features, scores)
+        }
+
+    def save(self, run_dir: str | Path) -> Path:
+        payload = {
+            "encoder": self.encoder, "roles": self.roles, "weight": self.weight,
+            "coef": self.coef.tolist(), "intercept": self.intercept.tolist(), "fitted_on": self.fitted_on,
+        }  # fmt: skip
+        return write_versioned(run_dir, ROLE_PRIOR_FILE, _FORMAT, payload)
+
+    @classmethod
+    def load(cls, run_dir: str | Path) -> RolePrior | None:
+        """The run's role prior, or None where it has none (the token vote alone decides)."""
+
+        def parse(data: dict) -> RolePrior:
+            roles = [str(role) for role in data["roles"]]
+            coef, intercept = np.array(data["coef"], dtype=float), np.array(data["intercept"], dtype=float)
+            if coef.ndim != 2 or coef.shape[0] != len(roles) or intercept.shape != (len(roles),):
+                raise ValueError(f"coef {coef.shape} and intercept {intercept.shape} do not fit {len(roles)} roles")
+            return cls(str(data["encoder"]), roles, coef, intercept, float(data["weight"]), dict(data.get("fitted_on") or {}))
+
+        return read_versioned(run_dir, ROLE_PRIOR_FILE, _FORMAT, parse, "role prior")
+
+
+def fit_role_prior(
+    articles: Sequence[Article], encoder: str, weight: float, embed: Embedder | None = None, fitted_on: dict | None = None
+) -> RolePrior:
+    """A prior fitted on ``articles``' gold actors (those with mentions), C chosen by 5-fold CV accuracy."""
+    embed = embed or sentence_embedder(encoder)
+    return fit_on_features(actor_features(articles, embed), articles, encoder, weight, fitted_on, embed)
+
+
+def fit_on_features(
+    features: dict[tuple[str, str], np.ndarray],
+    articles: Sequence[Article],
+    encoder: str,
+    weight: float,
+    fitted_on: dict | None = None,
+    embed: Embedder | None = None,
+) -> RolePrior:
+    """`fit_role_prior` with the actors' `actor_features` at hand (those of other articles are left out)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+
+    roles = {(article.id, actor.id): actor.role for article in articles for actor in article.actors}
+    keys = [key for key in features if roles.get(key)]
+    if len({roles[key] for key in keys}) < 2:
+        raise ValueError(f"fit_role_prior: needs actors of at least two roles, got {sorted({roles[key] for key in keys})}")
+    x, y = np.array([features[key] for key in keys]), np.array([roles[key] for key in keys])
+    folds = min(5, int(np.unique(y, return_counts=True)[1].max()))  # stratified folds need a role that fills them all
+    if folds < 2:
+        raise ValueError(f"fit_role_prior: needs a role with at least two actors to choose C, got {len(y)} actors of {len(set(y))} roles")
+    scores = {c: float(cross_val_score(LogisticRegression(C=c, max_iter=5000), x, y, cv=folds).mean()) for c in C_GRID}
+    c = max(scores, key=lambda value: (scores[value], -value))
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    coef, intercept = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # one row for the second class: as a softmax over two rows, half of it each way
+        coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+    return RolePrior(
+        encoder, [str(role) for role in model.classes_], coef, intercept, weight,
+        {**(fitted_on or {}), "actors": len(keys), "C": c, "cv_accuracy": scores}, embed,
+    )  # fmt: skip

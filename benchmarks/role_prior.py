@@ -1,0 +1,109 @@
+"""Actor roles given mentions: the token vote weighed against a role prior read from frozen sentence embeddings.
+
+    python benchmarks/role_prior.py RUN_DIR [RUN_DIR ...] [--encoder models/all-mpnet-base-v2]
+                                    [--weights 0 0.1 0.2 ...] [--output benchmarks/results/role-prior.json]
+
+Chooses the encoder's weight in `actorstance.role_prior` (the module says why a prior helps): its
+logistic regression over the frozen ``--encoder``'s embeddings of an actor's mention sentences and
+surfaces is fitted on the gold actors of the runs' training split (C by 5-fold cross-validation),
+and each actor's role becomes ``argmax(log token_vote + weight * log prior)``; then the actor
+dictionary has its word as in the shipped pipeline (``actors.dictionary_roles``). The token vote is
+each run's own (`Predictor.given_role_scores`: the re-fitted head, the geometric vote), so weight 0
+is the shipped decision. Scored with `eval.metrics.score_articles` (actor role accuracy given gold
+mentions). The weight is chosen on the validation split: highest mean accuracy over the runs, ties
+to the higher minimum, then the smaller weight; the test split is scored once, with weight 0 and the
+chosen one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from actorstance.atomic import atomic_write_text  # noqa: E402
+from actorstance.corpus import load_corpus  # noqa: E402
+from actorstance.predict_io import load_predictor  # noqa: E402
+from actorstance.role_prior import RolePrior, actor_features, fit_on_features  # noqa: E402
+from actorstance.schema import Article  # noqa: E402
+from actorstance.sentence_embeddings import Embedder, sentence_embedder  # noqa: E402
+from eval.metrics import score_articles  # noqa: E402
+
+WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0)
+
+
+def cached(embed: Embedder) -> Embedder:
+    """``embed`` remembering every text's vector, so that each run and weight re-reads the same texts for free."""
+    vectors: dict[str, np.ndarray] = {}
+
+    def embed_cached(texts: list[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in vectors]
+        if missing:
+            vectors.update(zip(missing, embed(missing)))
+        return np.array([vectors[text] for text in texts])
+
+    return embed_cached
+
+
+def role_accuracy(predictor, gold: list[Article], prior: RolePrior, weight: float) -> float:
+    """Actor role accuracy given ``gold``'s mentions, the run deciding with ``prior`` at ``weight`` (0: the token vote alone)."""
+    predictor.role_prior = dataclasses.replace(prior, weight=weight)
+    given = [article.model_copy(update={"stances": []}) for article in gold]
+    return score_articles(given, predictor.predict_actors(given, gold_mentions=True), predictor.labels)["headline"]["actor_role_accuracy"]
+
+
+def choose_weight(accuracy: dict[float, list[float]]) -> float:
+    """Highest mean over the runs; ties to the higher minimum, then the smaller weight."""
+    return max(accuracy, key=lambda w: (round(float(np.mean(accuracy[w])), 10), min(accuracy[w]), -w))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_dirs", type=Path, nargs="+")
+    parser.add_argument("--encoder", default="models/all-mpnet-base-v2", help="frozen sentence encoder (scripts/fetch_mpnet.py)")
+    parser.add_argument("--weights", type=float, nargs="+", default=list(WEIGHTS))
+    parser.add_argument("--output", type=Path, default=Path("benchmarks/results/role-prior.json"))
+    args = parser.parse_args(argv)
+    predictors = {str(run): load_predictor(run) for run in args.run_dirs}
+    first = next(iter(predictors.values()))
+    articles = load_corpus(first.config.data.paths, first.labels)
+    by_split = {split: [a for a in articles if a.split == split] for split in ("train", "validation", "test")}
+    embed = cached(sentence_embedder(args.encoder))
+    features = actor_features(articles, embed)
+    prior = fit_on_features(features, by_split["train"], args.encoder, 0.0, embed=embed)
+    roles = first.labels.roles
+    priors = prior.from_features(features, roles)
+    result: dict = {"encoder": args.encoder, "prior": prior.fitted_on}
+    for split in ("validation", "test"):
+        gold = by_split[split]
+        alone = [roles[int(priors[(a.id, actor.id)].argmax())] == actor.role for a in gold for actor in a.actors if (a.id, actor.id) in priors]
+        result[split] = {"prior_alone_accuracy": float(np.mean(alone)), "runs": {}}
+        weights = sorted({0.0, *args.weights}) if split == "validation" else sorted({0.0, result["chosen_weight"]})
+        accuracy: dict[float, list[float]] = {w: [] for w in weights}
+        for name, predictor in predictors.items():
+            per_weight = {w: role_accuracy(predictor, gold, prior, w) for w in weights}
+            result[split]["runs"][name] = {str(w): value for w, value in per_weight.items()}
+            for w, value in per_weight.items():
+                accuracy[w].append(value)
+            print(split, name, json.dumps({str(w): round(v, 4) for w, v in per_weight.items()}), flush=True)
+        result[split]["mean"] = {str(w): float(np.mean(values)) for w, values in accuracy.items()}
+        if split == "validation":
+            result["chosen_weight"] = choose_weight(accuracy)
+        chosen = result["chosen_weight"]
+        result[split]["gain"] = [a - b for a, b in zip(accuracy[chosen], accuracy[0.0])]
+    result["command"] = "python benchmarks/role_prior.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    atomic_write_text(args.output, json.dumps(result, indent=2) + "\n")
+    print(f"chosen weight {result['chosen_weight']}: validation {result['validation']['mean']}, test {result['test']['mean']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

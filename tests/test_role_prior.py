@@ -1,0 +1,144 @@
+"""The role prior (`actorstance.role_prior`) by hand: per-actor texts and features, the weighted decision,
+fitting and its file, the Predictor's use of it for given mentions, `actorstance fit-role-prior`, and the
+weight's choice in benchmarks/role_prior.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from actorstance.predictor import Predictor
+from actorstance.role_prior import ROLE_PRIOR_FILE, RolePrior, actor_features, actor_texts, combine, fit_role_prior
+from actorstance.schema import Actor, Article, Mention
+from benchmarks.role_prior import cached, choose_weight
+
+TEXT = "Hezbollah fired rockets. The group said Israel struck first. Israel denied it."
+
+
+def _article(article_id: str = "a1", roles: tuple[str, str] = ("MILITIA", "GOV")) -> Article:
+    spans = [(0, 9, "HEZ"), (25, 34, "HEZ"), (40, 46, "ISR"), (61, 67, "ISR")]
+    return Article(
+        id=article_id,
+        text=TEXT,
+        actors=[Actor(id="HEZ", name="Hezbollah", role=roles[0]), Actor(id="ISR", name="Israel", role=roles[1])],
+        mentions=[Mention(start=s, end=e, text=TEXT[s:e], actor=actor) for s, e, actor in spans],
+    )
+
+
+VECTORS = {"Hezbollah fired rockets.": [1.0, 0.0], "The group said Israel struck first.": [0.0, 1.0],
+           "Israel denied it.": [1.0, 1.0], "Hezbollah": [2.0, 0.0], "The group": [0.0, 2.0], "Israel": [3.0, 3.0]}  # fmt: skip
+
+
+def _embed(texts):
+    return np.array([VECTORS[text] for text in texts])
+
+
+def test_actor_texts_keep_each_sentence_and_surface_once_in_text_order():
+    assert actor_texts(_article()) == {
+        "HEZ": (["Hezbollah fired rockets.", "The group said Israel struck first."], ["Hezbollah", "The group"]),
+        "ISR": (["The group said Israel struck first.", "Israel denied it."], ["Israel"]),
+    }
+
+
+def test_features_join_the_mean_sentence_vector_to_the_mean_surface_vector():
+    features = actor_features([_article()], _embed)
+    assert features[("a1", "HEZ")] == pytest.approx([0.5, 0.5, 1.0, 1.0])
+    assert features[("a1", "ISR")] == pytest.approx([0.5, 1.0, 3.0, 3.0])
+
+
+def test_the_prior_overrules_the_vote_only_as_far_as_its_weight_lets_it():
+    vote, prior = np.array([0.1, 0.3, 0.6]), np.array([0.0, 0.9, 0.1])
+    assert combine(vote, prior, 0.0) == pytest.approx(vote)
+    # MILITIA against REB: log 0.3 + w log 0.9 against log 0.6 + w log 0.1, MILITIA wins once w > log 2 / log 9 = 0.315
+    assert combine(vote, prior, 0.3).argmax() == 2 and combine(vote, prior, 0.4).argmax() == 1
+    # w = 1: 0.1 * 1e-6, 0.3 * 0.9, 0.6 * 0.1 = 1e-7, 0.27, 0.06, normalised
+    assert combine(vote, prior, 1.0) == pytest.approx([1e-7 / 0.3300001, 0.27 / 0.3300001, 0.06 / 0.3300001])
+
+
+def _training_articles() -> list[Article]:
+    return [_article(f"t{index}", ("MILITIA", "GOV")) for index in range(4)]
+
+
+def test_a_fitted_prior_learns_the_roles_and_its_file_round_trips(tmp_path):
+    prior = fit_role_prior(_training_articles(), "fake-encoder", 0.4, embed=_embed, fitted_on={"split": "train"})
+    assert prior.roles == ["GOV", "MILITIA"] and prior.coef.shape == (2, 4) and prior.fitted_on["actors"] == 8
+    assert prior.fitted_on["split"] == "train" and prior.fitted_on["C"] in prior.fitted_on["cv_accuracy"]
+    probabilities = prior.probabilities([_article("new")], ["GOV", "MIL", "MILITIA"])
+    assert probabilities[("new", "HEZ")].argmax() == 2 and probabilities[("new", "ISR")].argmax() == 0
+    assert probabilities[("new", "HEZ")][1] == 0.0  # a role it was never fitted on
+    assert probabilities[("new", "HEZ")].sum() == pytest.approx(1.0)
+    prior.save(tmp_path)
+    loaded = RolePrior.load(tmp_path)
+    assert (loaded.encoder, loaded.roles, loaded.weight, loaded.fitted_on["actors"]) == ("fake-encoder", ["GOV", "MILITIA"], 0.4, 8)
+    loaded.embed = _embed
+    again = loaded.probabilities([_article("new")], ["GOV", "MIL", "MILITIA"])
+    assert again[("new", "HEZ")] == pytest.approx(probabilities[("new", "HEZ")])
+
+
+def test_missing_corrupt_and_unfittable_priors_are_named(tmp_path):
+    assert RolePrior.load(tmp_path) is None
+    (tmp_path / ROLE_PRIOR_FILE).write_text(json.dumps({"format": 1, "encoder": "x", "roles": ["A", "B"], "weight": 1,
+                                                        "coef": [[0.0, 1.0]], "intercept": [0.0, 0.0]}))  # fmt: skip
+    with pytest.raises(ValueError, match=r"role_prior.json: corrupt role prior file \(ValueError: coef \(1, 2\) and intercept \(2,\) do not fit 2 roles\)"):
+        RolePrior.load(tmp_path)
+    with pytest.raises(ValueError, match="needs actors of at least two roles, got \\['GOV'\\]"):
+        fit_role_prior([_article("t", ("GOV", "GOV"))], "fake", 0.4, embed=_embed)
+
+
+def test_given_mentions_weigh_the_prior_and_predicted_ones_do_not(run_dir, tmp_path, small_corpus):
+    copy = shutil.copytree(run_dir, tmp_path / "run")
+    predictor = Predictor.from_pretrained(copy, device="cpu")
+    predictor.config.actors.dictionary_roles = False  # the dictionary would give the UN and Hezbollah their roles back
+    article = small_corpus[0].model_copy(update={"stances": []})
+    plain = article.model_copy(update={"actors": [], "mentions": []})
+    before_given = predictor.predict_actors([article], gold_mentions=True)[0]
+    before_tagged = predictor.predict_actors([plain])[0]
+    roles = predictor.labels.roles
+    sure_mil = RolePrior("fake", roles, np.zeros((len(roles), 2)), np.array([20.0 if role == "MIL" else 0.0 for role in roles]), 1.0)
+    sure_mil.embed = lambda texts: np.ones((len(texts), 1))
+    sure_mil.save(copy)
+    loaded = Predictor.from_pretrained(copy, device="cpu")
+    assert loaded.role_prior.roles == roles and loaded.role_prior.weight == 1.0
+    predictor.role_prior = sure_mil
+    given = predictor.predict_actors([article], gold_mentions=True)[0]
+    assert {actor.role for actor in given.actors} == {"MIL"}
+    assert predictor.predict_actors([plain])[0] == before_tagged  # end to end the token vote decides alone
+    predictor.role_prior.weight = 0.0
+    assert [a.role for a in predictor.predict_actors([article], gold_mentions=True)[0].actors] == [a.role for a in before_given.actors]
+
+
+def test_fit_role_prior_command_writes_the_file_from_the_runs_training_split(run_dir, tmp_path, tiny_model_path):
+    from typer.testing import CliRunner
+
+    from actorstance.cli import app
+
+    copy = shutil.copytree(run_dir, tmp_path / "run")
+    result = CliRunner().invoke(app, ["fit-role-prior", str(copy), "--encoder", str(tiny_model_path), "--weight", "0.25"])
+    assert result.exit_code == 0, result.output
+    assert "actors of 8 articles" in result.output and "wrote" in result.output
+    prior = RolePrior.load(copy)
+    assert prior.encoder == str(tiny_model_path) and prior.weight == 0.25 and prior.fitted_on["split"] == "train"
+    refused = CliRunner().invoke(app, ["fit-role-prior", str(copy), "--encoder", str(tmp_path / "nowhere")])
+    assert refused.exit_code == 1 and "nowhere" in refused.output
+
+
+def test_the_weight_is_the_best_mean_then_the_best_worst_run_then_the_smaller():
+    assert choose_weight({0.0: [0.80, 0.80], 0.3: [0.82, 0.84], 0.5: [0.83, 0.83]}) == 0.5  # same mean, higher minimum
+    assert choose_weight({0.0: [0.80, 0.80], 0.3: [0.83, 0.83], 0.5: [0.83, 0.83]}) == 0.3  # all tied: the smaller
+    assert choose_weight({0.0: [0.90, 0.70], 0.3: [0.79, 0.79]}) == 0.0
+
+
+def test_the_cached_embedder_reads_each_text_once():
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return _embed(texts)
+
+    embed_once = cached(embed)
+    assert embed_once(["Israel", "Hezbollah", "Israel"]) == pytest.approx(np.array([[3.0, 3.0], [2.0, 0.0], [3.0, 3.0]]))
+    assert embed_once(["Hezbollah", "The group"])[1] == pytest.approx([0.0, 2.0])
+    assert calls == [["Israel", "Hezbollah"], ["The group"]]

@@ -5,7 +5,7 @@
 
 Chooses the encoder's weight in `actorstance.role_prior` (the module says why a prior helps): its
 logistic regression over the frozen ``--encoder``'s embeddings of an actor's mention sentences and
-surfaces is fitted on the gold actors of the runs' training split (C by 5-fold cross-validation),
+surfaces is fitted on the gold actors of the runs' training split as `actorstance fit-role-prior` fits it,
 and each actor's role becomes ``argmax(log token_vote + weight * log prior)``; then the actor
 dictionary has its word as in the shipped pipeline (``actors.dictionary_roles``). The token vote is
 each run's own (`Predictor.given_role_scores`: the re-fitted head, the geometric vote), so weight 0
@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:
 from actorstance.atomic import atomic_write_text  # noqa: E402
 from actorstance.corpus import load_corpus  # noqa: E402
 from actorstance.predict_io import load_predictor  # noqa: E402
-from actorstance.role_prior import RolePrior, actor_features, fit_on_features  # noqa: E402
+from actorstance.role_prior import RolePrior, actor_features, fit_role_prior  # noqa: E402
 from actorstance.schema import Article  # noqa: E402
 from actorstance.sentence_embeddings import Embedder, sentence_embedder  # noqa: E402
 from eval.metrics import score_articles  # noqa: E402
@@ -77,10 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_corpus(first.config.data.paths, first.labels)
     by_split = {split: [a for a in articles if a.split == split] for split in ("train", "validation", "test")}
     embed = cached(sentence_embedder(args.encoder))
-    features = actor_features(articles, embed)
-    prior = fit_on_features(features, by_split["train"], args.encoder, 0.0, embed=embed)
+    prior = fit_role_prior(by_split["train"], args.encoder, 0.0, embed=embed)  # as `actorstance fit-role-prior` fits it
     roles = first.labels.roles
-    priors = prior.from_features(features, roles)
+    priors = prior.from_features(actor_features(articles, embed), roles)
     result: dict = {"encoder": args.encoder, "prior": prior.fitted_on}
     for split in ("validation", "test"):
         gold = by_split[split]

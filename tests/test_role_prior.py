@@ -142,3 +142,17 @@ def test_the_cached_embedder_reads_each_text_once():
     assert embed_once(["Israel", "Hezbollah", "Israel"]) == pytest.approx(np.array([[3.0, 3.0], [2.0, 0.0], [3.0, 3.0]]))
     assert embed_once(["Hezbollah", "The group"])[1] == pytest.approx([0.0, 2.0])
     assert calls == [["Israel", "Hezbollah"], ["The group"]]
+
+
+def test_c_is_the_smallest_within_one_standard_error_of_the_best(monkeypatch):
+    import sklearn.model_selection
+
+    def scores(values):
+        by_c = dict(zip((1.0, 3.0, 10.0, 30.0, 100.0), values))
+        monkeypatch.setattr(sklearn.model_selection, "cross_val_score", lambda model, x, y, cv: np.array([by_c[model.C]]))
+        return fit_role_prior(_training_articles(), "fake", 0.4, embed=_embed).fitted_on["C"]
+
+    # 8 actors, best 0.875: one standard error is sqrt(0.875 * 0.125 / 8) = 0.117, so 0.758 is close enough
+    assert scores([0.5, 0.8, 0.85, 0.87, 0.875]) == 3.0
+    assert scores([0.5, 0.75, 0.85, 0.87, 0.875]) == 10.0
+    assert scores([0.5, 0.6, 0.7, 0.9, 1.0]) == 100.0  # a perfect best has no error to spare

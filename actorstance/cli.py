@@ -525,8 +525,8 @@ def fit_role_prior_command(
         str, typer.Option("--encoder", help="frozen sentence encoder: a folder (scripts/fetch_mpnet.py), Hub name or package:MODULE")
     ] = "models/all-mpnet-base-v2",
     weight: Annotated[
-        float, typer.Option("--weight", min=0.0, help="the prior's weight against the token vote (0.4: chosen on validation, benchmarks/role_prior.py)")
-    ] = 0.4,
+        float, typer.Option("--weight", min=0.0, help="the prior's weight against the token vote (0.75: chosen on validation, benchmarks/role_prior.py)")
+    ] = 0.75,
     data: TrainingDataOption = None,
     split: TrainingSplitOption = "train",
 ) -> None:

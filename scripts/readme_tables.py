@@ -23,6 +23,7 @@ import statistics
 from pathlib import Path
 
 from generated_file import write_or_check
+from seed_spread import spread
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,10 +165,8 @@ def render_role_prior(result: dict) -> str:
     for split in ("validation", "test"):
         entry = result[split]
         runs = list(entry["runs"].values())
-        cells = []
-        for weight in ("0.0", str(float(chosen))):
-            values = [run[weight] for run in runs]
-            cells.append(f"{statistics.fmean(values):.3f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.3f}")
+        summary = spread({index: {"vote": run["0.0"], "prior": run[str(float(chosen))]} for index, run in enumerate(runs)})
+        cells = [f"{summary[key]['mean']:.3f} ± {summary[key]['sd']:.3f}" for key in ("vote", "prior")]
         gains = ", ".join(f"{value:+.3f}" for value in entry["gain"])
         cells.append(f"{statistics.fmean(entry['gain']):+.3f} ({gains})")
         cells.append(f"{entry['prior_alone_accuracy']:.3f}")

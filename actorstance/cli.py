@@ -529,8 +529,13 @@ def fit_role_prior_command(
     ] = 0.75,
     data: TrainingDataOption = None,
     split: TrainingSplitOption = "train",
+    end_to_end_weight: Annotated[
+        float,
+        typer.Option("--end-to-end-weight", min=0.0, help="its weight for the actors the tagger finds (0.4: chosen on validation, benchmarks/role_prior.py)"),
+    ] = 0.4,
+    given_only: Annotated[bool, typer.Option("--given-only", help="weigh it for given mentions only; predicted actors keep the grouping's roles")] = False,
 ) -> None:
-    """Fit a role prior from a frozen sentence encoder on gold actors and write role_prior.json (given mentions' roles)."""
+    """Fit a role prior from a frozen sentence encoder on gold actors and write role_prior.json."""
     from .role_prior import fit_role_prior
 
     predictor = _load(run_dir, None, "torch")
@@ -538,7 +543,8 @@ def fit_role_prior_command(
         _fail(f"{run_dir} has no token-vote roles for a prior to weigh against", 1)
     paths, articles = _run_gold_articles(predictor, data, split)
     try:
-        prior = fit_role_prior(articles, encoder, weight, fitted_on={"data": [str(path) for path in paths], "split": split})
+        fitted_on = {"data": [str(path) for path in paths], "split": split}
+        prior = fit_role_prior(articles, encoder, weight, fitted_on=fitted_on, end_to_end_weight=None if given_only else end_to_end_weight)
     except (ValueError, OSError) as error:
         _fail(str(error), 1)
     path = prior.save(run_dir)

@@ -350,16 +350,19 @@ class Predictor:
         tag = "roles" in self.models and not (by_actor and gold_mentions)
         words = self._tag_words(texts, batch_size, self._role_output(gold_mentions)) if tag else [[] for _ in texts]
         prior = self._role_priors(articles) if gold_mentions and not by_actor else {}
+        prior_weight = self.role_prior.weight if prior else 0.0
         results = []
         for article, document_words in zip(articles, words):
             if gold_mentions:
                 mentions = [m.model_copy(update={"score": None}) for m in article.mentions]
-                actors = self._given_actors(article) if by_actor else self._roles_for_given(article, document_words, prior)
+                actors = self._given_actors(article) if by_actor else self._roles_for_given(article, document_words, prior, prior_weight)
             else:
                 mentions, actors = self._group(article, self._decode(article.text, document_words))
             results.append(Article(id=article.id, text=article.text, actors=actors, mentions=mentions, meta=article.meta))
         if by_actor:
             self._add_actor_roles(results, batch_size)
+        elif not gold_mentions and self.role_prior is not None and self.role_prior.end_to_end_weight is not None:
+            self._weigh_role_prior(results, words, self.role_prior.end_to_end_weight)
         options = self.config.actors
         if "roles" in self.models and self.labels.dictionary_roles and options.dictionary and options.dictionary_roles:
             for article in results:
@@ -544,8 +547,20 @@ class Predictor:
             return {}
         return self.role_prior.probabilities(articles, self.labels.roles)
 
+    def _weigh_role_prior(self, results: list[Article], words: list[list[_Word]], weight: float) -> None:
+        """End to end: each predicted actor's role decided as a given actor's is (its mentions' token vote
+        weighed against the role prior at ``weight``), in place; the grouping, codes and names stay as they are."""
+        priors = self._role_priors(results)
+        for article, document_words in zip(results, words):
+            decided = {actor.id: actor for actor in self._roles_for_given(article, document_words, priors, weight)}
+            article.actors = [
+                actor.model_copy(update={field: getattr(decided[actor.id], field) for field in ("role", "other_roles", "score")})
+                if actor.id in decided else actor
+                for actor in article.actors
+            ]  # fmt: skip
+
     def _roles_for_given(
-        self, article: Article, words: list[_Word], priors: dict[tuple[str, str], np.ndarray] | None = None
+        self, article: Article, words: list[_Word], priors: dict[tuple[str, str], np.ndarray] | None = None, prior_weight: float = 0.0
     ) -> list[Actor]:
         """Predicted roles; without a role head the actors' own, which `predict` leaves unset (no role is
         invented, so a stance-only run never returns one as if predicted)."""
@@ -555,7 +570,7 @@ class Predictor:
         actors = []
         for actor_id, share in self._pooled_role_scores(article, words).items():
             if priors and (article.id, actor_id) in priors:
-                share = combine_role_prior(share, priors[(article.id, actor_id)], self.role_prior.weight)
+                share = combine_role_prior(share, priors[(article.id, actor_id)], prior_weight)
             name = known[actor_id].name if actor_id in known else actor_id
             if self.labels.role_groups:
                 best, further = self._grouped_roles(share)

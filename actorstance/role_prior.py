@@ -6,7 +6,8 @@ party). The prior is a logistic regression over the encoder's embeddings of an a
 sentences and of its mention surfaces (each averaged over the actor), fitted on a training split's
 gold actors; an actor's role is then ``argmax(log token vote + weight * log prior)``. Saved in the
 run as ``role_prior.json`` (`actorstance fit-role-prior RUN`); the Predictor reads it for given
-mentions. ``benchmarks/role_prior.py`` chose the encoder and the weight on the validation split.
+mentions and, at a weight of their own, for the actors the tagger and the grouping predict.
+``benchmarks/role_prior.py`` chose the encoder and both weights on the validation split.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class RolePrior:
     intercept: np.ndarray
     weight: float
     fitted_on: dict = field(default_factory=dict)
+    end_to_end_weight: float | None = None
+    """The prior's weight for the actors the tagger and grouping predict (their vote is the joint head's);
+    None: given mentions only."""
     embed: Embedder | None = field(default=None, repr=False, compare=False)
     """The frozen encoder as a function; None: ``encoder`` is loaded on first use (a run never given mentions never loads it)."""
 
@@ -99,6 +103,7 @@ class RolePrior:
         payload = {
             "encoder": self.encoder, "roles": self.roles, "weight": self.weight,
             "coef": self.coef.tolist(), "intercept": self.intercept.tolist(), "fitted_on": self.fitted_on,
+            "end_to_end_weight": self.end_to_end_weight,
         }  # fmt: skip
         return write_versioned(run_dir, ROLE_PRIOR_FILE, _FORMAT, payload)
 
@@ -111,13 +116,17 @@ class RolePrior:
             coef, intercept = np.array(data["coef"], dtype=float), np.array(data["intercept"], dtype=float)
             if coef.ndim != 2 or coef.shape[0] != len(roles) or intercept.shape != (len(roles),):
                 raise ValueError(f"coef {coef.shape} and intercept {intercept.shape} do not fit {len(roles)} roles")
-            return cls(str(data["encoder"]), roles, coef, intercept, float(data["weight"]), dict(data.get("fitted_on") or {}))
+            return cls(
+                str(data["encoder"]), roles, coef, intercept, float(data["weight"]), dict(data.get("fitted_on") or {}),
+                None if data.get("end_to_end_weight") is None else float(data["end_to_end_weight"]),
+            )  # fmt: skip
 
         return read_versioned(run_dir, ROLE_PRIOR_FILE, _FORMAT, parse, "role prior")
 
 
 def fit_role_prior(
-    articles: Sequence[Article], encoder: str, weight: float, embed: Embedder | None = None, fitted_on: dict | None = None
+    articles: Sequence[Article], encoder: str, weight: float, embed: Embedder | None = None, fitted_on: dict | None = None,
+    end_to_end_weight: float | None = None,
 ) -> RolePrior:
     """A prior fitted on ``articles``' gold actors (those with mentions). C is the smallest of `C_GRID` whose
     5-fold CV accuracy is within one standard error of the best: the near-ties of weak regularisation
@@ -145,5 +154,5 @@ def fit_role_prior(
         coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
     return RolePrior(
         encoder, [str(role) for role in model.classes_], coef, intercept, weight,
-        {**(fitted_on or {}), "actors": len(keys), "C": c, "cv_accuracy": scores}, embed,
+        {**(fitted_on or {}), "actors": len(keys), "C": c, "cv_accuracy": scores}, end_to_end_weight=end_to_end_weight, embed=embed,
     )  # fmt: skip

@@ -174,6 +174,27 @@ def render_role_prior(result: dict) -> str:
     return "\n".join(lines)
 
 
+def render_role_prior_end_to_end(result: dict) -> str:
+    """End-to-end strict mention F1 and aligned actors' role accuracy without and with the role prior at its
+    end-to-end weight (benchmarks/role_prior.py): mean ± sd over the runs, per-run gains in strict mention F1."""
+    chosen = result["chosen_end_to_end_weight"]
+    if chosen is None:
+        return "The prior did not raise strict mention F1 on validation at any weight: end to end it is not used."
+    measures = {"mention_strict_f1": "strict mention F1", "actor_role_accuracy_aligned": "role accuracy of found actors"}
+    header = [f"{label}: grouping's roles (shipped) | {label}: + role prior, weight {chosen:g}" for label in measures.values()]
+    lines = [f"| split | runs | {' | '.join(header)} | strict mention F1 gain, paired per run |", "|---|---|---|---|---|---|---|"]
+    for split in ("validation", "test"):
+        runs = list(result[split]["end_to_end"]["runs"].values())
+        cells = []
+        for measure in measures:
+            summary = spread({index: {"shipped": run["None"][measure], "prior": run[str(float(chosen))][measure]} for index, run in enumerate(runs)})
+            cells += [f"{summary[key]['mean']:.3f} ± {summary[key]['sd']:.3f}" for key in ("shipped", "prior")]
+        gains = result[split]["end_to_end"]["strict_f1_gain"]
+        cells.append(f"{statistics.fmean(gains):+.3f} ({', '.join(f'{value:+.3f}' for value in gains)})")
+        lines.append(f"| {split} | {len(runs)} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -191,7 +212,9 @@ def main() -> int:
     updated = replace_region(updated, "roles-actor", render_roles_actor(json.loads(ROLES_ACTOR.read_text(encoding="utf-8"))))
     role_vote = {split: json.loads(path.read_text(encoding="utf-8")) for split, path in ROLE_VOTE.items() if path.is_file()}
     updated = replace_region(updated, "role-vote", render_role_vote(role_vote))
-    updated = replace_region(updated, "role-prior", render_role_prior(json.loads(ROLE_PRIOR.read_text(encoding="utf-8"))))
+    role_prior = json.loads(ROLE_PRIOR.read_text(encoding="utf-8"))
+    updated = replace_region(updated, "role-prior", render_role_prior(role_prior))
+    updated = replace_region(updated, "role-prior-end-to-end", render_role_prior_end_to_end(role_prior))
     stale = (
         f"{args.readme}: the result tables differ from {args.comparison}, {SEED_SPREAD.name}, {ROLES_ACTOR.name}, "
         f"{ROLE_PRIOR.name} and role-vote-*.json"

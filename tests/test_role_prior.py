@@ -13,7 +13,7 @@ import pytest
 from actorstance.predictor import Predictor
 from actorstance.role_prior import ROLE_PRIOR_FILE, RolePrior, actor_features, actor_texts, combine, fit_role_prior
 from actorstance.schema import Actor, Article, Mention
-from benchmarks.role_prior import cached, choose_weight
+from benchmarks.role_prior import cached, choose_weight, end_to_end_scores
 
 TEXT = "Hezbollah fired rockets. The group said Israel struck first. Israel denied it."
 
@@ -73,6 +73,7 @@ def test_a_fitted_prior_learns_the_roles_and_its_file_round_trips(tmp_path):
     prior.save(tmp_path)
     loaded = RolePrior.load(tmp_path)
     assert (loaded.encoder, loaded.roles, loaded.weight, loaded.fitted_on["actors"]) == ("fake-encoder", ["GOV", "MILITIA"], 0.4, 8)
+    assert loaded.end_to_end_weight is None  # given mentions only unless asked (a file from before the field reads the same)
     loaded.embed = _embed
     again = loaded.probabilities([_article("new")], ["GOV", "MIL", "MILITIA"])
     assert again[("new", "HEZ")] == pytest.approx(probabilities[("new", "HEZ")])
@@ -88,7 +89,14 @@ def test_missing_corrupt_and_unfittable_priors_are_named(tmp_path):
         fit_role_prior([_article("t", ("GOV", "GOV"))], "fake", 0.4, embed=_embed)
 
 
-def test_given_mentions_weigh_the_prior_and_predicted_ones_do_not(run_dir, tmp_path, small_corpus):
+def _sure_prior(roles: list[str], role: str) -> RolePrior:
+    """A prior certain of ``role`` for every actor, at weight 1."""
+    prior = RolePrior("fake", roles, np.zeros((len(roles), 2)), np.array([20.0 if r == role else 0.0 for r in roles]), 1.0)
+    prior.embed = lambda texts: np.ones((len(texts), 1))
+    return prior
+
+
+def test_given_mentions_weigh_the_prior_and_predicted_ones_only_when_the_file_says_so(run_dir, tmp_path, small_corpus):
     copy = shutil.copytree(run_dir, tmp_path / "run")
     predictor = Predictor.from_pretrained(copy, device="cpu")
     predictor.config.actors.dictionary_roles = False  # the dictionary would give the UN and Hezbollah their roles back
@@ -97,15 +105,21 @@ def test_given_mentions_weigh_the_prior_and_predicted_ones_do_not(run_dir, tmp_p
     before_given = predictor.predict_actors([article], gold_mentions=True)[0]
     before_tagged = predictor.predict_actors([plain])[0]
     roles = predictor.labels.roles
-    sure_mil = RolePrior("fake", roles, np.zeros((len(roles), 2)), np.array([20.0 if role == "MIL" else 0.0 for role in roles]), 1.0)
-    sure_mil.embed = lambda texts: np.ones((len(texts), 1))
+    sure_mil = _sure_prior(roles, "MIL")
     sure_mil.save(copy)
     loaded = Predictor.from_pretrained(copy, device="cpu")
     assert loaded.role_prior.roles == roles and loaded.role_prior.weight == 1.0
     predictor.role_prior = sure_mil
     given = predictor.predict_actors([article], gold_mentions=True)[0]
     assert {actor.role for actor in given.actors} == {"MIL"}
-    assert predictor.predict_actors([plain])[0] == before_tagged  # end to end the token vote decides alone
+    assert predictor.predict_actors([plain])[0] == before_tagged  # end to end the grouping's role stands
+    predictor.role_prior.end_to_end_weight = 1.0
+    tagged = predictor.predict_actors([plain])[0]
+    assert {actor.role for actor in tagged.actors} == {"MIL"}  # end to end too, when the file says so
+    # the grouping, codes and names are the tagger's: only roles and their scores change
+    assert tagged.mentions == before_tagged.mentions
+    assert [(a.id, a.name, a.code) for a in tagged.actors] == [(a.id, a.name, a.code) for a in before_tagged.actors]
+    predictor.role_prior.end_to_end_weight = None
     predictor.role_prior.weight = 0.0
     assert [a.role for a in predictor.predict_actors([article], gold_mentions=True)[0].actors] == [a.role for a in before_given.actors]
 
@@ -121,6 +135,10 @@ def test_fit_role_prior_command_writes_the_file_from_the_runs_training_split(run
     assert "actors of 8 articles" in result.output and "wrote" in result.output
     prior = RolePrior.load(copy)
     assert prior.encoder == str(tiny_model_path) and prior.weight == 0.25 and prior.fitted_on["split"] == "train"
+    assert prior.end_to_end_weight == 0.4  # the weight chosen on validation for predicted actors
+    given_only = CliRunner().invoke(app, ["fit-role-prior", str(copy), "--encoder", str(tiny_model_path), "--given-only"])
+    assert given_only.exit_code == 0, given_only.output
+    assert RolePrior.load(copy).end_to_end_weight is None and RolePrior.load(copy).weight == 0.75
     refused = CliRunner().invoke(app, ["fit-role-prior", str(copy), "--encoder", str(tmp_path / "nowhere")])
     assert refused.exit_code == 1 and "nowhere" in refused.output
 
@@ -156,3 +174,22 @@ def test_c_is_the_smallest_within_one_standard_error_of_the_best(monkeypatch):
     assert scores([0.5, 0.8, 0.85, 0.87, 0.875]) == 3.0
     assert scores([0.5, 0.75, 0.85, 0.87, 0.875]) == 10.0
     assert scores([0.5, 0.6, 0.7, 0.9, 1.0]) == 100.0  # a perfect best has no error to spare
+
+
+def test_the_benchmarks_end_to_end_scores_are_the_shipped_ones_without_a_weight(run_dir, small_corpus):
+    from eval.metrics import score_articles
+
+    predictor = Predictor.from_pretrained(run_dir, device="cpu")
+    predictor.config.actors.dictionary_roles = False
+    gold = [article.model_copy(update={"stances": []}) for article in small_corpus[:2]]
+    texts = [article.model_copy(update={"actors": [], "mentions": []}) for article in gold]
+    shipped = score_articles(gold, predictor.predict_actors(texts), predictor.labels)
+    sure_mil = _sure_prior(predictor.labels.roles, "MIL")
+    assert end_to_end_scores(predictor, gold, sure_mil, None) == {
+        "mention_strict_f1": shipped["headline"]["mention_strict_f1"], "actor_role_accuracy_aligned": shipped["actors"]["role_accuracy_aligned"]
+    }  # fmt: skip
+    scores = end_to_end_scores(predictor, gold, sure_mil, 1.0)
+    predicted = predictor.predict_actors(texts)  # the predictor keeps the prior it was last scored with
+    assert predicted[0].actors and {actor.role for articles in predicted for actor in articles.actors} == {"MIL"}
+    weighed = score_articles(gold, predicted, predictor.labels)
+    assert scores == {"mention_strict_f1": weighed["headline"]["mention_strict_f1"], "actor_role_accuracy_aligned": weighed["actors"]["role_accuracy_aligned"]}

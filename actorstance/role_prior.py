@@ -76,11 +76,21 @@ class RolePrior:
     """The prior's weight for the actors the tagger and grouping predict (their vote is the joint head's);
     None: given mentions only."""
     embed: Embedder | None = field(default=None, repr=False, compare=False)
-    """The frozen encoder as a function; None: ``encoder`` is loaded on first use (a run never given mentions never loads it)."""
+    """The frozen encoder as a function; None: ``encoder`` is loaded on first use (a run never asked for roles never loads it)."""
+    source: Path | None = field(default=None, repr=False, compare=False)
+    """The file it was loaded from, for error messages."""
 
     def embedder(self) -> Embedder:
         if self.embed is None:
-            self.embed = sentence_embedder(self.encoder)
+            try:
+                self.embed = sentence_embedder(self.encoder)
+            except (OSError, ValueError) as error:
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                raise ValueError(
+                    f"{self.source or ROLE_PRIOR_FILE}: cannot load the role prior's encoder {self.encoder!r} ({reason}); "
+                    "a relative folder is read from the working directory: run from where it was fitted, fetch it "
+                    "(scripts/fetch_mpnet.py), or refit the prior with --encoder"
+                ) from None
         return self.embed
 
     def probabilities(self, articles: Sequence[Article], roles: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
@@ -119,6 +129,7 @@ class RolePrior:
             return cls(
                 str(data["encoder"]), roles, coef, intercept, float(data["weight"]), dict(data.get("fitted_on") or {}),
                 None if data.get("end_to_end_weight") is None else float(data["end_to_end_weight"]),
+                source=Path(run_dir) / ROLE_PRIOR_FILE,
             )  # fmt: skip
 
         return read_versioned(run_dir, ROLE_PRIOR_FILE, _FORMAT, parse, "role prior")

@@ -193,3 +193,16 @@ def test_the_benchmarks_end_to_end_scores_are_the_shipped_ones_without_a_weight(
     assert predicted[0].actors and {actor.role for articles in predicted for actor in articles.actors} == {"MIL"}
     weighed = score_articles(gold, predicted, predictor.labels)
     assert scores == {"mention_strict_f1": weighed["headline"]["mention_strict_f1"], "actor_role_accuracy_aligned": weighed["actors"]["role_accuracy_aligned"]}
+
+
+def test_an_encoder_that_cannot_be_loaded_is_named_with_the_file_and_the_fix(tmp_path, monkeypatch):
+    prior = _sure_prior(["GOV", "MIL"], "MIL")
+    prior.encoder, prior.embed = "models/not-fetched", None
+    prior.save(tmp_path)
+    loaded = RolePrior.load(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the relative folder is not there
+    with pytest.raises(ValueError) as error:
+        loaded.probabilities([_article()], ["GOV", "MIL"])
+    message = str(error.value)
+    assert message.startswith(f"{tmp_path / ROLE_PRIOR_FILE}: cannot load the role prior's encoder 'models/not-fetched' (")
+    assert "scripts/fetch_mpnet.py" in message and "--encoder" in message

@@ -16,6 +16,7 @@ from rich.table import Table
 from .corpus import FORMATS, CorpusError, CorpusIssue, check_article, check_corpus, read_articles, write_articles
 from .corpus.stats import corpus_stats
 from .labels import LabelSchema
+from .role_prior import END_TO_END_WEIGHT, GIVEN_WEIGHT
 from .schema import Article
 from .limits import (
     BATCH_SIZE,
@@ -525,14 +526,14 @@ def fit_role_prior_command(
         str, typer.Option("--encoder", help="frozen sentence encoder: a folder (scripts/fetch_mpnet.py), Hub name or package:MODULE")
     ] = "models/all-mpnet-base-v2",
     weight: Annotated[
-        float, typer.Option("--weight", min=0.0, help="the prior's weight against the token vote (0.75: chosen on validation, benchmarks/role_prior.py)")
-    ] = 0.75,
+        float, typer.Option("--weight", min=0.0, help="the prior's weight against the token vote (chosen on validation, benchmarks/role_prior.py)")
+    ] = GIVEN_WEIGHT,
     data: TrainingDataOption = None,
     split: TrainingSplitOption = "train",
     end_to_end_weight: Annotated[
         float,
-        typer.Option("--end-to-end-weight", min=0.0, help="its weight for the actors the tagger finds (0.4: chosen on validation, benchmarks/role_prior.py)"),
-    ] = 0.4,
+        typer.Option("--end-to-end-weight", min=0.0, help="its weight for the actors the tagger finds (chosen on validation, benchmarks/role_prior.py)"),
+    ] = END_TO_END_WEIGHT,
     given_only: Annotated[bool, typer.Option("--given-only", help="weigh it for given mentions only; predicted actors keep the grouping's roles")] = False,
 ) -> None:
     """Fit a role prior from a frozen sentence encoder on gold actors and write role_prior.json."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationErro
 
 from .labels import LabelSchema
 from .options import RoleOptions, SplitOptions, StanceOptions
+from .role_prior import END_TO_END_WEIGHT, GIVEN_WEIGHT
 
 __all__ = ["ConfigError", "RunConfig", "load_config", "apply_overrides", "resolve_model_name"]
 
@@ -78,6 +79,20 @@ class ModelConfig(_Section):
     )
 
 
+class RolePriorConfig(_Section):
+    """A role prior fitted on the training split after training (`actorstance.role_prior`), kept in the run as role_prior.json."""
+
+    encoder: str = Field(
+        description="frozen sentence encoder: a folder (scripts/fetch_mpnet.py: models/all-mpnet-base-v2, the one the weights were "
+        "chosen with), a Hub name or package:MODULE"
+    )
+    weight: float = Field(default=GIVEN_WEIGHT, ge=0, description="its weight against the token vote of given mentions")
+    end_to_end_weight: float | None = Field(
+        default=END_TO_END_WEIGHT, ge=0,
+        description="its weight for the actors the tagger and grouping find; null: given mentions only",
+    )
+
+
 class RolesConfig(_Section):
     max_length: int = Field(
         default=RoleOptions.max_length, ge=16, description="tokens per tagger input; longer sentences become overlapping windows"
@@ -133,16 +148,24 @@ class RolesConfig(_Section):
         "actor'); false, or a run without that head, reads given mentions' roles off the joint head",
     )
 
+    prior: RolePriorConfig | None = Field(
+        default=None,
+        description="fit a role prior from a frozen sentence encoder after training (token_vote only; README 'Roles decided "
+        "per actor'); null: none, or fit one later with actorstance fit-role-prior",
+    )
+
     @model_validator(mode="after")
     def _stride_below_length(self) -> RolesConfig:
         if self.stride >= self.max_length // 2:
             raise ValueError(f"stride ({self.stride}) must be below half of max_length ({self.max_length})")
         if not self.tagger and self.decision != "actor":
             raise ValueError("tagger: false needs decision: actor (token_vote reads roles off the tagger)")
+        if self.prior is not None and self.decision != "token_vote":
+            raise ValueError("prior needs decision: token_vote (the prior is weighed against the token vote)")
         return self
 
     def options(self) -> RoleOptions:
-        return RoleOptions(**self.model_dump())
+        return RoleOptions(**self.model_dump(exclude={"prior"}))
 
 
 class StanceConfig(_Section):

@@ -25,6 +25,9 @@ from .sentence_embeddings import Embedder, sentence_embedder
 from .text import sentence_index, sentence_spans
 
 ROLE_PRIOR_FILE = "role_prior.json"
+GIVEN_WEIGHT = 0.75
+END_TO_END_WEIGHT = 0.4
+"""The weights chosen on validation by ``benchmarks/role_prior.py`` with all-mpnet-base-v2 (README, "Roles decided per actor")."""
 _FORMAT = 1
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 FLOOR = 1e-6

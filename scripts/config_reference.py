@@ -68,6 +68,16 @@ def _constraints(field) -> str:
     return f" ({', '.join(found)})" if found else ""
 
 
+def _optional_section(annotation) -> type[BaseModel] | None:
+    """``Section`` of a ``Section | None`` field, else None."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    members = [item for item in typing.get_args(annotation) if item is not type(None)]
+    if len(members) == 1 and isinstance(members[0], type) and issubclass(members[0], BaseModel):
+        return members[0]
+    return None
+
+
 def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str, str]]:
     rows = []
     for name, field in model.model_fields.items():
@@ -76,6 +86,11 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str,
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             rows.append((key, "section", "", field.description or ""))
             rows.extend(_rows(annotation, f"{key}."))
+            continue
+        section = _optional_section(annotation)
+        if section is not None:  # a section that is off (null) unless given
+            rows.append((key, "section \\| null", _default(field), field.description or ""))
+            rows.extend(_rows(section, f"{key}."))
             continue
         rows.append((key, _type_name(annotation) + _constraints(field), _default(field), field.description or ""))
     return rows

@@ -206,3 +206,35 @@ def test_an_encoder_that_cannot_be_loaded_is_named_with_the_file_and_the_fix(tmp
     message = str(error.value)
     assert message.startswith(f"{tmp_path / ROLE_PRIOR_FILE}: cannot load the role prior's encoder 'models/not-fetched' (")
     assert "scripts/fetch_mpnet.py" in message and "--encoder" in message
+
+
+def test_training_with_roles_prior_fits_it_on_the_training_split_and_the_run_uses_it(small_corpus_file, tiny_model_path, tmp_path):
+    from train import train
+
+    from .tiny_run import tiny_config
+
+    config = tiny_config(small_corpus_file, tiny_model_path, tmp_path, f"roles.prior.encoder={tiny_model_path}", "roles.prior.weight=0.5")
+    run = train(config)
+    prior = RolePrior.load(run)
+    assert (prior.encoder, prior.weight, prior.end_to_end_weight) == (tiny_model_path, 0.5, 0.4)  # the end-to-end default
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["role_prior"]["split"] == "train" and metrics["role_prior"]["actors"] == prior.fitted_on["actors"] > 0
+    assert Predictor.from_pretrained(run, device="cpu").role_prior.coef.shape == prior.coef.shape
+
+
+def test_a_roles_prior_whose_encoder_cannot_be_loaded_fails_before_training(small_corpus_file, tiny_model_path, tmp_path):
+    from train import train
+
+    from .tiny_run import tiny_config
+
+    config = tiny_config(small_corpus_file, tiny_model_path, tmp_path, f"roles.prior.encoder={tmp_path / 'not-fetched'}")
+    with pytest.raises(ValueError, match=r"roles.prior.encoder '.*not-fetched' cannot be loaded"):
+        train(config)
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_roles_prior_needs_the_token_vote():
+    from actorstance.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="prior needs decision: token_vote"):
+        load_config("configs/roles-actor.yaml", ["roles.prior.encoder=models/all-mpnet-base-v2"])

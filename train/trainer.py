@@ -45,6 +45,7 @@ from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.linking import LINKER_FILE, MentionLinker
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
+from actorstance.role_prior import RolePrior, fit_role_prior
 from actorstance.run import RunDirError, check_run_dir, model_dirs
 from actorstance.schema import Article
 from actorstance.scores import balanced_class_weights, label_scores, tag_scores
@@ -456,6 +457,7 @@ def train(
     work_dir = run_dir.parent / f".{run_dir.name}.work"
     if run_dir.exists() and not overwrite:
         raise FileExistsError(f"{run_dir} exists; pass --overwrite to replace it")
+    prior_encoder = _role_prior_encoder(config)  # loaded now: a missing encoder fails before training, not after
     if work_dir.exists() and not resume:
         shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -524,6 +526,7 @@ def train(
     roles = config.roles
     if "roles" in config.tasks and roles.tagger and roles.decision == "token_vote" and roles.given_role_head:
         _fit_given_roles(config, labels, trained, tokenizer, splits["train"], summary)
+    role_prior = _fit_role_prior(config, prior_encoder, splits["train"], summary) if prior_encoder is not None else None
     decision = None
     if "stance" in config.tasks and splits["validation"]:
         decision = _fit_decision(config, labels, trained, tokenizer, aliases, splits["validation"], summary)
@@ -544,6 +547,8 @@ def train(
             role_threshold.save(staging)
         if linker is not None:
             linker.save(staging)
+        if role_prior is not None:
+            role_prior.save(staging)
         atomic_write_text(staging / "metrics.json", json.dumps(summary, indent=2))
         if (work_dir / "tensorboard").is_dir():
             shutil.copytree(work_dir / "tensorboard", staging / "tensorboard")
@@ -568,6 +573,30 @@ def _fit_linker(config: RunConfig, train_articles: list[Article], aliases: dict[
     linker.fitted_on.update({"data": list(config.data.paths), "split": "train"})
     summary["linker"] = linker.fitted_on
     return linker
+
+
+def _role_prior_encoder(config: RunConfig):
+    """The frozen sentence encoder of ``roles.prior`` (`sentence_embeddings.sentence_embedder`), or None without one."""
+    if config.roles.prior is None or "roles" not in config.tasks:
+        return None
+    from actorstance.sentence_embeddings import sentence_embedder
+
+    try:
+        return sentence_embedder(config.roles.prior.encoder)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"roles.prior.encoder {config.roles.prior.encoder!r} cannot be loaded: {error}") from None
+
+
+def _fit_role_prior(config: RunConfig, embed, train_articles: list[Article], summary: dict) -> RolePrior:
+    """The role prior of ``roles.prior`` fitted on the training split's gold actors (`role_prior.fit_role_prior`)."""
+    options = config.roles.prior
+    started = time.perf_counter()
+    prior = fit_role_prior(
+        train_articles, options.encoder, options.weight, embed=embed,
+        fitted_on={"data": list(config.data.paths), "split": "train"}, end_to_end_weight=options.end_to_end_weight,
+    )  # fmt: skip
+    summary["role_prior"] = {**prior.fitted_on, "fit_time_s": round(time.perf_counter() - started, 2)}
+    return prior
 
 
 def _fit_given_roles(config: RunConfig, labels: LabelSchema, trained, tokenizer, train_articles: list[Article], summary: dict) -> None:

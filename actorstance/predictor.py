@@ -270,6 +270,8 @@ class Predictor:
             role_threshold = RoleThreshold.load(run_dir)
             linker = MentionLinker.load(run_dir)
             role_prior = RolePrior.load(run_dir)
+            if role_prior is not None and role_prior.end_to_end_weight is not None and "roles" in config.tasks:
+                role_prior.embedder()  # every prediction reads it: a missing encoder fails here, not in the first request
         except ValueError as error:
             raise RunDirError(str(error)) from None
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))  # valid JSON: check_run_dir read it

@@ -238,3 +238,17 @@ def test_a_roles_prior_needs_the_token_vote():
 
     with pytest.raises(ConfigError, match="prior needs decision: token_vote"):
         load_config("configs/roles-actor.yaml", ["roles.prior.encoder=models/all-mpnet-base-v2"])
+
+
+def test_a_run_whose_prior_decides_end_to_end_loads_its_encoder_with_the_run(run_dir, tmp_path):
+    from actorstance.run import RunDirError
+
+    copy = shutil.copytree(run_dir, tmp_path / "run")
+    prior = _sure_prior(Predictor.from_pretrained(copy, device="cpu").labels.roles, "MIL")
+    prior.encoder = str(tmp_path / "not-fetched")
+    prior.save(copy)  # given mentions only: the encoder is read when given mentions come
+    assert Predictor.from_pretrained(copy, device="cpu").role_prior.embed is None
+    prior.end_to_end_weight = 0.4
+    prior.save(copy)  # every prediction needs it: the run does not load without it
+    with pytest.raises(RunDirError, match=r"role_prior.json: cannot load the role prior's encoder '.*not-fetched'"):
+        Predictor.from_pretrained(copy, device="cpu")

@@ -23,7 +23,7 @@ import statistics
 from pathlib import Path
 
 from generated_file import write_or_check
-from seed_spread import spread
+from seed_spread import mean_sd, spread
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -101,12 +101,17 @@ SEED_SPREAD = REPO / "benchmarks" / "results" / "seed-spread-default-test.json"
 SPREAD_COLUMNS = (*COLUMNS, ("actor_f1", "actor F1 (end to end)"))
 
 
+def paired_gains(values: list[float]) -> str:
+    """Per-run gains as their mean and each run's: "+0.006 (+0.003, +0.000, +0.016)"."""
+    return f"{statistics.fmean(values):+.3f} ({', '.join(f'{value:+.3f}' for value in values)})"
+
+
 def render_seed_spread(spread: dict) -> str:
     """One row per headline metric of the main table: mean ± sample deviation, min and max over the seeds."""
     lines = [f"| metric (test split) | mean ± sd over seeds {', '.join(map(str, spread['seeds']))} | min | max |", "|---|---|---|---|"]
     for metric, title in SPREAD_COLUMNS:
         entry = spread["metrics"][metric]
-        lines.append(f"| {title} | {entry['mean']:.3f} ± {entry['sd']:.3f} | {entry['min']:.3f} | {entry['max']:.3f} |")
+        lines.append(f"| {title} | {mean_sd(entry)} | {entry['min']:.3f} | {entry['max']:.3f} |")
     return "\n".join(lines)
 
 
@@ -144,10 +149,8 @@ def render_role_vote(by_split: dict[str, dict]) -> str:
     variants = ("mean", "geometric", "geometric+dictionary", "geometric+dictionary+given_head")
     for split, results in by_split.items():
         spread = results["spread"]
-        cells = [f"{spread[key]['mean']:.3f} ± {spread[key]['sd']:.3f}" for key in variants]
-        for key in ("dictionary_gain", "given_head_gain"):
-            gains = ", ".join(f"{value:+.3f}" for value in spread[key]["values"])
-            cells.append(f"{spread[key]['mean']:+.3f} ({gains})")
+        cells = [mean_sd(spread[key]) for key in variants]
+        cells += [paired_gains(spread[key]["values"]) for key in ("dictionary_gain", "given_head_gain")]
         lines.append(f"| {split} | {len(results['runs'])} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
@@ -166,10 +169,8 @@ def render_role_prior(result: dict) -> str:
         entry = result[split]
         runs = list(entry["runs"].values())
         summary = spread({index: {"vote": run["0.0"], "prior": run[str(float(chosen))]} for index, run in enumerate(runs)})
-        cells = [f"{summary[key]['mean']:.3f} ± {summary[key]['sd']:.3f}" for key in ("vote", "prior")]
-        gains = ", ".join(f"{value:+.3f}" for value in entry["gain"])
-        cells.append(f"{statistics.fmean(entry['gain']):+.3f} ({gains})")
-        cells.append(f"{entry['prior_alone_accuracy']:.3f}")
+        cells = [mean_sd(summary[key]) for key in ("vote", "prior")]
+        cells += [paired_gains(entry["gain"]), f"{entry['prior_alone_accuracy']:.3f}"]
         lines.append(f"| {split} | {len(runs)} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
@@ -188,9 +189,8 @@ def render_role_prior_end_to_end(result: dict) -> str:
         cells = []
         for measure in measures:
             summary = spread({index: {"shipped": run["None"][measure], "prior": run[str(float(chosen))][measure]} for index, run in enumerate(runs)})
-            cells += [f"{summary[key]['mean']:.3f} ± {summary[key]['sd']:.3f}" for key in ("shipped", "prior")]
-        gains = result[split]["end_to_end"]["strict_f1_gain"]
-        cells.append(f"{statistics.fmean(gains):+.3f} ({', '.join(f'{value:+.3f}' for value in gains)})")
+            cells += [mean_sd(summary[key]) for key in ("shipped", "prior")]
+        cells.append(paired_gains(result[split]["end_to_end"]["strict_f1_gain"]))
         lines.append(f"| {split} | {len(runs)} | {' | '.join(cells)} |")
     return "\n".join(lines)
 

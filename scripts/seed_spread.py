@@ -38,10 +38,15 @@ def spread(values_by_seed: dict[int, dict[str, float | None]]) -> dict[str, dict
     return summary
 
 
+def mean_sd(entry: dict) -> str:
+    """A spread entry (``mean``, ``sd``) as "0.888 ± 0.002"."""
+    return f"{entry['mean']:.3f} ± {entry['sd']:.3f}"
+
+
 def render_markdown(summary: dict[str, dict], seeds: list[int]) -> str:
     lines = [f"| metric | mean ± sd over {len(seeds)} seeds | min | max |", "|---|---|---|---|"]
     for name, entry in summary.items():
-        lines.append(f"| {name} | {entry['mean']:.3f} ± {entry['sd']:.3f} | {entry['min']:.3f} | {entry['max']:.3f} |")
+        lines.append(f"| {name} | {mean_sd(entry)} | {entry['min']:.3f} | {entry['max']:.3f} |")
     return "\n".join(lines) + "\n"
 
 

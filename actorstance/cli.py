@@ -537,7 +537,7 @@ def fit_role_prior_command(
     given_only: Annotated[bool, typer.Option("--given-only", help="weigh it for given mentions only; predicted actors keep the grouping's roles")] = False,
 ) -> None:
     """Fit a role prior from a frozen sentence encoder on gold actors and write role_prior.json."""
-    from .role_prior import fit_role_prior
+    from .role_prior import ENCODER_FIX, fit_role_prior, load_encoder
 
     predictor = _load(run_dir, None, "torch")
     if "roles" not in predictor.models or predictor.role_decision == "actor":
@@ -545,7 +545,10 @@ def fit_role_prior_command(
     paths, articles = _run_gold_articles(predictor, data, split)
     try:
         fitted_on = {"data": [str(path) for path in paths], "split": split}
-        prior = fit_role_prior(articles, encoder, weight, fitted_on=fitted_on, end_to_end_weight=None if given_only else end_to_end_weight)
+        embed = load_encoder(encoder, "--encoder", ENCODER_FIX)
+        prior = fit_role_prior(
+            articles, encoder, weight, embed=embed, fitted_on=fitted_on, end_to_end_weight=None if given_only else end_to_end_weight
+        )
     except (ValueError, OSError) as error:
         _fail(str(error), 1)
     path = prior.save(run_dir)

@@ -30,8 +30,20 @@ END_TO_END_WEIGHT = 0.4
 """The weights chosen on validation by ``benchmarks/role_prior.py`` with all-mpnet-base-v2 (README, "Roles decided per actor")."""
 _FORMAT = 1
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
+ENCODER_FIX = "fetch it (scripts/fetch_mpnet.py) or name another folder, Hub model or package:MODULE"
 FLOOR = 1e-6
 """Probabilities are floored before the log, so a role one side rules out stays reachable for the other."""
+
+
+def load_encoder(encoder: str, where: str, fix: str) -> Embedder:
+    """The prior's frozen encoder (`sentence_embeddings.sentence_embedder`); one that cannot be loaded is a
+    ValueError naming ``where`` it was asked for (a file, a config key), the encoder and ``fix``, not
+    transformers' Hub-connection message."""
+    try:
+        return sentence_embedder(encoder)
+    except (OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"{where}: cannot load the role prior's encoder {encoder!r} ({reason}); {fix}") from None
 
 
 def actor_texts(article: Article) -> dict[str, tuple[list[str], list[str]]]:
@@ -85,15 +97,11 @@ class RolePrior:
 
     def embedder(self) -> Embedder:
         if self.embed is None:
-            try:
-                self.embed = sentence_embedder(self.encoder)
-            except (OSError, ValueError) as error:
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                raise ValueError(
-                    f"{self.source or ROLE_PRIOR_FILE}: cannot load the role prior's encoder {self.encoder!r} ({reason}); "
-                    "a relative folder is read from the working directory: run from where it was fitted, fetch it "
-                    "(scripts/fetch_mpnet.py), or refit the prior with --encoder"
-                ) from None
+            self.embed = load_encoder(
+                self.encoder, str(self.source or ROLE_PRIOR_FILE),
+                "a relative folder is read from the working directory: run from where it was fitted, fetch it "
+                "(scripts/fetch_mpnet.py), or refit the prior with --encoder",
+            )  # fmt: skip
         return self.embed
 
     def probabilities(self, articles: Sequence[Article], roles: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:
@@ -148,7 +156,7 @@ def fit_role_prior(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_score
 
-    embed = embed or sentence_embedder(encoder)
+    embed = embed or load_encoder(encoder, "fit_role_prior", ENCODER_FIX)
     features = actor_features(articles, embed)
     roles = {(article.id, actor.id): actor.role for article in articles for actor in article.actors}
     keys = [key for key in features if roles.get(key)]

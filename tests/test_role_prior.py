@@ -140,7 +140,8 @@ def test_fit_role_prior_command_writes_the_file_from_the_runs_training_split(run
     assert given_only.exit_code == 0, given_only.output
     assert RolePrior.load(copy).end_to_end_weight is None and RolePrior.load(copy).weight == 0.75
     refused = CliRunner().invoke(app, ["fit-role-prior", str(copy), "--encoder", str(tmp_path / "nowhere")])
-    assert refused.exit_code == 1 and "nowhere" in refused.output
+    assert refused.exit_code == 1 and "--encoder: cannot load the role prior's encoder" in " ".join(refused.output.split())
+    assert "nowhere" in refused.output
 
 
 def test_the_weight_is_the_best_mean_then_the_best_worst_run_then_the_smaller():
@@ -228,7 +229,7 @@ def test_a_roles_prior_whose_encoder_cannot_be_loaded_fails_before_training(smal
     from .tiny_run import tiny_config
 
     config = tiny_config(small_corpus_file, tiny_model_path, tmp_path, f"roles.prior.encoder={tmp_path / 'not-fetched'}")
-    with pytest.raises(ValueError, match=r"roles.prior.encoder '.*not-fetched' cannot be loaded"):
+    with pytest.raises(ValueError, match=r"roles.prior.encoder: cannot load the role prior's encoder '.*not-fetched' \(.*\); fetch it"):
         train(config)
     assert list(tmp_path.iterdir()) == []  # nothing written
 

@@ -45,7 +45,7 @@ from actorstance.labels import NONE_LABEL, LabelSchema
 from actorstance.linking import LINKER_FILE, MentionLinker
 from actorstance.machine import device_summary, git_commit, has_accelerator
 from actorstance.modeling import ActorStanceModel
-from actorstance.role_prior import RolePrior, fit_role_prior
+from actorstance.role_prior import ENCODER_FIX, RolePrior, fit_role_prior, load_encoder
 from actorstance.run import RunDirError, check_run_dir, model_dirs
 from actorstance.schema import Article
 from actorstance.scores import balanced_class_weights, label_scores, tag_scores
@@ -579,12 +579,7 @@ def _role_prior_encoder(config: RunConfig):
     """The frozen sentence encoder of ``roles.prior`` (`sentence_embeddings.sentence_embedder`), or None without one."""
     if config.roles.prior is None or "roles" not in config.tasks:
         return None
-    from actorstance.sentence_embeddings import sentence_embedder
-
-    try:
-        return sentence_embedder(config.roles.prior.encoder)
-    except (OSError, ValueError) as error:
-        raise ValueError(f"roles.prior.encoder {config.roles.prior.encoder!r} cannot be loaded: {error}") from None
+    return load_encoder(config.roles.prior.encoder, "roles.prior.encoder", ENCODER_FIX)
 
 
 def _fit_role_prior(config: RunConfig, embed, train_articles: list[Article], summary: dict) -> RolePrior:

@@ -1,5 +1,7 @@
 """How far apart the two actors of each gold stance are mentioned, per split: the share of gold edges
-that pairs proposed within one sentence (`stance.max_sentence_distance: 0`) can reach at all.
+that pairs proposed within one sentence (`stance.max_sentence_distance: 0`) can reach at all, and for
+the edges whose actors no sentence mentions together, what their evidence sentence holds and how many
+of them pronouns taken as mentions would bring together.
 
     python scripts/stance_reach.py [--data data/corpus] [--output benchmarks/results/stance-reach.json]
 """
@@ -8,15 +10,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 from actorstance.atomic import atomic_write_text
 from actorstance.corpus import load_corpus
+from actorstance.schema import Article
+from actorstance.text import sentence_index, sentence_spans
 from eval.errors import gold_edge_distances
 
 REPO = Path(__file__).resolve().parent.parent
 FAR = 3  # distances from here on are counted together
+THIRD_PERSON = re.compile(r"\b(?:he|she|it|they|him|her|them|his|its|their)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|[Uu]s|[Oo]ur)\b")  # "US" is a state
+EVIDENCE_KINDS = ("one actor and a third-person pronoun", "one actor, first person", "one actor, no pronoun", "neither actor", "no evidence")
 
 
 def reach(articles) -> dict:
@@ -30,6 +38,62 @@ def reach(articles) -> dict:
     return {"gold_edges": total, "by_distance": {k: counts[k] for k in keys}, "one_sentence_share": round(counts["0"] / max(total, 1), 4)}
 
 
+def _actor_sentences(article: Article, spans: list[tuple[int, int]], pronouns: bool = False) -> dict[str, set[int]]:
+    """Actor id -> the sentences that mention it; with ``pronouns``, also those holding a third-person
+    pronoun whose nearest earlier mention, in its sentence or the one before, is the actor's (a recency rule,
+    the simplest resolver)."""
+    mentions = sorted(article.mentions, key=lambda m: m.start)
+    sentences: dict[str, set[int]] = {}
+    for mention in mentions:
+        sentences.setdefault(mention.actor, set()).add(sentence_index(spans, mention.start))
+    if pronouns:
+        for match in THIRD_PERSON.finditer(article.text):
+            index = sentence_index(spans, match.start())
+            before = [m for m in mentions if m.end <= match.start() and sentence_index(spans, m.start) >= index - 1]
+            if before and not any(m.start <= match.start() < m.end for m in mentions):
+                sentences[before[-1].actor].add(index)
+    return sentences
+
+
+def apart_edges(articles: list[Article]) -> dict:
+    """The gold edges whose actors no sentence mentions together: what the sentence of their first
+    evidence span holds (one of the two actors and a pronoun that could stand for the other, first person
+    as in a quote whose speaker is the other, no pronoun at all; or neither actor), and how many of them
+    `_actor_sentences`' pronoun rule brings into one sentence, against the pairs without a stance it
+    brings together."""
+    kinds: Counter = Counter()
+    reached = new_pairs_without_stance = 0
+    for article in articles:
+        spans = sentence_spans(article.text)
+        named, with_pronouns = _actor_sentences(article, spans), _actor_sentences(article, spans, pronouns=True)
+        stated = {frozenset((s.holder, s.target)) for s in article.stances}
+        for stance, distance in zip(article.stances, gold_edge_distances(article)):
+            if not distance:
+                continue
+            if not stance.evidence:
+                kinds["no evidence"] += 1
+                continue
+            start = stance.evidence[0].start
+            index = sentence_index(spans, start)
+            sentence = article.text[spans[index][0] : spans[index][1]]
+            if not {stance.holder, stance.target} & {a for a, found in named.items() if index in found}:
+                kinds["neither actor"] += 1
+            elif THIRD_PERSON.search(sentence):
+                kinds["one actor and a third-person pronoun"] += 1
+            else:
+                kinds["one actor, first person" if FIRST_PERSON.search(sentence) else "one actor, no pronoun"] += 1
+            reached += bool(with_pronouns.get(stance.holder, set()) & with_pronouns.get(stance.target, set()))
+        together = {
+            frozenset((a, b)) for a in with_pronouns for b in with_pronouns
+            if a < b and with_pronouns[a] & with_pronouns[b] and not named.get(a, set()) & named.get(b, set())
+        }  # fmt: skip
+        new_pairs_without_stance += len(together - stated)
+    return {
+        "evidence": {kind: kinds[kind] for kind in EVIDENCE_KINDS},
+        "pronoun_rule": {"gold_edges_brought_together": reached, "pairs_without_stance_brought_together": new_pairs_without_stance},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO / "data" / "corpus")
@@ -38,7 +102,8 @@ def main() -> None:
     articles = load_corpus(args.data)
     splits = sorted({a.split for a in articles if a.split})
     result = {"data": str(args.data.relative_to(REPO) if args.data.is_relative_to(REPO) else args.data)}
-    result["splits"] = {split: reach([a for a in articles if a.split == split]) for split in splits}
+    by_split = {split: [a for a in articles if a.split == split] for split in splits}
+    result["splits"] = {split: reach(chosen) | {"apart": apart_edges(chosen)} for split, chosen in by_split.items()}
     atomic_write_text(args.output, json.dumps(result, indent=2) + "\n")
     for split, row in result["splits"].items():
         print(split, row)

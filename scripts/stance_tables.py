@@ -176,6 +176,26 @@ def render_reach(results: dict) -> str:
     return "\n".join(lines)
 
 
+def render_reach_apart(results: dict) -> str:
+    """The gold edges no sentence reaches: what their evidence sentence holds, and what a pronoun rule
+    brings together (``scripts/stance_reach.py``)."""
+    kinds = ("one actor and a third-person pronoun", "one actor, first person", "one actor, no pronoun", "neither actor")
+    lines = [
+        "| split | edges apart | evidence: one actor and a third-person pronoun | one actor, first person | one actor, no pronoun "
+        "| neither actor | brought into one sentence by the pronoun rule | pairs without a stance it brings together |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for split in ("train", "validation", "test"):
+        row = results["splits"][split]
+        apart = row["apart"]
+        total = sum(row["by_distance"][key] for key in ("1", "2", "3+"))
+        rule = apart["pronoun_rule"]
+        cells = [str(total), *(str(apart["evidence"][kind]) for kind in kinds)]
+        cells += [str(rule["gold_edges_brought_together"]), str(rule["pairs_without_stance_brought_together"])]
+        lines.append(f"| {split} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _render_edge_counts(results: dict, key: str, total: str, title: str) -> str:
     """One row per category of ``results[key]``, one column per run (its ``key`` counts), and the
     category's share of all the runs' ``total`` together."""
@@ -499,6 +519,7 @@ def update(readme: str) -> str:
     readme = replace_region(readme, "stance-test", render_test(load("stance-ablation-test.json"), load("stance-ablation-test-default.json")))
     readme = replace_region(readme, "actor-floor", render_floor(load("actor-floor-validation.json")))
     readme = replace_region(readme, "stance-reach", render_reach(load("stance-reach.json")))
+    readme = replace_region(readme, "stance-reach-apart", render_reach_apart(load("stance-reach.json")))
     edge_losses = load("edge-losses-validation.json")
     readme = replace_region(readme, "edge-losses", render_edge_losses(edge_losses))
     readme = replace_region(readme, "edge-sources", render_edge_sources(edge_losses))

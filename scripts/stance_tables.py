@@ -506,6 +506,27 @@ def render_decision_variants(result: dict) -> str:
     return "\n".join(lines)
 
 
+def render_stance_encoders(result: dict) -> str:
+    """Stance models scored on one run's actors (``scripts/stance_swap.py``): what each is, its training
+    time, and its stance scores with their intervals."""
+    lines = [
+        "| stance model | encoder | learning rate, epochs | training time (threads) | stance macro-F1 (gold actors) "
+        "| SUPPORT / OPPOSE / NEUTRAL F1 (gold actors) | end-to-end stance F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in result["stance_runs"]:
+        kind = "joint with the tagger" if "roles" in run["tasks"] else "stance only"
+        encoder = run["encoder"].removeprefix("package:").rsplit("/", 1)[-1]
+        labels = " / ".join(f"{run['label_f1_gold_actors'][label]:.3f}" for label in ("SUPPORT", "OPPOSE", "NEUTRAL"))
+        cells = [
+            f"{Path(run['run']).name} ({kind})", encoder, f"{run['learning_rate']:g}, {run['epochs']:g}",
+            f"{run['train_time_s'] / 60:.0f} min ({run['threads']})", value_with_interval(run["headline"]["stance_macro_f1"]),
+            labels, value_with_interval(run["headline"]["e2e_stance_f1"]),
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def update(readme: str) -> str:
     def load(name: str) -> dict:
         return json.loads((RESULTS / name).read_text(encoding="utf-8"))
@@ -541,6 +562,7 @@ def update(readme: str) -> str:
     train_speeds = {setting: load(name) for setting, name in PRECISION_SPEED.items()}
     readme = replace_region(readme, "training-precision", render_precision(load("stance-training-validation-precision.json"), train_speeds))
     readme = replace_region(readme, "learning-curve", render_learning_curve(load("stance-learning-curve.json")))
+    readme = replace_region(readme, "stance-encoders", render_stance_encoders(load("stance-encoder-validation.json")))
     readme = replace_region(readme, "web-news-spans", render_web_news(load("web-news-spans-before.json"), load("web-news-spans.json")))
     readme = replace_region(readme, "web-news-network", render_web_news_network(load("web-news-network.json")))
     readme = replace_region(readme, "decision-variants", render_decision_variants(load("decision-variants-validation.json")))

@@ -3,19 +3,8 @@ no sentence brings together, what their evidence sentence holds and what a prono
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from .conftest import make_article
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("stance_reach", REPO / "scripts" / "stance_reach.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .test_docs import _script
 
 
 TEXT = (
@@ -41,7 +30,7 @@ STANCES = [
 
 
 def test_edges_apart_by_what_their_evidence_holds_and_what_the_pronoun_rule_reaches():
-    script = _script()
+    script = _script("stance_reach")
     article = make_article("a", TEXT, MENTIONS, STANCES)
     assert script.reach([article])["by_distance"] == {"0": 1, "1": 1, "2": 3, "3+": 0, "no mention": 0}
     apart = script.apart_edges([article])

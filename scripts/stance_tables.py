@@ -380,6 +380,7 @@ TRAINING_TABLES = (
     ("stance-training-park2021-test", "stance-training-test-park2021.json", TEST_COLUMNS),
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
     ("stance-training-class-weights", "stance-training-validation-class-weights.json", TRAINING_COLUMNS),
+    ("stance-encoder-joint", "stance-encoder-joint-validation.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
     ("span-places", "span-places-validation.json", SPAN_COLUMNS),
     ("span-population-join", "span-population-join-validation.json", SPAN_COLUMNS),

@@ -20,7 +20,7 @@ from actorstance.text import sentence_index, sentence_spans
 from .metrics import align_actors, match_mentions, mention_spans, stance_pairs
 
 __all__ = [
-    "sentence_around", "gold_edge_distances", "EDGE_STEPS", "edge_losses", "EDGE_SOURCES", "edge_sources", "mention_errors",
+    "sentence_around", "actor_sentences", "gold_edge_distances", "EDGE_STEPS", "edge_losses", "EDGE_SOURCES", "edge_sources", "mention_errors",
     "stance_errors", "error_analysis",
 ]  # fmt: skip
 
@@ -42,7 +42,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return min(first[0], start), max(last[1], end)
 
 
-def _actor_sentences(article: Article) -> dict[str, set[int]]:
+def actor_sentences(article: Article) -> dict[str, set[int]]:
     """Actor id -> the indices of the sentences that mention it."""
     spans = _sentences(article.text)
     sentences: dict[str, set[int]] = {}
@@ -55,7 +55,7 @@ def gold_edge_distances(article: Article) -> list[int | None]:
     """Per gold stance of ``article``, how many sentences apart its holder's and target's nearest
     mentions are (0: one sentence mentions both; None: an actor without mentions, such as AUTHOR).
     Prediction proposes a pair only within ``stance.max_sentence_distance``: the rest are out of reach."""
-    sentences = _actor_sentences(article)
+    sentences = actor_sentences(article)
     return [
         min((abs(a - b) for a in sentences.get(s.holder, ()) for b in sentences.get(s.target, ())), default=None)
         for s in article.stances
@@ -74,7 +74,7 @@ def edge_losses(gold: Article, scored: Article, threshold: float, alignment: Map
     actor without mentions (AUTHOR), actors no sentence mentions together, an actor no predicted
     actor aligns to, aligned actors whose predicted mentions share no sentence (no pair proposed),
     a pair scored below the threshold. ``alignment``: `metrics.align_actors` of the two, if already made."""
-    sentences = _actor_sentences(scored)
+    sentences = actor_sentences(scored)
     alignment = align_actors(gold, scored) if alignment is None else alignment
     found = {gold_id: predicted_id for predicted_id, gold_id in alignment.items()}
     edges = {(s.holder, s.target): s for s in scored.stances}

@@ -18,7 +18,7 @@ from actorstance.atomic import atomic_write_text
 from actorstance.corpus import load_corpus
 from actorstance.schema import Article
 from actorstance.text import sentence_index, sentence_spans
-from eval.errors import gold_edge_distances
+from eval.errors import actor_sentences, gold_edge_distances
 
 REPO = Path(__file__).resolve().parent.parent
 FAR = 3  # distances from here on are counted together
@@ -38,20 +38,17 @@ def reach(articles) -> dict:
     return {"gold_edges": total, "by_distance": {k: counts[k] for k in keys}, "one_sentence_share": round(counts["0"] / max(total, 1), 4)}
 
 
-def _actor_sentences(article: Article, spans: list[tuple[int, int]], pronouns: bool = False) -> dict[str, set[int]]:
-    """Actor id -> the sentences that mention it; with ``pronouns``, also those holding a third-person
-    pronoun whose nearest earlier mention, in its sentence or the one before, is the actor's (a recency rule,
-    the simplest resolver)."""
-    mentions = sorted(article.mentions, key=lambda m: m.start)
-    sentences: dict[str, set[int]] = {}
-    for mention in mentions:
-        sentences.setdefault(mention.actor, set()).add(sentence_index(spans, mention.start))
-    if pronouns:
-        for match in THIRD_PERSON.finditer(article.text):
-            index = sentence_index(spans, match.start())
-            before = [m for m in mentions if m.end <= match.start() and sentence_index(spans, m.start) >= index - 1]
-            if before and not any(m.start <= match.start() < m.end for m in mentions):
-                sentences[before[-1].actor].add(index)
+def with_pronouns(article: Article, spans: list[tuple[int, int]], named: dict[str, set[int]]) -> dict[str, set[int]]:
+    """``named`` (actor id -> the sentences that name it, `eval.errors.actor_sentences`) plus the sentences
+    holding a third-person pronoun whose nearest earlier mention, in its sentence or the one before, is the
+    actor's (a recency rule, the simplest resolver)."""
+    mentions = [(m, sentence_index(spans, m.start)) for m in sorted(article.mentions, key=lambda m: m.start)]
+    sentences = {actor: set(found) for actor, found in named.items()}
+    for match in THIRD_PERSON.finditer(article.text):
+        index = sentence_index(spans, match.start())
+        before = [m for m, sentence in mentions if m.end <= match.start() and sentence >= index - 1]
+        if before and not any(m.start <= match.start() < m.end for m, _ in mentions):
+            sentences[before[-1].actor].add(index)
     return sentences
 
 
@@ -59,13 +56,14 @@ def apart_edges(articles: list[Article]) -> dict:
     """The gold edges whose actors no sentence mentions together: what the sentence of their first
     evidence span holds (one of the two actors and a pronoun that could stand for the other, first person
     as in a quote whose speaker is the other, no pronoun at all; or neither actor), and how many of them
-    `_actor_sentences`' pronoun rule brings into one sentence, against the pairs without a stance it
+    `with_pronouns`' rule brings into one sentence, against the pairs without a stance it
     brings together."""
     kinds: Counter = Counter()
     reached = new_pairs_without_stance = 0
     for article in articles:
         spans = sentence_spans(article.text)
-        named, with_pronouns = _actor_sentences(article, spans), _actor_sentences(article, spans, pronouns=True)
+        named = actor_sentences(article)
+        resolved = with_pronouns(article, spans, named)
         stated = {frozenset((s.holder, s.target)) for s in article.stances}
         for stance, distance in zip(article.stances, gold_edge_distances(article)):
             if not distance:
@@ -82,10 +80,10 @@ def apart_edges(articles: list[Article]) -> dict:
                 kinds["one actor and a third-person pronoun"] += 1
             else:
                 kinds["one actor, first person" if FIRST_PERSON.search(sentence) else "one actor, no pronoun"] += 1
-            reached += bool(with_pronouns.get(stance.holder, set()) & with_pronouns.get(stance.target, set()))
+            reached += bool(resolved.get(stance.holder, set()) & resolved.get(stance.target, set()))
         together = {
-            frozenset((a, b)) for a in with_pronouns for b in with_pronouns
-            if a < b and with_pronouns[a] & with_pronouns[b] and not named.get(a, set()) & named.get(b, set())
+            frozenset((a, b)) for a in resolved for b in resolved
+            if a < b and resolved[a] & resolved[b] and not named.get(a, set()) & named.get(b, set())
         }  # fmt: skip
         new_pairs_without_stance += len(together - stated)
     return {

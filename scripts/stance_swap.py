@@ -6,7 +6,7 @@
 A stance model trained on its own (``configs/stance-only.yaml``, any encoder) cannot be scored end to end
 by itself: it has no tagger. Here the actors run (first argument) predicts mentions and actors, end to end
 and for the gold mentions, and each ``--stance`` run decides the stance graph on those same actors with its
-own decision file (``Predictor.predict_articles(..., gold_mentions=True)`` on the predicted actors), so the
+own decision file (`Predictor.predict_stances` on the predicted actors), so the
 stance models differ and nothing else does. Listing the actors run among the ``--stance`` runs gives its
 own evaluation, the baseline of the same tagger.
 """
@@ -27,19 +27,11 @@ from eval.runner import evaluate_predictions
 HEADLINE = ("stance_macro_f1", "stance_accuracy", "e2e_stance_f1", "e2e_stance_macro_f1")
 
 
-def with_stances(actors: list[Article], stance_predictor) -> list[Article]:
-    """``actors`` (predicted mentions and actors, no stances) with the stance graph ``stance_predictor``
-    decides on them; their roles stay the actors run's."""
-    given = [article.model_copy(update={"stances": []}) for article in actors]
-    decided = stance_predictor.predict_articles(given, gold_mentions=True)
-    return [article.model_copy(update={"stances": result.stances}) for article, result in zip(actors, decided)]
-
-
 def swap_scores(actors_predictor, stance_predictor, gold: list[Article], end_to_end: list[Article], given: list[Article], bootstrap: int) -> dict:
     """Headline stance scores (with intervals) and per-label F1 given gold actors of ``stance_predictor``
     deciding on ``end_to_end`` and ``given``, the actors run's predictions of ``gold``."""
     metrics = evaluate_predictions(
-        gold, with_stances(end_to_end, stance_predictor), with_stances(given, stance_predictor), actors_predictor.labels,
+        gold, stance_predictor.predict_stances(end_to_end), stance_predictor.predict_stances(given), actors_predictor.labels,
         n_bootstrap=bootstrap, tasks=("roles", "stance"),
     )  # fmt: skip
     headline = {name: metrics["headline"][name] for name in HEADLINE}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 
@@ -36,6 +37,23 @@ def test_min_score_overrides_the_threshold(predictor):
     assert all(s.score >= predictor.decision.threshold for s in default.stances)
     with pytest.raises(ValueError, match="min_score: expected a number from 0 to 1, got 2"):
         predictor.predict(TEXT, min_score=2)
+
+
+def test_predict_stances_keeps_the_given_actors_and_roles_and_decides_as_predict_does(predictor):
+    given = predictor.predict(TEXT, mentions=MENTIONS, min_score=0.0)
+    mine = given.model_copy(update={"actors": [actor.model_copy(update={"role": "CIV"}) for actor in given.actors]}, deep=True)
+    for min_score in (None, 0.0):
+        (decided,) = predictor.predict_stances([mine], min_score=min_score)
+        expected = predictor.predict(TEXT, mentions=MENTIONS, min_score=min_score).stances
+        assert [(s.holder, s.target, s.label, s.score) for s in decided.stances] == [(s.holder, s.target, s.label, s.score) for s in expected]
+        assert decided.mentions == mine.mentions and {a.role for a in decided.actors} == {"CIV"}
+    assert mine.stances == given.stances  # the input is not changed
+    with pytest.raises(ValueError, match="min_score: expected a number from 0 to 1, got -1"):
+        predictor.predict_stances([mine], min_score=-1)
+    roles_only = copy.copy(predictor)
+    roles_only.models = {"roles": predictor.models["roles"]}
+    with pytest.raises(ValueError, match=r"this run has no stance model \(its tasks: roles\)"):
+        roles_only.predict_stances([mine])
 
 
 def test_no_actor_one_actor_and_thousands_of_mentions_of_one_actor(predictor):

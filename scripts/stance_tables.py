@@ -38,6 +38,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    higher learning rate, training.head_learning_rate)
   stance-training-class-weights  stance-training-validation-class-weights.json (the shipped default against
                    training.stance_class_weights: balanced, three seeds each)
+  stance-training-author  stance-training-validation-author.json (the shipped default against training and
+                   predicting the author's own stances, stance.include_author; two seeds each)
   stance-ensemble, stance-ensemble-test  stance-ensemble-{validation,test}.json (the shipped default's three
                    seeds against their ensemble, actorstance ensemble; the ensemble with bootstrap intervals)
   stance-ensemble-size  stance-ensemble-size-validation.json (one run, ensembles of two, the ensemble of three)
@@ -382,6 +384,7 @@ TRAINING_TABLES = (
     ("stance-training-park2021-test", "stance-training-test-park2021.json", TEST_COLUMNS),
     ("stance-training-head-lr", "stance-training-validation-head-lr.json", TRAINING_COLUMNS),
     ("stance-training-class-weights", "stance-training-validation-class-weights.json", TRAINING_COLUMNS),
+    ("stance-training-author", "stance-training-validation-author.json", TRAINING_COLUMNS),
     ("stance-encoder-joint", "stance-encoder-joint-validation.json", TRAINING_COLUMNS),
     ("span-repair", "span-repair-validation.json", SPAN_COLUMNS),
     ("span-places", "span-places-validation.json", SPAN_COLUMNS),

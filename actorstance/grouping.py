@@ -11,7 +11,8 @@
 3. **Short forms of a name** join it: "Radaa" and "the Radaa Special Deterrence Force", "Dbeibah" and
    "Abdul Hamid Dbeibah", "SSA" and "the Stability Support Apparatus" (same side; the words of one are
    the first or last words of the other, or its initials). A surname joins its person whatever the
-   tagger's role for each ("Safadi" after "Ayman Safadi"). A name the dictionary lacks joins the
+   tagger's role for each ("Safadi" after "Ayman Safadi"), and so does a name followed by lower-case
+   words ("CODECO" and "the CODECO armed group"). A name the dictionary lacks joins the
    linked actor of the article it is built on: "Yemen's Houthi movement" the Houthis, "the Afghan
    Taliban" AFG, "the Government of Iraq" IRQ, "Tehreek-e-Taliban Pakistan" the group of "TTP" (its
    initials); never a person ("the Maduro government") nor an institution of a state ("the Central
@@ -461,13 +462,26 @@ def _surname_of(short: str, long: str, common) -> bool:
     )  # fmt: skip
 
 
+def _described_name_of(short: str, long: str) -> bool:
+    """``long`` is ``short``, a name in capitalised words, followed by lower-case words only ("CODECO",
+    "CODECO armed group"; "Hema", "Hema civilians"; not "Kachin", "Kachin Army")."""
+    short_words, long_words = short.replace("-", " ").split(), long.replace("-", " ").split()
+    return (
+        0 < len(short_words) < len(long_words) and all(word[:1].isupper() for word in short_words)
+        and [word.lower() for word in long_words[: len(short_words)]] == [word.lower() for word in short_words]
+        and all(word[:1].islower() for word in long_words[len(short_words) :])
+    )  # fmt: skip
+
+
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "in", "de", "du", "des", "la", "al"})
 
 
 def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, str], common) -> None:
     """Merge unlinked named groups into a longer named group that they abbreviate: one of the same
     side (`_same_side`), or of any role when the short form is a person's surname ("Safadi" after
-    "Ayman Safadi": the tagger's role for a person wavers, the name does not)."""
+    "Ayman Safadi": the tagger's role for a person wavers, the name does not) or the longer name is
+    the short one with lower-case words after it ("CODECO" and "the CODECO armed group", "the Hema"
+    and "Hema civilians": the phrase refers to the name, docs/annotation.md 5.2)."""
     names = {key: tuple(normalize_surface(group.name).replace("-", " ").split()) for key, group in groups.items() if group.named}
     for key in sorted(names, key=lambda k: len(names[k])):
         group = groups[key]
@@ -477,7 +491,8 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
         longer = [
             other for other in names
             if other != key and other in groups and _short_form_of(names[key], names[other])
-            and (_same_side(_role(groups[other]), role) or _surname_of(group.name, groups[other].name, common))
+            and (_same_side(_role(groups[other]), role) or _surname_of(group.name, groups[other].name, common)
+                 or (groups[other].code is None and _described_name_of(group.name, groups[other].name)))
         ]  # fmt: skip
         if len(longer) == 1:
             _merge_group(groups, assignment, key, longer[0])

@@ -38,6 +38,9 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    higher learning rate, training.head_learning_rate)
   stance-training-class-weights  stance-training-validation-class-weights.json (the shipped default against
                    training.stance_class_weights: balanced, three seeds each)
+  grouping-described-name, grouping-described-name-test  grouping-described-name-{validation,test}.json (the
+                   shipped runs before and after a name joins itself with lower-case words after it; the
+                   same weights, linkers refitted)
   stance-training-author  stance-training-validation-author.json (the shipped default against training and
                    predicting the author's own stances, stance.include_author; two seeds each)
   stance-ensemble, stance-ensemble-test  stance-ensemble-{validation,test}.json (the shipped default's three
@@ -396,6 +399,8 @@ TRAINING_TABLES = (
     ("grouping-test-retrains", "grouping-session22-test.json", TEST_COLUMNS),
     ("grouping-test-session23", "grouping-session23-test.json", TEST_COLUMNS),
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
+    ("grouping-described-name", "grouping-described-name-validation.json", SPAN_COLUMNS),
+    ("grouping-described-name-test", "grouping-described-name-test.json", SPAN_COLUMNS),
     ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
     ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),
     ("unsure-link-other-runs", "unsure-link-validation-other-runs.json", SPAN_COLUMNS),

@@ -12,7 +12,8 @@
    "Abdul Hamid Dbeibah", "SSA" and "the Stability Support Apparatus" (same side; the words of one are
    the first or last words of the other, or its initials). A surname joins its person whatever the
    tagger's role for each ("Safadi" after "Ayman Safadi"), and so does a name followed by lower-case
-   words ("CODECO" and "the CODECO armed group"). A name the dictionary lacks joins the
+   words ("CODECO" and "the CODECO armed group") and any proper name's short form ("Radaa" and "the
+   Radaa Special Deterrence Force"). A name the dictionary lacks joins the
    linked actor of the article it is built on: "Yemen's Houthi movement" the Houthis, "the Afghan
    Taliban" AFG, "the Government of Iraq" IRQ, "Tehreek-e-Taliban Pakistan" the group of "TTP" (its
    initials); never a person ("the Maduro government") nor an institution of a state ("the Central
@@ -473,15 +474,24 @@ def _described_name_of(short: str, long: str) -> bool:
     )  # fmt: skip
 
 
+def _proper_short_form(short: str, long: str, common) -> bool:
+    """``short`` is capitalised words none of which is a common noun (``common(word)``) and ``long``
+    begins with a capitalised word: two proper names ("Radaa", "Radaa Special Deterrence Force"; not
+    "Army", "Kachin Army", nor "Sacred Struggle", "41-year-old spokeswoman for Sacred Struggle")."""
+    words = short.split()
+    return bool(words) and long[:1].isupper() and all(word[:1].isupper() and not common(word) for word in words)
+
+
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "in", "de", "du", "des", "la", "al"})
 
 
 def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, str], common) -> None:
     """Merge unlinked named groups into a longer named group that they abbreviate: one of the same
     side (`_same_side`), or of any role when the short form is a person's surname ("Safadi" after
-    "Ayman Safadi": the tagger's role for a person wavers, the name does not) or the longer name is
+    "Ayman Safadi": the tagger's role for a person wavers, the name does not), when the longer name is
     the short one with lower-case words after it ("CODECO" and "the CODECO armed group", "the Hema"
-    and "Hema civilians": the phrase refers to the name, docs/annotation.md 5.2)."""
+    and "Hema civilians": the phrase refers to the name, docs/annotation.md 5.2), or when both are
+    proper names (`_proper_short_form`: "Radaa" and "the Radaa Special Deterrence Force")."""
     names = {key: tuple(normalize_surface(group.name).replace("-", " ").split()) for key, group in groups.items() if group.named}
     for key in sorted(names, key=lambda k: len(names[k])):
         group = groups[key]
@@ -492,7 +502,8 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
             other for other in names
             if other != key and other in groups and _short_form_of(names[key], names[other])
             and (_same_side(_role(groups[other]), role) or _surname_of(group.name, groups[other].name, common)
-                 or (groups[other].code is None and _described_name_of(group.name, groups[other].name)))
+                 or (groups[other].code is None and (_described_name_of(group.name, groups[other].name)
+                                                     or _proper_short_form(group.name, groups[other].name, common))))
         ]  # fmt: skip
         if len(longer) == 1:
             _merge_group(groups, assignment, key, longer[0])

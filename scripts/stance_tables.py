@@ -41,6 +41,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
   grouping-described-name, grouping-described-name-test  grouping-described-name-{validation,test}.json (the
                    shipped runs before and after a name joins itself with lower-case words after it; the
                    same weights, linkers refitted)
+  grouping-proper-short-form, grouping-proper-short-form-test  grouping-proper-short-form-{validation,test}.json
+                   (then a proper name's short form joined whatever the roles; the same weights, linkers refitted)
   stance-training-author  stance-training-validation-author.json (the shipped default against training and
                    predicting the author's own stances, stance.include_author; two seeds each)
   stance-ensemble, stance-ensemble-test  stance-ensemble-{validation,test}.json (the shipped default's three
@@ -401,6 +403,8 @@ TRAINING_TABLES = (
     ("nominal-constraints", "nominal-constraints-validation.json", SPAN_COLUMNS),
     ("grouping-described-name", "grouping-described-name-validation.json", SPAN_COLUMNS),
     ("grouping-described-name-test", "grouping-described-name-test.json", SPAN_COLUMNS),
+    ("grouping-proper-short-form", "grouping-proper-short-form-validation.json", SPAN_COLUMNS),
+    ("grouping-proper-short-form-test", "grouping-proper-short-form-test.json", SPAN_COLUMNS),
     ("link-threshold", "link-threshold-validation.json", SPAN_COLUMNS),
     ("unsure-link", "unsure-link-validation.json", SPAN_COLUMNS),
     ("unsure-link-other-runs", "unsure-link-validation-other-runs.json", SPAN_COLUMNS),

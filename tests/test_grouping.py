@@ -159,6 +159,17 @@ def test_a_name_joins_the_one_longer_name_that_is_it_with_lower_case_words_whate
     assert "CODECO armed group" in {actor.name for actor in actors}  # the actor keeps the longer name
 
 
+def test_a_proper_name_joins_its_one_longer_proper_name_whatever_the_roles(dictionary):
+    text = ("The Radaa Special Deterrence Force advanced. Radaa said so. A 41-year-old spokeswoman for Sacred Struggle "
+            "spoke. Sacred Struggle marched.")
+    tagged = spans(text, ("Radaa Special Deterrence Force", "REB", 0), ("Radaa", "POL", 1),
+                   ("41-year-old spokeswoman for Sacred Struggle", "CIV", 0), ("Sacred Struggle", "POL", 1))  # fmt: skip
+    mentions, actors = resolve_actors(text, tagged, {}, dictionary)
+    groups = {tuple(ms) for _, _, ms in grouping(mentions, actors).values()}
+    # a description ending in the name is not a proper name: the two stay apart
+    assert groups == {("Radaa Special Deterrence Force", "Radaa"), ("41-year-old spokeswoman for Sacred Struggle",), ("Sacred Struggle",)}
+
+
 def test_unnamed_actors_below_the_confidence_floor_are_dropped_and_named_ones_kept():
     text = "Then villagers fled, and witnesses said Iran denied it."
     tagged = [TaggedSpan(5, 14, "CIV", 0.79), TaggedSpan(25, 34, "CIV", 0.81), TaggedSpan(40, 44, "GOV", 0.3)]

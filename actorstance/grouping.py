@@ -482,6 +482,15 @@ def _proper_short_form(short: str, long: str, common) -> bool:
     return bool(words) and long[:1].isupper() and all(word[:1].isupper() and not common(word) for word in words)
 
 
+def _one_name_whatever_the_roles(short: _Group, long: _Group, common) -> bool:
+    """A short form that joins its longer name across the tagger's roles: a person's surname
+    (`_surname_of`), or, the longer name unlinked, the same name with lower-case words after it
+    (`_described_name_of`) or two proper names (`_proper_short_form`)."""
+    if _surname_of(short.name, long.name, common):
+        return True
+    return long.code is None and (_described_name_of(short.name, long.name) or _proper_short_form(short.name, long.name, common))
+
+
 _SMALL_WORDS = frozenset({"of", "the", "for", "and", "in", "de", "du", "des", "la", "al"})
 
 
@@ -501,9 +510,7 @@ def _merge_short_forms(groups: dict[str, _Group], assignment: dict[TaggedSpan, s
         longer = [
             other for other in names
             if other != key and other in groups and _short_form_of(names[key], names[other])
-            and (_same_side(_role(groups[other]), role) or _surname_of(group.name, groups[other].name, common)
-                 or (groups[other].code is None and (_described_name_of(group.name, groups[other].name)
-                                                     or _proper_short_form(group.name, groups[other].name, common))))
+            and (_same_side(_role(groups[other]), role) or _one_name_whatever_the_roles(group, groups[other], common))
         ]  # fmt: skip
         if len(longer) == 1:
             _merge_group(groups, assignment, key, longer[0])

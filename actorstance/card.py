@@ -98,12 +98,16 @@ def _metric_rows(validation: dict[str, Any]) -> str:
     return "| metric | value |\n|---|---|\n" + rows
 
 
-def _reach(sentences: int, declared_neutrality: bool) -> str:
-    """Which actor pairs get stances: those mentioned close enough, and the sides of a declared neutrality."""
+def _reach(sentences: int, declared_neutrality: bool, sponsorship_edges: bool) -> str:
+    """Which actor pairs get stances: those mentioned close enough, the sides of a declared neutrality, and
+    the sponsors a mention names."""
     reach = "in one sentence" if sentences == 0 else f"within {sentences} sentence(s) of each other"
     if declared_neutrality:
         reach += (", and NEUTRAL edges from an actor that declares itself neutral toward the two sides of the "
                   "article's main conflict (`stance.declared_neutrality`)")  # fmt: skip
+    if sponsorship_edges:
+        reach += (", and SUPPORT edges that a mention's own words state with the actor they name ('Iran-backed "
+                  "militias', 'pro-Iranian forces': `stance.sponsorship_edges`)")  # fmt: skip
     return reach
 
 
@@ -147,7 +151,7 @@ def render_card(config: RunConfig, labels: LabelSchema, summary: dict[str, Any],
         device=device.get("name") or device.get("type", "?"),
         parameters=summary.get("num_parameters", 0),
         metrics=_metric_rows(summary.get("validation", {})),
-        reach=_reach(config.stance.max_sentence_distance, config.stance.declared_neutrality),
+        reach=_reach(config.stance.max_sentence_distance, config.stance.declared_neutrality, config.stance.sponsorship_edges),
         threads=f"{device['threads']} here" if "threads" in device else "see metrics.json",
     )
 

@@ -241,6 +241,12 @@ class StanceConfig(_Section):
         "sides') gives that actor NEUTRAL edges toward the two sides of the article's main conflict, named in other "
         "sentences (`actorstance.neutrality`)",
     )
+    sponsorship_edges: bool = Field(
+        default=False, json_schema_extra=PREDICT_TIME,
+        description="a mention whose own words state support ('Iran-backed militias', 'pro-Iranian forces') gives the "
+        "SUPPORT edge the guidelines read from them toward or from the article's actor those words name "
+        "(`actorstance.sponsorship`)",
+    )
 
     @model_validator(mode="after")
     def _pair_context_options(self) -> StanceConfig:
@@ -254,7 +260,7 @@ class StanceConfig(_Section):
 
     def options(self, training: bool = False) -> StanceOptions:
         """The options of prediction, or with ``training`` those that build the training data."""
-        values = self.model_dump(exclude={"train_sentence_distance", "head", "pair_inputs", "declared_neutrality"})  # not the data's
+        values = self.model_dump(exclude={"train_sentence_distance", "head", "pair_inputs", "declared_neutrality", "sponsorship_edges"})  # not the data's
         if training and self.train_sentence_distance is not None:
             values["max_sentence_distance"] = self.train_sentence_distance
         return StanceOptions(**values)

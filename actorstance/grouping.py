@@ -59,7 +59,7 @@ from .nominals import NominalConstraints, sponsor_phrase
 from .schema import Actor, Article, Mention
 from .text import sentence_index, sentence_spans
 
-__all__ = ["TaggedSpan", "resolve_actors", "linking_examples", "fit_mention_linker", "article_date", "NOMINAL_ROLES"]
+__all__ = ["TaggedSpan", "resolve_actors", "sponsor_key", "linking_examples", "fit_mention_linker", "article_date", "NOMINAL_ROLES"]
 
 NOMINAL_ROLES = frozenset({"GOV", "MIL", "REB", "MILITIA", "TERROR", "IGO"})
 """Roles whose unnamed mentions ("the regime", "the troops") refer back to a named actor of the article."""
@@ -166,6 +166,13 @@ def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | N
         return code, code, f"{link.name} ({role})", "country_forces"
     key = actor_key(link)
     return key, key, link.name, link.kind
+
+
+def sponsor_key(dictionary, phrase: str, when: datetime.date | None) -> str | None:
+    """The actor key the words naming a sponsor link to ("IRN" for "Iran", "Iranian" or "Tehran" of
+    "Iran-backed", "pro-Iranian", "backed by Tehran"), else None; read as a government's name."""
+    found = _dictionary_key(dictionary, phrase, "GOV", when)
+    return found[0] if found else None
 
 
 def resolve_actors(
@@ -293,7 +300,7 @@ def _nominal_constraints(text, groups, assignment, described, dictionary, when) 
     appositives describing them name ("Magawir al-Thawra, a US-backed rebel group")."""
     if dictionary is None:
         return NominalConstraints()
-    constraints = NominalConstraints(lambda phrase: (_dictionary_key(dictionary, phrase, "GOV", when) or (None,))[0], dictionary.state_words)
+    constraints = NominalConstraints(lambda phrase: sponsor_key(dictionary, phrase, when), dictionary.state_words)
     for span, key in assignment.items():
         constraints.note(key, text[span.start : span.end])
     for description in described:

@@ -21,14 +21,17 @@ from collections.abc import Callable
 
 from .linking import head_noun
 
-__all__ = ["NominalConstraints", "sponsor_phrase", "state_form"]
+__all__ = ["NominalConstraints", "sponsor_phrase", "support_phrase", "state_form"]
 
 _SPONSOR_VERBS = "backed|led|sponsored|supported|aligned|allied|funded|affiliated|linked|armed|trained"
 _SPONSORED = re.compile(
-    rf"(?<![\w.'’-])(?P<compound>[\w.'’-]+?)-(?:{_SPONSOR_VERBS})\b"  # "Iran-backed", "al-Qaeda-linked"
+    rf"(?<![\w.'’-])(?P<compound>[\w.'’-]+?)-(?P<compound_verb>{_SPONSOR_VERBS})\b"  # "Iran-backed", "al-Qaeda-linked"
     r"|(?<![\w-])[Pp]ro-(?P<pro>[\w.'’-]+)"  # "pro-Iranian"
-    rf"|\b(?:{_SPONSOR_VERBS}) by (?:the )?(?P<agent>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)"  # "backed by Tehran"
+    rf"|\b(?P<agent_verb>{_SPONSOR_VERBS}) by (?:the )?(?P<agent>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)"  # "backed by Tehran"
 )
+# The sponsor verbs that state support (docs/annotation.md 6.2: "X-backed Y" is X -> Y SUPPORT); "X-led",
+# "X-linked", "X-aligned" name a sponsor without stating a stance
+_BACKING_VERBS = frozenset({"backed", "sponsored", "supported", "funded", "armed", "trained"})
 _STATE_FORMS = ("kingdom", "emirate", "sultanate", "principality")
 _STATE_KINDS = frozenset({"country", "country_forces"})  # `grouping._dictionary_key`'s kinds of a state and its forces
 
@@ -40,6 +43,20 @@ def sponsor_phrase(surface: str) -> str | None:
     if match is None:
         return None
     return match["compound"] or match["pro"] or match["agent"]
+
+
+def support_phrase(surface: str) -> tuple[str, bool] | None:
+    """The words naming an actor the nominal's own words give a SUPPORT stance with, and whether that
+    actor holds it (("Iran", True) of "Iran-backed militias" and ("Tehran", True) of "militias backed by
+    Tehran": the sponsor backs them) or is its target (("Iranian", False) of "pro-Iranian forces": they
+    back it); None for "the US-led forces", which states no stance (docs/annotation.md 6.2)."""
+    for match in _SPONSORED.finditer(surface):
+        if match["pro"]:
+            return match["pro"], False
+        verb = match["compound_verb"] or match["agent_verb"]
+        if verb.lower() in _BACKING_VERBS:
+            return match["compound"] or match["agent"], True
+    return None
 
 
 def state_form(surface: str) -> str | None:

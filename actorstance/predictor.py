@@ -33,13 +33,14 @@ from .dataset import (
     window_row,
 )
 from .ensemble import AveragedModel, check_members_agree, ensemble_members
-from .grouping import TaggedSpan, article_date, fit_mention_linker, resolve_actors
+from .grouping import TaggedSpan, article_date, fit_mention_linker, resolve_actors, sponsor_key
 from .labels import NONE_LABEL, LabelSchema, merged_spans
 from .limits import MAX_STANCE_CANDIDATES_PER_ARTICLE, check_limit
 from .linking import LINKER_FILE, MentionLinker
 from .machine import best_device, release_freed_memory
 from .modeling import ActorStanceModel
 from .neutrality import LABELS_NEEDED, OPPOSE, declared_neutrality
+from .sponsorship import SUPPORT, sponsorship_edges
 from .role_prior import RolePrior, combine as combine_role_prior
 from .run import RunDirError, check_model_files, check_run_dir, model_dirs
 from .schema import AUTHOR, Actor, Article, Mention, Span, Stance
@@ -203,6 +204,8 @@ class Predictor:
         missing = [label for label in LABELS_NEEDED if label not in labels.stances]
         if config.stance.declared_neutrality and missing:
             raise ValueError(f"stance.declared_neutrality needs the stance labels {', '.join(LABELS_NEEDED)}; {labels.name} lacks {', '.join(missing)}")
+        if config.stance.sponsorship_edges and SUPPORT not in labels.stances:
+            raise ValueError(f"stance.sponsorship_edges needs the stance label {SUPPORT}; {labels.name} lacks it")
         self.config = config
         self.linker = linker  # None: nominals link by the nearest-before rule (`grouping`, step 5)
         self.role_prior = role_prior  # None: given mentions' roles are the token vote's alone (`role_prior`)
@@ -826,6 +829,18 @@ class Predictor:
         if self.config.stance.declared_neutrality:
             kept = edges if min_score is None else decide(pooled, decision)  # the conflicts: at the decision's own threshold
             self._add_declared_neutrality(articles, pooled, kept, decision.threshold if min_score is None else min_score)
+        if self.config.stance.sponsorship_edges:
+            self._add_sponsorship(articles, decision.threshold if min_score is None else min_score)
+
+    def _add_sponsorship(self, articles: list[Article], threshold: float) -> None:
+        """`sponsorship.sponsorship_edges` that reach ``threshold``, for pairs without an edge yet; sponsors
+        link through the actor dictionary when the run uses it."""
+        dictionary = self._dictionary if self.config.actors.dictionary else None
+        for article in articles:
+            when = article_date(article)
+            link = (lambda words: sponsor_key(dictionary, words, when)) if dictionary is not None else (lambda words: None)
+            found = sponsorship_edges(article, link, {(s.holder, s.target) for s in article.stances})
+            article.stances = article.stances + [stance for stance in found if (stance.score or 0.0) >= threshold]
 
     @staticmethod
     def _add_declared_neutrality(

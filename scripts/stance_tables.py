@@ -81,6 +81,8 @@ Regions (between ``<!-- table:NAME -->`` and ``<!-- /table:NAME -->``):
                    (scripts/stance_runs.py --split test --reuse: the same runs with it); test split, scored once
   declared-neutrality-p  declared-neutrality-compare-seed{42,43,44}.json (python -m eval compare of each run without and
                    with it: paired bootstrap p-values)
+  sponsorship-edges, sponsorship-edges-test  sponsorship-edges-{validation,test}.json (scripts/stance_runs.py
+                   --reuse: the shipped runs with and without stance.sponsorship_edges, the same weights)
   decision-variants  decision-variants-validation.json (scripts/decision_variants.py: other stance decision
                    rules against the shipped one, cross-fitted on halves of the validation articles)
   seed             benchmarks/results/seed-prediction.json (scripts/seed_prediction.py)
@@ -305,6 +307,14 @@ NEUTRALITY_COLUMNS = (
 )
 """The columns of a change to the stance decision that adds NEUTRAL edges: the tagger and the actors do not move."""
 
+SPONSORSHIP_COLUMNS = (
+    ("e2e_stance_f1", "end-to-end stance F1"),
+    ("stance_macro_f1", "stance macro-F1 (gold actors)"),
+    ("support_f1_gold_actors", "SUPPORT F1 (gold actors)"),
+    ("predicted_per_gold_edges", "predicted / gold edges"),
+)
+"""The columns of a change to the stance decision that adds SUPPORT edges."""
+
 TEST_COLUMNS = (
     ("e2e_stance_f1", "end-to-end stance F1"),
     ("stance_macro_f1", "stance macro-F1 (gold actors)"),
@@ -411,6 +421,8 @@ TRAINING_TABLES = (
     ("floor-unsure-link", "floor-unsure-link-validation.json", SPAN_COLUMNS),
     ("outside-weight", "outside-weight-validation.json", SPAN_COLUMNS),
     ("declared-neutrality", "declared-neutrality-validation.json", NEUTRALITY_COLUMNS),
+    ("sponsorship-edges", "sponsorship-edges-validation.json", SPONSORSHIP_COLUMNS),
+    ("sponsorship-edges-test", "sponsorship-edges-test.json", SPONSORSHIP_COLUMNS),
 )
 """README region, result file (``scripts/stance_runs.py``) and columns of each table of variants over seeds."""
 

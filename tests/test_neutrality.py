@@ -117,13 +117,20 @@ def test_the_predictor_reads_the_conflict_at_its_own_threshold_and_filters_by_mi
         assert _edges(s for s in result.stances if s.label == "NEUTRAL") == expected, (option, min_score)
 
 
-def test_a_label_set_without_neutral_refuses_the_option(run_dir):
+@pytest.mark.parametrize(
+    ("option", "stances", "message"),
+    [
+        ("declared_neutrality", ["SUPPORT", "OPPOSE"], "stance.declared_neutrality needs the stance labels NEUTRAL, OPPOSE; two-way lacks NEUTRAL"),
+        ("sponsorship_edges", ["OPPOSE", "NEUTRAL"], "stance.sponsorship_edges needs the stance label SUPPORT; two-way lacks it"),
+    ],
+)
+def test_a_label_set_without_the_labels_a_rule_writes_refuses_the_rule(run_dir, option, stances, message):
     from actorstance.labels import LabelSchema
 
     predictor = Predictor.from_pretrained(run_dir, device="cpu")
-    schema = LabelSchema(name="two-way", roles=predictor.labels.roles, stances=["SUPPORT", "OPPOSE"])
-    config = predictor.config.model_copy(update={"stance": predictor.config.stance.model_copy(update={"declared_neutrality": True})})
-    with pytest.raises(ValueError, match="stance.declared_neutrality needs the stance labels NEUTRAL, OPPOSE; two-way lacks NEUTRAL"):
+    schema = LabelSchema(name="two-way", roles=predictor.labels.roles, stances=stances)
+    config = predictor.config.model_copy(update={"stance": predictor.config.stance.model_copy(update={option: True})})
+    with pytest.raises(ValueError, match=message):
         Predictor(config, schema, predictor.models, predictor.tokenizer, predictor.aliases, predictor.device)
 
 
@@ -138,5 +145,6 @@ def test_the_model_card_says_which_pairs_get_stances():
         ("true", "- Stances are predicted only between actors mentioned in one sentence, and NEUTRAL edges from an actor "
                  "that declares itself neutral toward the two sides of the article's main conflict (`stance.declared_neutrality`);\n"),
     ):
-        config = load_config(Path(__file__).parents[1] / "configs" / "default.yaml", [f"stance.declared_neutrality={option}"])
+        overrides = [f"stance.declared_neutrality={option}", "stance.sponsorship_edges=false"]
+        config = load_config(Path(__file__).parents[1] / "configs" / "default.yaml", overrides)
         assert expected in render_card(config, LabelSchema.default(), {}, counts)

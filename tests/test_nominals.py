@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actorstance.nominals import NominalConstraints, sponsor_phrase, state_form
+from actorstance.nominals import NominalConstraints, sponsor_phrase, state_form, support_phrase
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,24 @@ from actorstance.nominals import NominalConstraints, sponsor_phrase, state_form
 )
 def test_sponsor_phrase(surface, sponsor):
     assert sponsor_phrase(surface) == sponsor
+
+
+@pytest.mark.parametrize(
+    ("surface", "stated"),
+    [
+        ("Iran-backed militias", ("Iran", True)),
+        ("militias backed by Tehran", ("Tehran", True)),
+        ("a Rwanda-funded rebel group", ("Rwanda", True)),
+        ("pro-Iranian forces", ("Iranian", False)),
+        ("the US-led forces", None),  # "X-led Y": no edge (docs/annotation.md 6.2)
+        ("the al-Qaeda-linked group", None),
+        ("a force led by the African Union", None),
+        ("the al-Qaeda-linked, Iran-backed cell", ("Iran", True)),  # the first phrase that states support
+        ("the militias", None),
+    ],
+)
+def test_support_phrase_reads_who_backs_whom(surface, stated):
+    assert support_phrase(surface) == stated
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,60 @@
+"""SUPPORT that a mention's own words state: "Iran-backed militias", "pro-Iranian forces".
+
+The guidelines make these phrases stances (docs/annotation.md 6.2: "X-backed Y" and "Y backed by X"
+give X -> Y SUPPORT, "pro-X Y" gives Y -> X SUPPORT, "X-led Y" none), yet X is written inside Y's
+mention, not as a mention of its own, so no context of the pair classifier marks it ("Magawir
+al-Thawra, a US-backed rebel group" holds no mention of the United States). Here each such mention
+gives its actor that edge with the article's actor the words name: the one whose dictionary code they
+link to ("Tehran" -> IRN: the actor's code, else the code one of its mentions links to, for actors given
+without codes), else the one with a mention written as they are ("pro-junta" -> "the junta").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from .aliases import normalize_surface
+from .nominals import support_phrase
+from .schema import AUTHOR, Article, Span, Stance
+
+__all__ = ["SUPPORT", "sponsorship_edges"]
+
+SUPPORT = "SUPPORT"
+
+
+def sponsorship_edges(
+    article: Article, link: Callable[[str], str | None], decided: Collection[tuple[str, str]] = ()
+) -> list[Stance]:
+    """The SUPPORT edges ``article``'s mentions state with their sponsors, in mention order, one per
+    ordered pair.
+
+    ``link``: the actor code a sponsor's words link to (`grouping.sponsor_key`), or None; ``decided``:
+    the ordered pairs that already have an edge, which keep it. Each edge has its mention as evidence and
+    is scored as the mention (1.0 for a given mention without a score)."""
+    mentions = sorted(article.mentions, key=lambda m: m.start)
+    stated = [support_phrase(article.text[mention.start : mention.end]) for mention in mentions]
+    if not any(stated):
+        return []
+    by_code = {actor.code: actor.id for actor in article.actors if actor.code}
+    by_surface: dict[str, str] = {}
+    for mention, phrase in zip(mentions, stated):
+        surface = article.text[mention.start : mention.end]
+        by_surface.setdefault(normalize_surface(surface), mention.actor)
+        code = link(surface) if phrase is None else None  # a sponsored mention is never its sponsor's
+        if code is not None:
+            by_code.setdefault(code, mention.actor)
+    found: dict[tuple[str, str], Stance] = {}
+    for mention, phrase in zip(mentions, stated):
+        if phrase is None or mention.actor == AUTHOR:
+            continue
+        words, sponsor_holds = phrase
+        code = link(words)
+        sponsor = (by_code.get(code) if code is not None else None) or by_surface.get(normalize_surface(words))
+        if sponsor is None or sponsor in (mention.actor, AUTHOR):
+            continue
+        pair = (sponsor, mention.actor) if sponsor_holds else (mention.actor, sponsor)
+        if pair in decided or pair in found:
+            continue
+        score = 1.0 if mention.score is None else mention.score
+        found[pair] = Stance(holder=pair[0], target=pair[1], label=SUPPORT, evidence=[Span(start=mention.start, end=mention.end)], score=score)
+    return list(found.values())

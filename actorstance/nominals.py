@@ -11,6 +11,9 @@
   the actor dictionary have that word ("Hashemite Kingdom of Jordan", "Sultanate of Oman"), never a
   republic mentioned nearer.
 
+The same words can state a stance: "Iran-backed militias" is Iran's SUPPORT for them, "pro-Iranian
+forces" theirs for Iran (`support_phrase`, read by `sponsorship`).
+
 The words are read here; what a sponsor or a state is comes from the caller's dictionary lookups.
 """
 
@@ -54,7 +57,7 @@ def support_phrase(surface: str) -> tuple[str, bool] | None:
         if match["pro"]:
             return match["pro"], False
         verb = match["compound_verb"] or match["agent_verb"]
-        if verb.lower() in _BACKING_VERBS:
+        if verb in _BACKING_VERBS:
             return match["compound"] or match["agent"], True
     return None
 

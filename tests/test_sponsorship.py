@@ -100,3 +100,17 @@ def test_the_model_card_names_them():
     expected = ("- Stances are predicted only between actors mentioned in one sentence, and SUPPORT edges that a mention's own "
                 "words state with the actor they name ('Iran-backed militias', 'pro-Iranian forces': `stance.sponsorship_edges`);\n")  # fmt: skip
     assert expected in render_card(config, LabelSchema.default(), {}, {"articles": 1, "mentions": 2, "stances": 1})
+
+
+def test_no_actor_one_actor_and_thousands_of_sponsored_mentions(run_dir):
+    predictor = Predictor.from_pretrained(run_dir, device="cpu", overrides=["stance.sponsorship_edges=true"])
+    assert predictor.predict("Iran-backed militias fired.", mentions=[]).stances == []
+    lone = predictor.predict("Iran-backed militias fired.", mentions=[{"start": 0, "end": 20, "actor": "MILITIAS"}])
+    assert lone.stances == []  # the sponsor is no actor of the article
+    text = "Iran spoke. " + "Iran-backed militias fired. " * 2000
+    many = [{"start": 0, "end": 4, "actor": "IRN"}] + [
+        {"start": 12 + 28 * i, "end": 12 + 28 * i + 20, "actor": "MILITIAS"} for i in range(2000)
+    ]  # fmt: skip
+    given = predictor.predict(text, mentions=many, min_score=1.0)  # the classifier's edges filtered out
+    assert [(s.holder, s.target, s.label, s.score) for s in given.stances] == [("IRN", "MILITIAS", "SUPPORT", 1.0)]
+    assert [(e.start, e.end) for e in given.stances[0].evidence] == [(12, 32)]

@@ -5,12 +5,13 @@ give X -> Y SUPPORT, "pro-X Y" gives Y -> X SUPPORT, "X-led Y" none), yet X is w
 mention, not as a mention of its own, so no context of the pair classifier marks it ("Magawir
 al-Thawra, a US-backed rebel group" holds no mention of the United States). Here each such mention
 gives its actor that edge with the article's actor the words name: the one whose dictionary code they
-link to ("Tehran" -> IRN: the actor's code, else the code one of its mentions links to, for actors given
-without codes), else the one with a mention written as they are ("pro-junta" -> "the junta").
+link to ("Tehran" -> IRN: the actor with that code, else, for actors given without codes, the one most
+of whose mentions link to it), else the one with a mention written as they are ("pro-junta" -> "the junta").
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection
 
 from .aliases import normalize_surface
@@ -35,14 +36,18 @@ def sponsorship_edges(
     stated = [support_phrase(article.text[mention.start : mention.end]) for mention in mentions]
     if not any(stated):
         return []
-    by_code = {actor.code: actor.id for actor in article.actors if actor.code}
     by_surface: dict[str, str] = {}
+    linked: dict[str, Counter[str]] = {}
     for mention, phrase in zip(mentions, stated):
         surface = article.text[mention.start : mention.end]
         by_surface.setdefault(normalize_surface(surface), mention.actor)
         code = link(surface) if phrase is None else None  # a sponsored mention is never its sponsor's
         if code is not None:
-            by_code.setdefault(code, mention.actor)
+            linked.setdefault(code, Counter())[mention.actor] += 1
+    # an actor's own code first, else the actor most of whose mentions link there ("Belgrade-backed": Serbia,
+    # named three times, not its president, named once); ties: the one mentioned first
+    by_code = {code: counts.most_common(1)[0][0] for code, counts in linked.items()}
+    by_code |= {actor.code: actor.id for actor in article.actors if actor.code}
     found: dict[tuple[str, str], Stance] = {}
     for mention, phrase in zip(mentions, stated):
         if phrase is None or mention.actor == AUTHOR:

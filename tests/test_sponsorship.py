@@ -59,6 +59,16 @@ def test_actors_given_without_codes_are_found_by_their_mentions_links():
     assert sponsorship_edges(article, {"Iran": "IRN"}.get) == []  # "Tehran" links nowhere: no actor is Iran
 
 
+def test_the_sponsor_is_the_actor_most_of_whose_mentions_link_to_it():
+    text = "Vucic spoke. Serbia, Belgrade and Serbia again. Belgrade-backed Srpska Lista won."
+    mentions = [("Vucic", "VUCIC"), ("Serbia", "SRB"), ("Belgrade", "SRB"), ("Serbia", "SRB"), ("Belgrade-backed Srpska Lista", "SL")]
+    article = make_article("doc-3", text, mentions)
+    links = {"Vucic": "SRB", "Serbia": "SRB", "Belgrade": "SRB"}  # a leader's name read as his government's
+    assert [e[:2] for e in _edges(sponsorship_edges(article, links.get))] == [("SRB", "SL")]
+    article.actors[0].code = "SRB"  # an actor's own code comes first
+    assert [e[:2] for e in _edges(sponsorship_edges(article, links.get))] == [("VUCIC", "SL")]
+
+
 def test_led_states_no_stance_and_an_actor_never_backs_itself():
     text = "The US-led forces arrived. The US said so. Iran-backed Iran was a headline."
     article = make_article("doc-1", text, [("The US-led forces", "COALITION"), ("The US", "USA"), ("Iran-backed Iran", "IRN")])

@@ -170,7 +170,8 @@ def _dictionary_key(dictionary, surface: str, role: str, when: datetime.date | N
 
 def sponsor_key(dictionary, phrase: str, when: datetime.date | None) -> str | None:
     """The actor key the words naming a sponsor link to ("IRN" for "Iran", "Iranian" or "Tehran" of
-    "Iran-backed", "pro-Iranian", "backed by Tehran"), else None; read as a government's name."""
+    "Iran-backed", "pro-Iranian", "backed by Tehran"), else None (also without a ``dictionary``); read as
+    a government's name."""
     found = _dictionary_key(dictionary, phrase, "GOV", when)
     return found[0] if found else None
 

@@ -10,7 +10,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, wraps
+from functools import cached_property, partial, wraps
 from pathlib import Path
 
 import numpy as np
@@ -837,8 +837,7 @@ class Predictor:
         link through the actor dictionary when the run uses it."""
         dictionary = self._dictionary if self.config.actors.dictionary else None
         for article in articles:
-            when = article_date(article)
-            link = (lambda words: sponsor_key(dictionary, words, when)) if dictionary is not None else (lambda words: None)
+            link = partial(sponsor_key, dictionary, when=article_date(article))
             found = sponsorship_edges(article, link, {(s.holder, s.target) for s in article.stances})
             article.stances = article.stances + [stance for stance in found if (stance.score or 0.0) >= threshold]
 

@@ -826,11 +826,12 @@ class Predictor:
         edges = decide(pooled, decision, min_score)
         for article in articles:
             article.stances = edges.get(article.id, [])
+        threshold = decision.threshold if min_score is None else min_score  # the rules' edges are filtered as the decision's
         if self.config.stance.declared_neutrality:
             kept = edges if min_score is None else decide(pooled, decision)  # the conflicts: at the decision's own threshold
-            self._add_declared_neutrality(articles, pooled, kept, decision.threshold if min_score is None else min_score)
+            self._add_declared_neutrality(articles, pooled, kept, threshold)
         if self.config.stance.sponsorship_edges:
-            self._add_sponsorship(articles, decision.threshold if min_score is None else min_score)
+            self._add_sponsorship(articles, threshold)
 
     def _add_sponsorship(self, articles: list[Article], threshold: float) -> None:
         """`sponsorship.sponsorship_edges` that reach ``threshold``, for pairs without an edge yet; sponsors

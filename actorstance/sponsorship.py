@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection
+from functools import cache
 
 from .aliases import normalize_surface
 from .nominals import support_phrase
@@ -33,13 +34,14 @@ def sponsorship_edges(
     the ordered pairs that already have an edge, which keep it. Each edge has its mention as evidence and
     is scored as the mention (1.0 for a given mention without a score)."""
     mentions = sorted(article.mentions, key=lambda m: m.start)
-    stated = [support_phrase(article.text[mention.start : mention.end]) for mention in mentions]
+    surfaces = [article.text[mention.start : mention.end] for mention in mentions]
+    stated = [support_phrase(surface) for surface in surfaces]
     if not any(stated):
         return []
+    link = cache(link)  # an article repeats its names ("Iran", "the government"): look each up once
     by_surface: dict[str, str] = {}
     linked: dict[str, Counter[str]] = {}
-    for mention, phrase in zip(mentions, stated):
-        surface = article.text[mention.start : mention.end]
+    for mention, surface, phrase in zip(mentions, surfaces, stated):
         by_surface.setdefault(normalize_surface(surface), mention.actor)
         code = link(surface) if phrase is None else None  # a sponsored mention is never its sponsor's
         if code is not None:
